@@ -1,0 +1,53 @@
+//! Checks Amazon Music Web API traffic against the project's curated OpenAPI document
+//! (`spec/openapi.yaml`).
+//!
+//! The document is the project's single source of truth; this crate turns it into something
+//! that can judge a JSON value: [`Spec`] loads it and walks its operations, and
+//! [`SchemaValidator`] compiles any of its schemas (OpenAPI 3.0's dialect) into a JSON Schema
+//! validator whose violations point back into the document.
+//!
+//! ```
+//! use amazon_music_conformance::Spec;
+//! # let spec_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/openapi.yaml");
+//! let spec = Spec::load(spec_path)?;
+//! let album = spec.validator_at("/components/schemas/Album")?;
+//! assert!(album.is_valid(&serde_json::json!({"id": "B0064UPU4G", "title": "Discovery"})));
+//! assert!(!album.is_valid(&serde_json::json!({"title": "no id"})));
+//! # Ok::<(), amazon_music_conformance::SpecError>(())
+//! ```
+
+mod schema;
+mod spec;
+
+pub use schema::{SchemaValidator, SchemaViolation, to_json_schema};
+pub use spec::{Operation, Spec, escape_pointer_token};
+
+/// Why a spec could not be loaded or one of its schemas compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The text is not a well-formed OpenAPI document.
+    #[error("not a valid OpenAPI document: {0}")]
+    Parse(String),
+    /// The document is not OpenAPI 3.0.x.
+    #[error("the document declares openapi {0:?}; only 3.0.x is supported")]
+    Version(String),
+    /// A JSON pointer named nothing in the document.
+    #[error("no value at JSON pointer {0} in the document")]
+    Pointer(String),
+    /// A schema could not be compiled.
+    #[error("the schema at {pointer} does not compile: {message}")]
+    Schema {
+        /// Where the schema is.
+        pointer: String,
+        /// What the compiler said.
+        message: String,
+    },
+}

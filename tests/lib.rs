@@ -1,0 +1,81 @@
+//! Shared fixtures for the workspace tests: where the spec and its ledger live, and the ledger's
+//! shape.
+
+use std::path::{Path, PathBuf};
+
+use amazon_music_conformance::Spec;
+use serde::Deserialize;
+
+/// The workspace root (the directory holding `spec/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits inside the workspace")
+        .to_path_buf()
+}
+
+/// The curated OpenAPI document.
+pub fn spec() -> Spec {
+    let path = workspace_root().join("spec/openapi.yaml");
+    Spec::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The corrections ledger, `spec/corrections.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ledger {
+    /// Every correction, in the order the file lists them.
+    pub corrections: Vec<Correction>,
+}
+
+/// One departure of the spec from the published docs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// Stable id, never reused.
+    pub id: String,
+    /// JSON pointer into `spec/openapi.yaml`.
+    pub pointer: String,
+    /// What the docs say.
+    pub docs: DocsClaim,
+    /// What the spec says instead.
+    pub spec: String,
+    /// Why.
+    pub why: String,
+    /// `certain`, `inferred` or `unverified`.
+    pub confidence: Confidence,
+    /// Doc facts, in docs-check's vocabulary, that this entry explains.
+    #[serde(default)]
+    pub facts: Vec<String>,
+}
+
+/// Where in the docs a claim is made, and the claim.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocsClaim {
+    /// The page: `albums`, `playback`, `both`, or a companion page.
+    pub page: String,
+    /// The section of the page.
+    pub section: String,
+    /// A short paraphrase.
+    pub says: String,
+}
+
+/// How sure the project is of a correction.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// The docs contradict themselves and one side is clearly right.
+    Certain,
+    /// From a companion page or HTTP conventions.
+    Inferred,
+    /// A best guess that live responses must confirm.
+    Unverified,
+}
+
+/// Loads `spec/corrections.yaml`.
+pub fn ledger() -> Ledger {
+    let path = workspace_root().join("spec/corrections.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

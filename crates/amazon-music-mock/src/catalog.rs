@@ -1,0 +1,628 @@
+//! The seeded catalog: albums, artists and tracks, and the two album operations.
+//!
+//! The catalog is generated once at start from the seed, so the same seed always serves the
+//! same albums with the same ids. The albums the docs and the spec use as examples (Discovery,
+//! Flowers, ...) are always there with the data the examples show.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::prng::Prng;
+
+/// An artist of the catalog.
+#[derive(Debug, Clone)]
+pub(crate) struct Artist {
+    pub(crate) id: String,
+    pub(crate) name: String,
+}
+
+/// A track, as it appears on its album.
+#[derive(Debug, Clone)]
+pub(crate) struct Track {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) isrc: String,
+}
+
+/// An album with everything Get Album returns.
+#[derive(Debug, Clone)]
+pub(crate) struct Album {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) short_title: String,
+    pub(crate) artists: Vec<Artist>,
+    pub(crate) release_date: String,
+    pub(crate) duration: u64,
+    pub(crate) tracks: Vec<Track>,
+    pub(crate) image: String,
+    pub(crate) label: String,
+    pub(crate) markets: Vec<(&'static str, &'static str)>,
+    pub(crate) explicit: bool,
+    pub(crate) prime_eligible: bool,
+}
+
+/// Where a track lives: its album and its index on it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TrackRef {
+    pub(crate) album: usize,
+    pub(crate) index: usize,
+}
+
+/// The whole catalog, immutable once built.
+#[derive(Debug)]
+pub(crate) struct Catalog {
+    albums: Vec<Album>,
+    by_id: HashMap<String, usize>,
+    tracks: HashMap<String, TrackRef>,
+}
+
+const MARKETS: [(&str, &str); 8] = [
+    ("US", "United States"),
+    ("GB", "United Kingdom"),
+    ("DE", "Germany"),
+    ("FR", "France"),
+    ("JP", "Japan"),
+    ("CA", "Canada"),
+    ("ES", "Spain"),
+    ("IT", "Italy"),
+];
+const ADJECTIVES: [&str; 24] = [
+    "Electric", "Silent", "Golden", "Broken", "Endless", "Midnight", "Velvet", "Neon", "Hollow",
+    "Crimson", "Distant", "Wild", "Paper", "Northern", "Burning", "Quiet", "Lonely", "Bright",
+    "Secret", "Frozen", "Summer", "Restless", "Open", "Hidden",
+];
+const NOUNS: [&str; 24] = [
+    "Harbor",
+    "Dreams",
+    "Skyline",
+    "Echoes",
+    "Garden",
+    "Highway",
+    "Rivers",
+    "Mirrors",
+    "Engines",
+    "Lights",
+    "Season",
+    "Island",
+    "Signals",
+    "Horizon",
+    "Shadows",
+    "Tides",
+    "Circus",
+    "Machines",
+    "Letters",
+    "Stations",
+    "Waves",
+    "Heart",
+    "Satellites",
+    "Frontier",
+];
+const FIRST: [&str; 16] = [
+    "Ada", "Miles", "Nina", "Otis", "Ruby", "Leon", "Maya", "Jonah", "Iris", "Theo", "Lena",
+    "Hugo", "Zoe", "Felix", "Clara", "Omar",
+];
+const LAST: [&str; 16] = [
+    "Rivers",
+    "Stone",
+    "Vega",
+    "Marlow",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Reyes",
+    "Novak",
+    "Hart",
+    "Quinn",
+    "Sato",
+    "Bauer",
+    "Castillo",
+    "Wren",
+];
+const BANDS: [&str; 12] = [
+    "The",
+    "Los",
+    "Club",
+    "Orchestra",
+    "Collective",
+    "Brothers",
+    "Kids",
+    "Society",
+    "Union",
+    "Parade",
+    "Machine",
+    "Sound",
+];
+const LABELS: [&str; 8] = [
+    "Mock Records",
+    "Seeded Sound Ltd.",
+    "Loopback Music",
+    "Deterministic Discs",
+    "Cursor & Token",
+    "Localhost Recordings",
+    "Port 0 Music",
+    "Fixture Tapes",
+];
+const DISCOVERY_TRACKS: [&str; 14] = [
+    "One More Time",
+    "Aerodynamic",
+    "Digital Love",
+    "Harder, Better, Faster, Stronger",
+    "Crescendolls",
+    "Nightvision",
+    "Superheroes",
+    "High Life",
+    "Something About Us",
+    "Voyager",
+    "Veridis Quo",
+    "Short Circuit",
+    "Face to Face",
+    "Too Long",
+];
+
+/// The albums the docs and the spec's examples name, with the data they show.
+struct Documented {
+    id: &'static str,
+    title: &'static str,
+    artist: (&'static str, &'static str),
+    release_date: &'static str,
+    first_track: Option<(&'static str, &'static str, &'static str)>,
+    explicit: bool,
+}
+
+const DOCUMENTED: [Documented; 9] = [
+    Documented {
+        id: "B0064UPU4G",
+        title: "Discovery",
+        artist: ("B000S9ULT8", "Daft Punk"),
+        release_date: "2001-03-07T05:00:00.000Z",
+        first_track: Some(("B0064UPUDC", "One More Time", "GBDUW0000053")),
+        explicit: false,
+    },
+    Documented {
+        id: "B00D3PLC1K",
+        title: "Around the world",
+        artist: ("B000S9ULT8", "Daft Punk"),
+        release_date: "1997-04-11T05:00:00.000Z",
+        first_track: None,
+        explicit: false,
+    },
+    Documented {
+        id: "B091MTJT3P",
+        title: "All Rebel Rockers",
+        artist: ("B000QJQ3OW", "Michael Franti & Spearhead"),
+        release_date: "2008-09-09T05:00:00.000Z",
+        first_track: None,
+        explicit: false,
+    },
+    Documented {
+        id: "B0BS2SB6RC",
+        title: "Endless Summer Vacation [Explicit]",
+        artist: ("B000SWBB8Y", "Miley Cyrus"),
+        release_date: "2023-03-10T05:00:00.000Z",
+        first_track: Some(("B0BS2S4WXN", "Flowers", "USSM12209777")),
+        explicit: true,
+    },
+    Documented {
+        id: "B07B62ZK5S",
+        title: "Paper Horizon",
+        artist: ("B000MOCK01", "Ada Rivers"),
+        release_date: "2018-03-16T05:00:00.000Z",
+        first_track: None,
+        explicit: false,
+    },
+    Documented {
+        id: "B06VWVWDDH",
+        title: "Velvet Signals",
+        artist: ("B000MOCK02", "The Quiet Machines"),
+        release_date: "2017-02-24T05:00:00.000Z",
+        first_track: None,
+        explicit: false,
+    },
+    Documented {
+        id: "B0101GQZGA",
+        title: "Northern Lights",
+        artist: ("B000MOCK03", "Nina Vega"),
+        release_date: "2015-06-01T05:00:00.000Z",
+        first_track: None,
+        explicit: false,
+    },
+    Documented {
+        id: "B08XK843KK",
+        title: "Midnight Stations",
+        artist: ("B000MOCK04", "Leon Marlow"),
+        release_date: "2021-03-19T05:00:00.000Z",
+        first_track: None,
+        explicit: false,
+    },
+    Documented {
+        id: "B08XJQM7YV",
+        title: "Restless Tides",
+        artist: ("B000MOCK04", "Leon Marlow"),
+        release_date: "2021-03-19T05:00:00.000Z",
+        first_track: None,
+        explicit: true,
+    },
+];
+
+impl Catalog {
+    /// The documented albums plus `generated` albums drawn from `seed`.
+    pub(crate) fn generate(seed: u64, generated: usize) -> Self {
+        let mut prng = Prng::derived(seed, "catalog", 0);
+        let mut catalog = Catalog {
+            albums: Vec::with_capacity(generated + DOCUMENTED.len()),
+            by_id: HashMap::new(),
+            tracks: HashMap::new(),
+        };
+        let mut taken: std::collections::HashSet<String> = DOCUMENTED
+            .iter()
+            .flat_map(|d| {
+                [d.id, d.artist.0]
+                    .into_iter()
+                    .chain(d.first_track.map(|t| t.0))
+            })
+            .map(str::to_owned)
+            .collect();
+        let mut fresh_id = |prng: &mut Prng| loop {
+            let id = asin(prng);
+            if taken.insert(id.clone()) {
+                return id;
+            }
+        };
+
+        for doc in &DOCUMENTED {
+            let track_count = if doc.id == "B0064UPU4G" {
+                14
+            } else {
+                prng.range(6, 14) as usize
+            };
+            let mut tracks = Vec::with_capacity(track_count);
+            for i in 0..track_count {
+                let track = match (i, doc.first_track) {
+                    (0, Some((id, title, isrc))) => Track {
+                        id: id.to_owned(),
+                        title: title.to_owned(),
+                        isrc: isrc.to_owned(),
+                    },
+                    _ => Track {
+                        id: fresh_id(&mut prng),
+                        title: match DISCOVERY_TRACKS.get(i) {
+                            Some(title) if doc.id == "B0064UPU4G" => (*title).to_owned(),
+                            _ => track_title(&mut prng),
+                        },
+                        isrc: isrc(&mut prng),
+                    },
+                };
+                tracks.push(track);
+            }
+            let discovery = doc.id == "B0064UPU4G";
+            catalog.push(Album {
+                id: doc.id.to_owned(),
+                title: doc.title.to_owned(),
+                short_title: doc.title.trim_end_matches(" [Explicit]").to_owned(),
+                artists: vec![Artist {
+                    id: doc.artist.0.to_owned(),
+                    name: doc.artist.1.to_owned(),
+                }],
+                release_date: doc.release_date.to_owned(),
+                duration: if discovery || doc.id == "B00D3PLC1K" {
+                    3660
+                } else {
+                    track_count as u64 * prng.range(150, 300)
+                },
+                tracks,
+                image: if discovery {
+                    "https://m.media-amazon.com/images/I/71bsHTr6idL.jpg".to_owned()
+                } else {
+                    image(&mut prng)
+                },
+                label: if discovery {
+                    "Daft Life Ltd./ADA France".to_owned()
+                } else {
+                    prng.pick(&LABELS).to_string()
+                },
+                markets: if discovery {
+                    vec![MARKETS[0]]
+                } else {
+                    markets(&mut prng)
+                },
+                explicit: doc.explicit,
+                prime_eligible: !discovery,
+            });
+        }
+
+        let artists: Vec<Artist> = (0..(generated / 4).max(1))
+            .map(|_| Artist {
+                id: fresh_id(&mut prng),
+                name: artist_name(&mut prng),
+            })
+            .collect();
+        for _ in 0..generated {
+            let id = fresh_id(&mut prng);
+            let mut album_artists = vec![prng.pick(&artists).clone()];
+            if prng.below(8) == 0 {
+                let featured = prng.pick(&artists).clone();
+                if featured.id != album_artists[0].id {
+                    album_artists.push(featured);
+                }
+            }
+            let track_count = prng.range(4, 16) as usize;
+            let tracks = (0..track_count)
+                .map(|_| Track {
+                    id: fresh_id(&mut prng),
+                    title: track_title(&mut prng),
+                    isrc: isrc(&mut prng),
+                })
+                .collect();
+            let title = format!("{} {}", prng.pick(&ADJECTIVES), prng.pick(&NOUNS));
+            let explicit = prng.below(5) == 0;
+            catalog.push(Album {
+                id,
+                title: if explicit {
+                    format!("{title} [Explicit]")
+                } else {
+                    title.clone()
+                },
+                short_title: title,
+                artists: album_artists,
+                release_date: format!(
+                    "{}-{:02}-{:02}T05:00:00.000Z",
+                    prng.range(1960, 2025),
+                    prng.range(1, 12),
+                    prng.range(1, 28)
+                ),
+                duration: track_count as u64 * prng.range(150, 330),
+                tracks,
+                image: image(&mut prng),
+                label: prng.pick(&LABELS).to_string(),
+                markets: markets(&mut prng),
+                explicit,
+                prime_eligible: prng.below(2) == 0,
+            });
+        }
+        catalog
+    }
+
+    fn push(&mut self, album: Album) {
+        let index = self.albums.len();
+        for (track_index, track) in album.tracks.iter().enumerate() {
+            self.tracks.insert(
+                track.id.clone(),
+                TrackRef {
+                    album: index,
+                    index: track_index,
+                },
+            );
+        }
+        self.by_id.insert(album.id.clone(), index);
+        self.albums.push(album);
+    }
+
+    /// How many albums there are.
+    pub(crate) fn len(&self) -> usize {
+        self.albums.len()
+    }
+
+    /// Every album id, in catalog order.
+    #[cfg(test)]
+    pub(crate) fn album_ids(&self) -> impl Iterator<Item = &str> {
+        self.albums.iter().map(|a| a.id.as_str())
+    }
+
+    pub(crate) fn album_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    pub(crate) fn album(&self, id: &str) -> Option<&Album> {
+        self.by_id.get(id).map(|&i| &self.albums[i])
+    }
+
+    pub(crate) fn album_at(&self, index: usize) -> &Album {
+        &self.albums[index]
+    }
+
+    pub(crate) fn track(&self, id: &str) -> Option<TrackRef> {
+        self.tracks.get(id).copied()
+    }
+
+    /// Get Album: the full album, or 404.
+    pub(crate) fn get_album(&self, id: &str) -> Result<Value, ApiError> {
+        let album = self
+            .album(id)
+            .ok_or_else(|| ApiError::not_found(format!("No album has the id {id}.")))?;
+        Ok(json!({ "data": { "album": album.full_json() } }))
+    }
+
+    /// Get Multiple Albums: the known albums in the order asked, unknown ids left out
+    /// (ledger entry `get-albums-unknown-ids`).
+    pub(crate) fn get_albums(&self, ids: &[String]) -> Value {
+        let albums: Vec<Value> = ids
+            .iter()
+            .filter_map(|id| self.album(id))
+            .map(Album::full_json)
+            .collect();
+        json!({ "data": { "albums": albums } })
+    }
+}
+
+impl Album {
+    pub(crate) fn url(&self) -> String {
+        format!("https://music.amazon.com/albums/{}", self.id)
+    }
+
+    pub(crate) fn track_url(&self, track: &Track) -> String {
+        format!(
+            "https://music.amazon.com/albums/{}?trackAsin={}",
+            self.id, track.id
+        )
+    }
+
+    /// What Get Album and Get Multiple Albums return.
+    pub(crate) fn full_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "globalAsin": self.id,
+            "title": self.title,
+            "shortTitle": self.short_title,
+            "duration": self.duration,
+            "url": self.url(),
+            "releaseDate": self.release_date,
+            "availableMarkets": self.markets.iter()
+                .map(|(id, name)| json!({"id": id, "name": name}))
+                .collect::<Vec<_>>(),
+            "artists": self.artists.iter()
+                .map(|a| json!({
+                    "id": a.id,
+                    "name": a.name,
+                    "url": format!("https://music.amazon.com/artists/{}", a.id),
+                }))
+                .collect::<Vec<_>>(),
+            "eligibility": {
+                "isDownloadable": true,
+                "isPurchaseable": true,
+                "isPreviewable": true,
+                "isPrimeEligible": self.prime_eligible,
+            },
+            "parentalSettings": {
+                "isKidFriendly": false,
+                "hasExplicitLanguage": self.explicit,
+            },
+            "tracks": self.tracks.iter()
+                .map(|t| json!({"id": t.id, "title": t.title, "url": self.track_url(t)}))
+                .collect::<Vec<_>>(),
+            "trackCount": self.tracks.len(),
+            "images": [{"height": 1800, "width": 1800, "url": self.image}],
+            "label": self.label,
+        })
+    }
+
+    /// The few fields the library and save responses carry.
+    pub(crate) fn summary_json(&self) -> Value {
+        json!({ "id": self.id, "title": self.title, "url": self.url() })
+    }
+
+    /// "Artist - Album", the playback entity's subtitle.
+    pub(crate) fn subtitle(&self) -> String {
+        let artists: Vec<&str> = self.artists.iter().map(|a| a.name.as_str()).collect();
+        format!("{} - {}", artists.join(", "), self.title)
+    }
+}
+
+const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+fn asin(prng: &mut Prng) -> String {
+    let mut id = String::from("B0");
+    for _ in 0..8 {
+        id.push(ALNUM[prng.below(ALNUM.len() as u64) as usize] as char);
+    }
+    id
+}
+
+fn isrc(prng: &mut Prng) -> String {
+    let country = prng.pick(&MARKETS).0;
+    let registrant: String = (0..3)
+        .map(|_| ALNUM[prng.range(10, 35) as usize] as char)
+        .collect();
+    format!(
+        "{country}{registrant}{:02}{:05}",
+        prng.below(100),
+        prng.below(100_000)
+    )
+}
+
+fn image(prng: &mut Prng) -> String {
+    const CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let name: String = (0..11)
+        .map(|_| CHARS[prng.below(CHARS.len() as u64) as usize] as char)
+        .collect();
+    format!("https://m.media-amazon.com/images/I/{name}.jpg")
+}
+
+fn markets(prng: &mut Prng) -> Vec<(&'static str, &'static str)> {
+    let mut markets: Vec<_> = MARKETS
+        .iter()
+        .copied()
+        .filter(|_| prng.below(3) != 0)
+        .collect();
+    if markets.is_empty() {
+        markets.push(MARKETS[0]);
+    }
+    markets
+}
+
+fn artist_name(prng: &mut Prng) -> String {
+    if prng.below(3) == 0 {
+        format!(
+            "{} {} {}",
+            prng.pick(&BANDS),
+            prng.pick(&ADJECTIVES),
+            prng.pick(&NOUNS)
+        )
+    } else {
+        format!("{} {}", prng.pick(&FIRST), prng.pick(&LAST))
+    }
+}
+
+fn track_title(prng: &mut Prng) -> String {
+    match prng.below(3) {
+        0 => format!("{} {}", prng.pick(&ADJECTIVES), prng.pick(&NOUNS)),
+        1 => format!("The {}", prng.pick(&NOUNS)),
+        _ => format!("{} of {}", prng.pick(&NOUNS), prng.pick(&NOUNS)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_catalog_other_seed_other_catalog() {
+        let a = Catalog::generate(42, 1000);
+        let b = Catalog::generate(42, 1000);
+        let c = Catalog::generate(43, 1000);
+        assert_eq!(a.len(), 1000 + DOCUMENTED.len());
+        assert!(a.album_ids().eq(b.album_ids()));
+        assert!(!a.album_ids().eq(c.album_ids()));
+        let ids: std::collections::HashSet<_> = a.album_ids().collect();
+        assert_eq!(ids.len(), a.len(), "album ids are unique");
+    }
+
+    #[test]
+    fn documented_examples_are_present() {
+        let catalog = Catalog::generate(0, 10);
+        let discovery = catalog.album("B0064UPU4G").unwrap();
+        assert_eq!(discovery.title, "Discovery");
+        assert_eq!(discovery.artists[0].name, "Daft Punk");
+        assert_eq!(discovery.tracks.len(), 14);
+        assert_eq!(discovery.tracks[0].id, "B0064UPUDC");
+        let flowers = catalog.track("B0BS2S4WXN").unwrap();
+        let album = catalog.album_at(flowers.album);
+        assert_eq!(album.id, "B0BS2SB6RC");
+        assert_eq!(album.tracks[flowers.index].title, "Flowers");
+        for id in [
+            "B00D3PLC1K",
+            "B091MTJT3P",
+            "B07B62ZK5S",
+            "B06VWVWDDH",
+            "B0101GQZGA",
+        ] {
+            assert!(catalog.album(id).is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn get_albums_keeps_order_and_leaves_out_unknown_ids() {
+        let catalog = Catalog::generate(0, 10);
+        let ids = ["B00D3PLC1K", "B000000000", "B0064UPU4G"].map(String::from);
+        let got = catalog.get_albums(&ids);
+        let titles: Vec<&str> = got["data"]["albums"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, ["Around the world", "Discovery"]);
+    }
+}

@@ -1,0 +1,543 @@
+//! The HTTP side: the router, the per-request pipeline (count, faults, auth, spec checks),
+//! the handlers, and [`MockServer`], which runs it all on a socket.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use amazon_music_conformance::Spec;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Extension, MatchedPath, Path, RawPathParams, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::Auth;
+use crate::catalog::Catalog;
+use crate::config::MockConfig;
+use crate::error::{ApiError, ok_empty, ok_json};
+use crate::faults::{self, FaultKind, FaultRule};
+use crate::library::Libraries;
+use crate::playback::Playback;
+use crate::validation::{self, Checked, OperationSpec};
+
+/// The spec the mock serves, embedded at build time.
+pub const SPEC_YAML: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../spec/openapi.yaml"
+));
+
+/// The largest request body the mock reads; the API's bodies are a few hundred bytes.
+const MAX_BODY: usize = 1 << 20;
+
+struct Inner {
+    operations: Vec<OperationSpec>,
+    by_route: HashMap<(&'static str, String), usize>,
+    counters: Vec<AtomicU64>,
+    faults: Vec<(FaultRule, AtomicU64)>,
+    catalog: Catalog,
+    libraries: Libraries,
+    playback: Playback,
+    auth: Auth,
+    seed: u64,
+    issued: AtomicU64,
+}
+
+/// Everything a mock server knows: its catalog, libraries, sessions, tokens and counters.
+///
+/// Cloning is cheap and clones share the state, so a [`router`] embedded in another app and
+/// the handle used to issue tokens or read counters see the same server.
+#[derive(Clone)]
+pub struct MockState(Arc<Inner>);
+
+impl std::fmt::Debug for MockState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockState")
+            .field("albums", &self.0.catalog.len())
+            .field("operations", &self.0.operations.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockState {
+    /// Builds the state from `config`: generates the catalog and compiles the spec's checks.
+    pub fn new(config: &MockConfig) -> std::io::Result<Self> {
+        let spec = Spec::from_yaml_str(SPEC_YAML).map_err(std::io::Error::other)?;
+        let operations = validation::operations(&spec).map_err(std::io::Error::other)?;
+        let by_route = operations
+            .iter()
+            .enumerate()
+            .map(|(i, op)| ((op.method, format!("/v1{}", op.path)), i))
+            .collect();
+        let counters = operations.iter().map(|_| AtomicU64::new(0)).collect();
+        Ok(Self(Arc::new(Inner {
+            by_route,
+            counters,
+            operations,
+            faults: config
+                .faults
+                .iter()
+                .map(|rule| (rule.clone(), AtomicU64::new(0)))
+                .collect(),
+            catalog: Catalog::generate(config.seed, config.catalog_size),
+            libraries: Libraries::new(config.seed, config.initial_library.clone()),
+            playback: Playback::new(config.seed, config.skip_limit),
+            auth: Auth::new(config),
+            seed: config.seed,
+            issued: AtomicU64::new(0),
+        })))
+    }
+
+    /// Issues a new bearer token of `user` with `scopes`, valid for `lifetime` (`None`: for
+    /// ever). A zero lifetime gives a token that is already expired.
+    pub fn issue_token<S: Into<String>>(
+        &self,
+        user: &str,
+        scopes: impl IntoIterator<Item = S>,
+        lifetime: impl Into<Option<Duration>>,
+    ) -> String {
+        let n = self.0.issued.fetch_add(1, Ordering::Relaxed);
+        let token = format!(
+            "mock-{}",
+            crate::prng::Prng::derived(self.0.seed, "token", n).uuid()
+        );
+        self.0.auth.insert(
+            token.clone(),
+            user.to_owned(),
+            scopes.into_iter().map(Into::into).collect(),
+            lifetime.into(),
+        );
+        token
+    }
+
+    /// How many requests reached the operation `operation_id` (whatever their answer, faults
+    /// and refusals included); 0 for an unknown id.
+    pub fn requests(&self, operation_id: &str) -> u64 {
+        self.0
+            .operations
+            .iter()
+            .position(|op| op.id == operation_id)
+            .map_or(0, |i| self.0.counters[i].load(Ordering::Relaxed))
+    }
+
+    /// The operationIds the mock serves, in spec order.
+    pub fn operation_ids(&self) -> Vec<&str> {
+        self.0.operations.iter().map(|op| op.id.as_str()).collect()
+    }
+}
+
+/// What the pipeline hands a handler: the user the token belongs to and the checked input.
+struct Ctx {
+    user: String,
+    checked: Checked,
+}
+
+type Context = Extension<Arc<Ctx>>;
+
+/// The mock's routes under `/v1`, for serving or for embedding in another axum app.
+pub fn router(state: MockState) -> Router {
+    let api = Router::new()
+        .route("/v1/albums/{id}", get(get_album))
+        .route("/v1/albums", get(get_albums))
+        .route("/v1/me/library/albums", get(get_library_albums))
+        .route(
+            "/v1/me/library/albums/{id}",
+            put(add_library_album).delete(remove_library_album),
+        )
+        .route("/v1/playback/sessions", post(create_session))
+        .route("/v1/playback/sessions/active", get(active_sessions))
+        .route("/v1/playback/sessions/{sessionId}/current", get(current))
+        .route("/v1/playback/sessions/{sessionId}/next", get(next))
+        .route("/v1/playback/sessions/{sessionId}/previous", get(previous))
+        .route("/v1/playback/sessions/{sessionId}/queue", get(queue))
+        .route(
+            "/v1/playback/sessions/{sessionId}/entities/{entityReferenceId}",
+            get(refresh),
+        )
+        .route(
+            "/v1/playback/sessions/{sessionId}/queue/next",
+            post(queue_next),
+        )
+        .route(
+            "/v1/playback/sessions/{sessionId}/queue/last",
+            post(queue_last),
+        )
+        .route("/v1/playback/sessions/{sessionId}/loop", put(set_loop))
+        .route(
+            "/v1/playback/sessions/{sessionId}/shuffle",
+            put(set_shuffle),
+        )
+        .route("/v1/playback/event", post(report_event))
+        .route_layer(middleware::from_fn_with_state(state.clone(), pipeline))
+        .fallback(|| async { ApiError::not_found("No operation of the API has this path.") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "This path does not take this method.",
+            )
+        })
+        .with_state(state);
+    api.layer(middleware::from_fn(log_request))
+}
+
+/// One log line per request. The path only: headers (key, token) and query never reach logs.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "amazon_music_mock",
+        "{method} {path} {} {:.1}ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
+}
+
+/// Counting, faults, authentication and the spec's checks, in that order, before a handler.
+async fn pipeline(
+    State(state): State<MockState>,
+    matched: MatchedPath,
+    params: RawPathParams,
+    request: Request,
+    next: Next,
+) -> Response {
+    let inner = &state.0;
+    let method = request.method().as_str().to_owned();
+    let Some(&index) = inner
+        .by_route
+        .iter()
+        .find(|((m, p), _)| *m == method && p == matched.as_str())
+        .map(|(_, i)| i)
+    else {
+        return ApiError::not_found("No operation of the API has this path.").into_response();
+    };
+    let op = &inner.operations[index];
+    inner.counters[index].fetch_add(1, Ordering::Relaxed);
+
+    let mut after: Option<&FaultKind> = None;
+    for (rule, hits) in &inner.faults {
+        if !rule.matches(&op.id, op.method, &op.path) {
+            continue;
+        }
+        let hit = hits.fetch_add(1, Ordering::Relaxed);
+        if rule.first.is_some_and(|n| hit >= n) {
+            continue;
+        }
+        match &rule.kind {
+            FaultKind::Latency(delay) => tokio::time::sleep(*delay).await,
+            kind if after.is_none() => match faults::replacement(kind) {
+                Some(response) => return response,
+                None => after = Some(kind),
+            },
+            _ => {}
+        }
+    }
+
+    let (parts, body) = request.into_parts();
+    let user = match inner.auth.authorize(&parts.headers, &op.scope) {
+        Ok(user) => user,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return ApiError::bad_request("the request body is too large or was cut off")
+            .into_response();
+    };
+    let path_params: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let checked = match op.check(&path_params, parts.uri.query(), &parts.headers, &bytes) {
+        Ok(checked) => checked,
+        Err(e) => return e.into_response(),
+    };
+    let mut request = Request::from_parts(parts, Body::empty());
+    request
+        .extensions_mut()
+        .insert(Arc::new(Ctx { user, checked }));
+    let response = next.run(request).await;
+    match after {
+        Some(kind) => faults::transform(kind, response).await,
+        None => response,
+    }
+}
+
+fn limit(ctx: &Ctx, default: usize) -> usize {
+    ctx.checked
+        .query_int("limit")
+        .map_or(default, |n| n as usize)
+}
+
+fn body(ctx: &Ctx) -> &serde_json::Value {
+    static NULL: serde_json::Value = serde_json::Value::Null;
+    ctx.checked.body.as_ref().unwrap_or(&NULL)
+}
+
+type Answer = Result<Response, ApiError>;
+
+async fn get_album(State(s): State<MockState>, Path(id): Path<String>) -> Answer {
+    Ok(ok_json(&s.0.catalog.get_album(&id)?))
+}
+
+async fn get_albums(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
+    let ids = ctx.checked.query_list("ids").unwrap_or_default();
+    Ok(ok_json(&s.0.catalog.get_albums(&ids)))
+}
+
+async fn get_library_albums(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
+    let ids = ctx.checked.query_list("albumIds");
+    let page = s.0.libraries.list(
+        &ctx.user,
+        &s.0.catalog,
+        limit(&ctx, 100),
+        ctx.checked.query_str("cursor"),
+        ids.as_deref(),
+    )?;
+    Ok(ok_json(&page))
+}
+
+async fn add_library_album(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    Ok(ok_json(&s.0.libraries.add(&ctx.user, &s.0.catalog, &id)?))
+}
+
+async fn remove_library_album(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    Ok(ok_json(&s.0.libraries.remove(
+        &ctx.user,
+        &s.0.catalog,
+        &id,
+    )?))
+}
+
+async fn create_session(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    headers: HeaderMap,
+) -> Answer {
+    let device = headers
+        .get("x-amzn-device-id")
+        .and_then(|v| v.to_str().ok());
+    Ok(ok_json(&s.0.playback.create(
+        &ctx.user,
+        &s.0.catalog,
+        body(&ctx),
+        device,
+    )?))
+}
+
+async fn active_sessions(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
+    Ok(ok_json(&s.0.playback.active(&ctx.user, &s.0.catalog)))
+}
+
+async fn current(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    Ok(ok_json(&s.0.playback.current(
+        &ctx.user,
+        &id,
+        &s.0.catalog,
+    )?))
+}
+
+async fn next(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    let window = ctx.checked.query_int("limit").map(|n| n as usize);
+    Ok(ok_json(&s.0.playback.next(
+        &ctx.user,
+        &id,
+        &s.0.catalog,
+        window,
+    )?))
+}
+
+async fn previous(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    let window = ctx.checked.query_int("limit").map(|n| n as usize);
+    Ok(ok_json(&s.0.playback.previous(
+        &ctx.user,
+        &id,
+        &s.0.catalog,
+        window,
+    )?))
+}
+
+async fn queue(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    Ok(ok_json(&s.0.playback.queue(
+        &ctx.user,
+        &id,
+        &s.0.catalog,
+        limit(&ctx, 100),
+        ctx.checked.query_str("cursor"),
+    )?))
+}
+
+async fn refresh(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path((id, reference)): Path<(String, String)>,
+) -> Answer {
+    Ok(ok_json(&s.0.playback.refresh(
+        &ctx.user,
+        &id,
+        &reference,
+        &s.0.catalog,
+    )?))
+}
+
+async fn queue_next(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    s.0.playback
+        .insert(&ctx.user, &id, &s.0.catalog, body(&ctx), false)?;
+    Ok(ok_empty())
+}
+
+async fn queue_last(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    s.0.playback
+        .insert(&ctx.user, &id, &s.0.catalog, body(&ctx), true)?;
+    Ok(ok_empty())
+}
+
+async fn set_loop(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    s.0.playback.set_loop(&ctx.user, &id, body(&ctx))?;
+    Ok(ok_empty())
+}
+
+async fn set_shuffle(
+    State(s): State<MockState>,
+    Extension(ctx): Context,
+    Path(id): Path<String>,
+) -> Answer {
+    s.0.playback.set_shuffle(&ctx.user, &id, body(&ctx))?;
+    Ok(ok_empty())
+}
+
+async fn report_event(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
+    s.0.playback.report(&ctx.user, body(&ctx))?;
+    Ok(ok_empty())
+}
+
+/// A running mock server: started with [`MockServer::start`], stopped with
+/// [`MockServer::shutdown`] (or when dropped).
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    state: MockState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl MockServer {
+    /// Builds the state and serves it on `config.addr`, by default `127.0.0.1:0`.
+    pub async fn start(config: MockConfig) -> std::io::Result<Self> {
+        let state = MockState::new(&config)?;
+        let addr = config
+            .addr
+            .unwrap_or_else(|| SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = router(state.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Self {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The socket the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API's base URL on this server, such as `http://127.0.0.1:41234/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The server's shared state.
+    pub fn state(&self) -> &MockState {
+        &self.state
+    }
+
+    /// See [`MockState::issue_token`].
+    pub fn issue_token<S: Into<String>>(
+        &self,
+        user: &str,
+        scopes: impl IntoIterator<Item = S>,
+        lifetime: impl Into<Option<Duration>>,
+    ) -> String {
+        self.state.issue_token(user, scopes, lifetime)
+    }
+
+    /// See [`MockState::requests`].
+    pub fn requests(&self, operation_id: &str) -> u64 {
+        self.state.requests(operation_id)
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the server
+    /// to stop.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.map_err(std::io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -11,7 +11,8 @@
 //!   connection closes with no response), `truncate` (the real response cut in half),
 //!   `invalid-json` (a 200 whose JSON body does not parse), `wrong-content-type` (the real
 //!   response labelled `text/plain`) or `html` (a proxy's 502 HTML page);
-//! * `first=N` limits the rule to the first N requests it matches, so a retry can succeed.
+//! * `first=N` limits the rule to the first N requests of its route (counted whether or not
+//!   this rule decided them), so a retry can succeed.
 //!
 //! Latency adds to whatever else happens; of the other rules the first matching one decides.
 
@@ -55,7 +56,7 @@ pub struct FaultRule {
     pub route: String,
     /// What happens.
     pub kind: FaultKind,
-    /// Only the first this many matching requests are affected; `None` for all.
+    /// Only the first this many requests of the route are affected; `None` for all.
     pub first: Option<u64>,
 }
 
@@ -230,10 +231,16 @@ pub(crate) async fn transform(kind: &FaultKind, response: Response) -> Response 
                 .headers
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
             let half = bytes.slice(..bytes.len() / 2);
-            let stream = futures_util::stream::iter([
-                Ok(half),
-                Err(std::io::Error::other("injected fault: truncated body")),
-            ]);
+            // The pause lets the server flush the head and the half before the failure makes
+            // it close the connection; without it neither would be sent.
+            let failure = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                Err(std::io::Error::other("injected fault: truncated body"))
+            });
+            let stream = futures_util::stream::StreamExt::chain(
+                futures_util::stream::iter([Ok(half)]),
+                failure,
+            );
             Response::from_parts(parts, Body::from_stream(stream))
         }
         _ => response,

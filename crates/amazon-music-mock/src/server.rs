@@ -224,16 +224,20 @@ async fn pipeline(
     let op = &inner.operations[index];
     inner.counters[index].fetch_add(1, Ordering::Relaxed);
 
+    // Every matching rule counts the request, so `first=N` means the route's first N requests.
+    let due: Vec<&FaultKind> = inner
+        .faults
+        .iter()
+        .filter(|(rule, _)| rule.matches(&op.id, op.method, &op.path))
+        .filter(|(rule, hits)| {
+            let hit = hits.fetch_add(1, Ordering::Relaxed);
+            rule.first.is_none_or(|n| hit < n)
+        })
+        .map(|(rule, _)| &rule.kind)
+        .collect();
     let mut after: Option<&FaultKind> = None;
-    for (rule, hits) in &inner.faults {
-        if !rule.matches(&op.id, op.method, &op.path) {
-            continue;
-        }
-        let hit = hits.fetch_add(1, Ordering::Relaxed);
-        if rule.first.is_some_and(|n| hit >= n) {
-            continue;
-        }
-        match &rule.kind {
+    for kind in due {
+        match kind {
             FaultKind::Latency(delay) => tokio::time::sleep(*delay).await,
             kind if after.is_none() => match faults::replacement(kind) {
                 Some(response) => return response,

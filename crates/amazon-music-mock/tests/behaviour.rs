@@ -1,0 +1,598 @@
+//! What the mock does, over real HTTP on loopback: auth, bad input, the library's
+//! pagination under concurrent changes, playback sessions and request counters.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use amazon_music_mock::{ALL_SCOPES, MockConfig};
+use common::{Api, track_id};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn auth_failures_get_the_documented_status_and_code() {
+    let api =
+        Api::start(MockConfig::default().token("reader", "u2", ["music::library::read"])).await;
+    let url = api.url("/albums/B0064UPU4G");
+    let cases: [(Option<&str>, Option<&str>, u16, &str); 6] = [
+        (None, Some("Bearer mock-token"), 403, "ACCESS_DENIED"),
+        (Some("mock-api-key"), None, 401, "INVALID_AUTH_TYPE"),
+        (
+            Some("mock-api-key"),
+            Some("Bearer "),
+            401,
+            "INVALID_AUTH_TOKEN",
+        ),
+        (
+            Some("mock-api-key"),
+            Some("Bearer unknown"),
+            401,
+            "INVALID_ACCESS_TOKEN",
+        ),
+        (
+            Some("mock-api-key"),
+            Some("Bearer reader"),
+            403,
+            "ACCESS_DENIED",
+        ),
+        (Some("mock-api-key"), Some("Bearer mock-token"), 200, ""),
+    ];
+    for (key, auth, status, code) in cases {
+        let mut request = api.http.get(&url);
+        if let Some(k) = key {
+            request = request.header("x-api-key", k);
+        }
+        if let Some(a) = auth {
+            request = request.header("authorization", a);
+        }
+        let reply = api.send_raw(request).await;
+        if status == 200 {
+            assert_eq!(reply.status, 200);
+        } else {
+            assert_eq!(reply.error(), (status, code.to_owned()), "{key:?} {auth:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn expired_tokens_are_refused_and_a_fresh_one_works() {
+    let mut api = Api::start(MockConfig::default().token_lifetime(Duration::ZERO)).await;
+    assert_eq!(
+        api.get("/albums/B0064UPU4G").await.error(),
+        (401, "INVALID_ACCESS_TOKEN".into())
+    );
+    api.token = api
+        .server
+        .issue_token("mock-user", ALL_SCOPES, Duration::ZERO);
+    let expired = api.get("/albums/B0064UPU4G").await;
+    assert_eq!(expired.error().1, "INVALID_ACCESS_TOKEN");
+    assert!(
+        expired.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+    api.token = api
+        .server
+        .issue_token("mock-user", ALL_SCOPES, Duration::from_secs(3600));
+    assert_eq!(api.get("/albums/B0064UPU4G").await.status, 200);
+}
+
+#[tokio::test]
+async fn out_of_spec_input_is_a_bad_request_never_a_crash() {
+    let api = Api::default().await;
+    let many = vec!["B0064UPU4G"; 101].join(",");
+    for path in [
+        "/me/library/albums?limit=0".to_owned(),
+        "/me/library/albums?limit=101".to_owned(),
+        "/me/library/albums?limit=ten".to_owned(),
+        format!("/albums?ids={many}"),
+        "/albums?ids=".to_owned(),
+        "/albums?ids=B0064UPU4G&ids=B00D3PLC1K".to_owned(),
+        "/albums".to_owned(),
+    ] {
+        assert_eq!(
+            api.get(&path).await.error(),
+            (400, "BAD_REQUEST".into()),
+            "{path}"
+        );
+    }
+    let sid = api
+        .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+        .await["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let loop_path = format!("/playback/sessions/{sid}/loop");
+    for (content_type, body) in [
+        ("application/json", r#"{"loopMode": "LOOP_ON"}"#),
+        ("application/json", r#"{"loopMode": "#),
+        ("application/json", ""),
+        ("text/plain", r#"{"loopMode": "LOOP_ALL"}"#),
+    ] {
+        let request = api
+            .request(Method::PUT, &loop_path)
+            .header("content-type", content_type)
+            .body(body);
+        let reply = api.send_raw(request).await;
+        assert_eq!(
+            reply.error(),
+            (400, "BAD_REQUEST".into()),
+            "{content_type} {body}"
+        );
+    }
+    let nowhere = api.get("/no/such/path").await;
+    assert_eq!(nowhere.error(), (404, "RESOURCE_NOT_FOUND".into()));
+}
+
+#[tokio::test]
+async fn get_albums_keeps_order_and_leaves_out_unknown_ids() {
+    let api = Api::default().await;
+    let body = api.ok("/albums?ids=B00D3PLC1K,B000000000,B0064UPU4G").await;
+    let ids: Vec<&str> = body["data"]["albums"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["B00D3PLC1K", "B0064UPU4G"]);
+    let discovery = api.ok("/albums/B0064UPU4G").await;
+    assert_eq!(
+        discovery["data"]["album"]["artists"][0]["name"],
+        "Daft Punk"
+    );
+    assert_eq!(discovery["data"]["album"]["trackCount"], 14);
+}
+
+fn library_ids(page: &Value) -> Vec<String> {
+    page["data"]["user"]["libraryAlbums"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn library_pages_are_gap_free_while_others_add_and_remove() {
+    // The albums that stay in the library the whole time, and others that come and go.
+    let ids = [
+        "B0064UPU4G",
+        "B00D3PLC1K",
+        "B091MTJT3P",
+        "B0BS2SB6RC",
+        "B07B62ZK5S",
+        "B06VWVWDDH",
+        "B0101GQZGA",
+        "B08XK843KK",
+        "B08XJQM7YV",
+    ]
+    .map(String::from);
+    let stable: Vec<String> = ids[..5].to_vec();
+    let churn: Vec<String> = ids[5..].to_vec();
+    let api = Arc::new(Api::start(MockConfig::default().initial_library(stable.clone())).await);
+
+    let done = Arc::new(AtomicBool::new(false));
+    let churner = {
+        let (api, done, churn) = (api.clone(), done.clone(), churn.clone());
+        tokio::spawn(async move {
+            let mut ops = 0;
+            while !done.load(Ordering::Relaxed) && ops < 2000 {
+                let id = &churn[ops % churn.len()];
+                let method = if (ops / churn.len()) % 2 == 0 {
+                    Method::PUT
+                } else {
+                    Method::DELETE
+                };
+                let reply = api
+                    .call(method, &format!("/me/library/albums/{id}"), None)
+                    .await;
+                assert_eq!(reply.status, 200);
+                ops += 1;
+            }
+            ops
+        })
+    };
+    let mut rounds = 0;
+    while rounds < 40 {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/me/library/albums?limit=2&cursor={c}"),
+                None => "/me/library/albums?limit=2".to_owned(),
+            };
+            let page = api.ok(&path).await;
+            seen.extend(library_ids(&page));
+            let info = &page["data"]["user"]["libraryAlbums"]["pageInfo"];
+            match info["token"].as_str() {
+                Some(t) if info["hasNextPage"] == true => cursor = Some(t.to_owned()),
+                _ => break,
+            }
+        }
+        // A churned album removed and saved again mid-listing is a new entry and may show
+        // twice; an album that stayed must show exactly once, in its place.
+        let stable_seen: Vec<&String> = seen.iter().filter(|id| stable.contains(id)).collect();
+        assert_eq!(
+            stable_seen,
+            stable.iter().collect::<Vec<_>>(),
+            "stable albums in order, none missing"
+        );
+        rounds += 1;
+    }
+    done.store(true, Ordering::Relaxed);
+    let ops = churner.await.unwrap();
+    assert!(ops > 0, "the library changed while it was listed");
+}
+
+#[tokio::test]
+async fn libraries_belong_to_the_token_user() {
+    let api = Api::start(MockConfig::default().initial_library(Vec::<String>::new())).await;
+    assert_eq!(
+        api.call(Method::PUT, "/me/library/albums/B091MTJT3P", None)
+            .await
+            .status,
+        200
+    );
+    let mine = api.ok("/me/library/albums").await;
+    assert_eq!(library_ids(&mine), ["B091MTJT3P"]);
+    assert_eq!(mine["data"]["user"]["id"], "mock-user");
+    let mut other = Api::start(MockConfig::default()).await;
+    other.token = other.server.issue_token("someone-else", ALL_SCOPES, None);
+    let theirs = other.ok("/me/library/albums").await;
+    assert!(!library_ids(&theirs).contains(&"B091MTJT3P".to_owned()));
+    let removed = api
+        .call(Method::DELETE, "/me/library/albums/B091MTJT3P", None)
+        .await;
+    assert_eq!(
+        removed.json()["data"]["removeAlbum"]["saveState"],
+        "REMOVED"
+    );
+    assert!(library_ids(&api.ok("/me/library/albums").await).is_empty());
+}
+
+fn entity(reply: &Value) -> &Value {
+    &reply["data"]["entities"][0]
+}
+
+#[tokio::test]
+async fn a_session_moves_through_its_queue_and_stops_at_the_ends() {
+    let api = Api::default().await;
+    let first = api
+        .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+        .await;
+    assert_eq!(track_id(&first), "B0064UPUDC");
+    assert_eq!(first["actions"]["previous"]["isAllowed"], false);
+    let sid = first["sessionId"].as_str().unwrap().to_owned();
+    let at = |tail: &str| format!("/playback/sessions/{sid}{tail}");
+    assert_eq!(
+        api.get(&at("/previous")).await.error(),
+        (404, "NO_MORE_PREVIOUS_ENTITY".into())
+    );
+
+    let queue = api.ok(&at("/queue?limit=10")).await;
+    let info = &queue["data"]["queue"]["pageInfo"];
+    assert_eq!(info["hasNextPage"], true);
+    let rest = api
+        .ok(&at(&format!(
+            "/queue?limit=10&cursor={}",
+            info["token"].as_str().unwrap()
+        )))
+        .await;
+    assert_eq!(rest["data"]["queue"]["edgeCount"], 4);
+    assert_eq!(rest["data"]["queue"]["pageInfo"]["hasNextPage"], false);
+
+    let mut titles = vec![first["track"]["title"].as_str().unwrap().to_owned()];
+    for _ in 0..13 {
+        let next = api.ok(&at("/next")).await;
+        titles.push(entity(&next)["track"]["title"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(titles[3], "Harder, Better, Faster, Stronger");
+    assert_eq!(titles[13], "Too Long");
+    assert_eq!(
+        entity(&api.ok(&at("/current")).await)["actions"]["next"]["isAllowed"],
+        false
+    );
+    assert_eq!(
+        api.get(&at("/next")).await.error(),
+        (404, "NO_MORE_NEXT_ENTITY".into())
+    );
+    assert_eq!(
+        entity(&api.ok(&at("/previous")).await)["track"]["title"],
+        "Face to Face"
+    );
+
+    // LOOP_ALL wraps round; LOOP_ONE repeats.
+    api.call(
+        Method::PUT,
+        &at("/loop"),
+        Some(json!({"loopMode": "LOOP_ALL"})),
+    )
+    .await;
+    api.ok(&at("/next")).await;
+    assert_eq!(
+        entity(&api.ok(&at("/next")).await)["track"]["title"],
+        "One More Time"
+    );
+    api.call(
+        Method::PUT,
+        &at("/loop"),
+        Some(json!({"loopMode": "LOOP_ONE"})),
+    )
+    .await;
+    assert_eq!(
+        entity(&api.ok(&at("/next")).await)["track"]["title"],
+        "One More Time"
+    );
+
+    // The window: the current entity, then `limit` queued after it.
+    let window = api.ok(&at("/current")).await;
+    assert_eq!(window["data"]["entities"].as_array().unwrap().len(), 1);
+    api.call(
+        Method::PUT,
+        &at("/loop"),
+        Some(json!({"loopMode": "LOOP_OFF"})),
+    )
+    .await;
+    let next = api.ok(&at("/next?limit=3")).await;
+    assert_eq!(next["data"]["entities"].as_array().unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn queue_inserts_land_after_the_current_entity_or_at_the_end() {
+    let api = Api::default().await;
+    let first = api
+        .session(json!({"playParams": {"id": "B0BS2S4WXN", "containerIds": ["B0BS2SB6RC"]}}))
+        .await;
+    assert_eq!(first["track"]["title"], "Flowers");
+    let sid = first["sessionId"].as_str().unwrap().to_owned();
+    let at = |tail: &str| format!("/playback/sessions/{sid}{tail}");
+    let insert = |id: &str| json!({"playParams": {"id": id}});
+    assert_eq!(
+        api.call(Method::POST, &at("/queue/next"), Some(insert("B0064UPUDC")))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        api.call(Method::POST, &at("/queue/last"), Some(insert("B0BS2S4WXN")))
+            .await
+            .status,
+        200
+    );
+    let without_id = json!({"playParams": {"containerIds": ["B0064UPU4G"]}});
+    assert_eq!(
+        api.call(Method::POST, &at("/queue/next"), Some(without_id))
+            .await
+            .status,
+        400
+    );
+    let queue = api.ok(&at("/queue")).await;
+    let ids: Vec<String> = queue["data"]["queue"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| track_id(&e["node"]))
+        .collect();
+    assert_eq!(ids[0], "B0BS2S4WXN");
+    assert_eq!(ids[1], "B0064UPUDC");
+    assert_eq!(ids.last().unwrap(), "B0BS2S4WXN");
+    assert_eq!(track_id(entity(&api.ok(&at("/next")).await)), "B0064UPUDC");
+
+    // Refresh: the same entity again, with a fresh stream.
+    let reference = first["entityReferenceId"].as_str().unwrap();
+    let refreshed = api.ok(&at(&format!("/entities/{reference}"))).await;
+    assert_eq!(entity(&refreshed)["entityReferenceId"], reference);
+    assert_ne!(
+        entity(&refreshed)["track"]["playbackInformation"]["url"],
+        first["track"]["playbackInformation"]["url"]
+    );
+}
+
+async fn shuffled_order(seed: u64) -> (Vec<String>, Vec<String>) {
+    let api = Api::start(MockConfig::default().seed(seed)).await;
+    let first = api
+        .session(json!({
+            "playParams": {"containerIds": ["B0064UPU4G"]},
+            "playbackOptions": {"shuffleMode": "SHUFFLE_ON"}
+        }))
+        .await;
+    let sid = first["sessionId"].as_str().unwrap().to_owned();
+    let queue_ids = |q: Value| -> Vec<String> {
+        q["data"]["queue"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| track_id(&e["node"]))
+            .collect()
+    };
+    let shuffled = queue_ids(api.ok(&format!("/playback/sessions/{sid}/queue")).await);
+    let off = json!({"shuffleMode": "SHUFFLE_OFF"});
+    api.call(
+        Method::PUT,
+        &format!("/playback/sessions/{sid}/shuffle"),
+        Some(off),
+    )
+    .await;
+    let restored = queue_ids(api.ok(&format!("/playback/sessions/{sid}/queue")).await);
+    (shuffled, restored)
+}
+
+#[tokio::test]
+async fn shuffle_is_deterministic_from_the_seed_and_restorable() {
+    let (a, restored) = shuffled_order(5).await;
+    let (b, _) = shuffled_order(5).await;
+    let (c, _) = shuffled_order(6).await;
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert_eq!(a[0], "B0064UPUDC", "the first track stays first");
+    assert_eq!(restored.len(), 14);
+    let mut sorted_a = a.clone();
+    sorted_a.sort();
+    let mut sorted_r = restored.clone();
+    sorted_r.sort();
+    assert_eq!(sorted_a, sorted_r);
+    assert_ne!(a, restored);
+}
+
+#[tokio::test]
+async fn skips_run_out_and_actions_say_so_beforehand() {
+    let api = Api::start(MockConfig::default().skip_limit(2)).await;
+    let first = api
+        .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+        .await;
+    assert_eq!(
+        first["actions"]["next"],
+        json!({"isAllowed": true, "remainingSkips": 2})
+    );
+    let sid = first["sessionId"].as_str().unwrap().to_owned();
+    let at = |tail: &str| format!("/playback/sessions/{sid}{tail}");
+    api.ok(&at("/next")).await;
+    let second = api.ok(&at("/next")).await;
+    assert_eq!(
+        entity(&second)["actions"]["next"],
+        json!({"isAllowed": false, "remainingSkips": 0, "disableType": "NO_MORE_SKIPS"})
+    );
+    let refused = api.get(&at("/next")).await;
+    assert_eq!(refused.error(), (403, "ACCESS_DENIED".into()));
+    assert_eq!(
+        refused.json()["error"]["payload"]["disableType"],
+        "NO_MORE_SKIPS"
+    );
+
+    // Moving on after the entity finished playing is not a skip.
+    let current = entity(&second);
+    let finished = json!({
+        "metricId": current["metricId"],
+        "event": {"type": "PLAYBACK_FINISHED", "sessionId": sid, "entityReferenceId": current["entityReferenceId"]}
+    });
+    assert_eq!(
+        api.call(Method::POST, "/playback/event", Some(finished))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        entity(&api.ok(&at("/current")).await)["actions"]["next"]["isAllowed"],
+        true
+    );
+    assert_eq!(api.get(&at("/next")).await.status, 200);
+}
+
+fn started(e: &Value, take_over: Option<&str>) -> Value {
+    let mut body = json!({
+        "metricId": e["metricId"],
+        "event": {"type": "PLAYBACK_STARTED", "sessionId": e["sessionId"], "entityReferenceId": e["entityReferenceId"], "positionMs": 0}
+    });
+    if let Some(t) = take_over {
+        body["options"] = json!({"takeOverType": t});
+    }
+    body
+}
+
+#[tokio::test]
+async fn one_stream_per_user_auto_fails_force_and_default_take_over() {
+    let api = Api::default().await;
+    let a = api
+        .session(json!({"playParams": {"id": "B0BS2S4WXN"}}))
+        .await;
+    let b = api
+        .session(json!({"playParams": {"id": "B0064UPUDC"}}))
+        .await;
+    let active = |v: Value| -> Vec<String> {
+        v["data"]["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["sessionId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(active(api.ok("/playback/sessions/active").await).len(), 2);
+    assert_eq!(
+        api.call(Method::POST, "/playback/event", Some(started(&a, None)))
+            .await
+            .status,
+        200
+    );
+    let auto = api
+        .call(
+            Method::POST,
+            "/playback/event",
+            Some(started(&b, Some("AUTO"))),
+        )
+        .await;
+    assert_eq!(auto.error(), (429, "MAX_CONCURRENCY_REACHED".into()));
+    assert_eq!(
+        api.call(Method::POST, "/playback/event", Some(started(&b, None)))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        active(api.ok("/playback/sessions/active").await),
+        [b["sessionId"].as_str().unwrap()]
+    );
+    assert_eq!(
+        api.call(
+            Method::POST,
+            "/playback/event",
+            Some(started(&a, Some("FORCE")))
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        active(api.ok("/playback/sessions/active").await),
+        [a["sessionId"].as_str().unwrap()]
+    );
+
+    // Refresh brings the taken-over session back.
+    let path = format!(
+        "/playback/sessions/{}/entities/{}",
+        b["sessionId"].as_str().unwrap(),
+        b["entityReferenceId"].as_str().unwrap()
+    );
+    api.ok(&path).await;
+    assert_eq!(active(api.ok("/playback/sessions/active").await).len(), 2);
+
+    // Another user's session is unknown.
+    let mut other = Api::start(MockConfig::default()).await;
+    other.token = other.server.issue_token("stranger", ALL_SCOPES, None);
+    let sid = a["sessionId"].as_str().unwrap();
+    assert_eq!(
+        other
+            .get(&format!("/playback/sessions/{sid}/current"))
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn requests_are_counted_per_operation() {
+    let api = Api::default().await;
+    api.session(json!({"playParams": {"id": "B0BS2S4WXN"}}))
+        .await;
+    api.get("/albums/B0064UPU4G").await;
+    api.get("/albums/B000000000").await;
+    api.send_raw(api.http.get(api.url("/albums/B0064UPU4G")))
+        .await;
+    assert_eq!(api.server.requests("createPlaybackSession"), 1);
+    assert_eq!(api.server.requests("getAlbum"), 3);
+    assert_eq!(api.server.requests("getAlbums"), 0);
+    assert_eq!(api.server.requests("noSuchOperation"), 0);
+}
+
+#[tokio::test]
+async fn shutdown_stops_the_server() {
+    let api = Api::default().await;
+    let addr = api.server.addr();
+    assert!(api.server.base_url().ends_with("/v1"));
+    let Api { server, .. } = api;
+    server.shutdown().await.unwrap();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}

@@ -1,0 +1,190 @@
+//! The adaptation step between the spec and the generator.
+//!
+//! The spec stays true to the API; where progenitor cannot express what the spec says, the
+//! difference is bridged at run time by the generated crate's handwritten hooks
+//! (`crates/amazon-music-api/src/hooks.rs`). This module extracts from the spec the facts those
+//! hooks need and renders them as a generated Rust table, so that a spec change moves the hooks
+//! along with it:
+//!
+//! * query parameters declared `style: form, explode: false` with an array schema: progenitor
+//!   always sends arrays exploded (`ids=a&ids=b`); the hook joins them into one
+//!   comma-separated value (`ids=a,b`).
+//!
+//! One adaptation is applied to generated code instead, because it concerns code progenitor
+//! emits that does not compile: its httpmock helpers match an array query parameter with
+//! `value.to_string()` on a `Vec`. [`httpmock`] rewrites that into the comma-separated form the
+//! client sends. (Exploded array query parameters are refused by the pre-generation checks,
+//! since no adaptation exists for them.)
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+
+/// A query parameter that goes on the wire as one comma-separated value.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CommaSeparated {
+    /// The operation id as progenitor reports it to hooks (snake case).
+    pub operation: String,
+    /// The parameter's name on the wire.
+    pub parameter: String,
+}
+
+/// Every non-exploded array query parameter of the spec, in document order.
+pub fn comma_separated(api: &OpenAPI) -> Vec<CommaSeparated> {
+    let mut out = Vec::new();
+    for (_, item) in api.paths.iter() {
+        let Some(item) = item.as_item() else { continue };
+        for (_, op) in item.iter() {
+            let Some(id) = op.operation_id.as_deref() else {
+                continue;
+            };
+            for param in &op.parameters {
+                let param = match param {
+                    ReferenceOr::Item(p) => Some(p),
+                    ReferenceOr::Reference { reference } => reference
+                        .strip_prefix("#/components/parameters/")
+                        .and_then(|name| api.components.as_ref()?.parameters.get(name))
+                        .and_then(ReferenceOr::as_item),
+                };
+                let Some(Parameter::Query { parameter_data, .. }) = param else {
+                    continue;
+                };
+                if parameter_data.explode == Some(false)
+                    && super::checks::is_array(api, &parameter_data.format)
+                {
+                    out.push(CommaSeparated {
+                        operation: snake_case(id),
+                        parameter: parameter_data.name.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Rewrites, in progenitor's httpmock helpers, every `value.to_string()` in a method taking a
+/// list into `value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")`.
+pub fn httpmock(mut file: syn::File) -> syn::File {
+    use quote::ToTokens;
+    use syn::visit_mut::VisitMut;
+
+    struct JoinLists;
+
+    impl VisitMut for JoinLists {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            // The list arrives as `&Vec<_>` or, for an optional parameter, through a generic
+            // bound `T: Into<Option<&Vec<_>>>`; either way the signature names a `Vec`.
+            let signature = f.sig.to_token_stream().to_string();
+            if signature.contains("Vec <") {
+                ReplaceToString.visit_block_mut(&mut f.block);
+            }
+        }
+    }
+
+    struct ReplaceToString;
+
+    impl VisitMut for ReplaceToString {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(call) = expr {
+                let on_value =
+                    matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("value"));
+                if on_value && call.method == "to_string" && call.args.is_empty() {
+                    *expr = syn::parse_quote! {
+                        value.iter().map(|item| item.to_string()).collect::<Vec<_>>().join(",")
+                    };
+                    return;
+                }
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    JoinLists.visit_file_mut(&mut file);
+    file
+}
+
+/// Renders the adaptation table as Rust source (formatted by the caller).
+pub fn render(api: &OpenAPI) -> String {
+    let rows: String = comma_separated(api)
+        .iter()
+        .map(|c| format!("({:?}, {:?}),", c.operation, c.parameter))
+        .collect();
+    format!(
+        "/// Query parameters the API takes as one comma-separated value (`style: form`,\n\
+         /// `explode: false` in the spec), as `(operation, parameter)`; the operation is named as\n\
+         /// progenitor reports it to hooks.\n\
+         pub(crate) const COMMA_SEPARATED_QUERY: &[(&str, &str)] = &[{rows}];\n"
+    )
+}
+
+/// `getLibraryAlbums` → `get_library_albums`, as progenitor names operations.
+pub fn snake_case(id: &str) -> String {
+    let mut out = String::with_capacity(id.len() + 4);
+    for (i, c) in id.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_comma_separated_parameters_of_the_spec() {
+        let path = crate::workspace_root().join("spec/openapi.yaml");
+        let api: OpenAPI = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let found: Vec<(String, String)> = comma_separated(&api)
+            .into_iter()
+            .map(|c| (c.operation, c.parameter))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("get_albums".to_owned(), "ids".to_owned()),
+                ("get_library_albums".to_owned(), "albumIds".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn httpmock_list_matchers_become_comma_separated() {
+        let file: syn::File = syn::parse_quote! {
+            impl GetAlbumsWhen {
+                pub fn ids(self, value: &::std::vec::Vec<types::CatalogId>) -> Self {
+                    Self(self.0.query_param("ids", value.to_string()))
+                }
+                pub fn limit(self, value: i32) -> Self {
+                    Self(self.0.query_param("limit", value.to_string()))
+                }
+            }
+        };
+        let text: String = prettyplease::unparse(&httpmock(file))
+            .split_whitespace()
+            .collect();
+        assert!(
+            text.contains(r#"query_param("ids",value.iter().map(|item|item.to_string()).collect::<Vec<_>>().join(",")"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"query_param("limit",value.to_string())"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn snake_case_matches_progenitor() {
+        assert_eq!(snake_case("getAlbum"), "get_album");
+        assert_eq!(
+            snake_case("getActivePlaybackSessions"),
+            "get_active_playback_sessions"
+        );
+        assert_eq!(snake_case("queueNext"), "queue_next");
+    }
+}

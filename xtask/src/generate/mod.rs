@@ -1,0 +1,148 @@
+//! `cargo xtask generate`: spec → checks → progenitor → `crates/amazon-music-api/src/generated`.
+//!
+//! `--check` does the same in memory and fails with a diff when the committed files differ, so
+//! CI catches a spec edited without regenerating.
+
+mod adapt;
+mod checks;
+mod render;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+
+/// Where the generated crate lives, relative to the workspace root.
+const CRATE_DIR: &str = "crates/amazon-music-api";
+/// Lines of diff shown per stale file before the rest is summarised.
+const DIFF_LINES: usize = 80;
+
+/// Arguments of `cargo xtask generate`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Regenerate in memory and fail with a diff when the committed crate is stale.
+    #[arg(long)]
+    check: bool,
+    /// The spec to generate from.
+    #[arg(long, default_value = "spec/openapi.yaml")]
+    spec: std::path::PathBuf,
+}
+
+/// Runs the subcommand.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let root = crate::workspace_root();
+    let spec_path = root.join(&args.spec);
+    let files = generate(&spec_path)?;
+    let crate_dir = root.join(CRATE_DIR);
+    if args.check {
+        return check(&crate_dir, &files);
+    }
+    for file in &files {
+        let path = crate_dir.join(file.path);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(file.text.as_str()) {
+            continue;
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&path, &file.text).with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {CRATE_DIR}/{}", file.path);
+    }
+    println!("{CRATE_DIR} is up to date with {}", args.spec.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Generates every file from the spec at `spec_path`, without touching the disk.
+fn generate(spec_path: &Path) -> anyhow::Result<Vec<render::GeneratedFile>> {
+    let bytes =
+        std::fs::read(spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
+    let text = std::str::from_utf8(&bytes)
+        .with_context(|| format!("{} is not UTF-8", spec_path.display()))?;
+    let raw: serde_json::Value = serde_yaml::from_str(text)
+        .with_context(|| format!("{} is not valid YAML", spec_path.display()))?;
+    let problems = checks::check(&raw);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        bail!(
+            "{} cannot be generated from:\n{}",
+            spec_path.display(),
+            list.join("\n")
+        );
+    }
+    let api: openapiv3::OpenAPI =
+        serde_json::from_value(raw).context("not an OpenAPI 3.0 document")?;
+    let hash = format!("{:x}", Sha256::digest(&bytes));
+    render::render(&api, &hash)
+}
+
+fn check(crate_dir: &Path, files: &[render::GeneratedFile]) -> anyhow::Result<ExitCode> {
+    let mut stale = 0;
+    for file in files {
+        let path = crate_dir.join(file.path);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed == file.text {
+            continue;
+        }
+        stale += 1;
+        println!("{CRATE_DIR}/{} is stale:", file.path);
+        let diff = similar::TextDiff::from_lines(&committed, &file.text);
+        let text = diff
+            .unified_diff()
+            .context_radius(2)
+            .header("committed", "generated from the spec")
+            .to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        for line in lines.iter().take(DIFF_LINES) {
+            println!("{line}");
+        }
+        if lines.len() > DIFF_LINES {
+            println!("... {} more diff lines", lines.len() - DIFF_LINES);
+        }
+    }
+    if stale == 0 {
+        println!("{CRATE_DIR} matches the spec");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "{stale} generated file(s) are stale: run `cargo xtask generate` and commit the result"
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generation_is_deterministic() {
+        let spec = crate::workspace_root().join("spec/openapi.yaml");
+        let first = generate(&spec).unwrap();
+        let second = generate(&spec).unwrap();
+        assert_eq!(first.len(), second.len());
+        for (a, b) in first.iter().zip(&second) {
+            assert_eq!(a.path, b.path);
+            assert!(a.text == b.text, "{} differs between two runs", a.path);
+        }
+    }
+
+    #[test]
+    fn a_spec_the_generator_cannot_take_is_an_error_naming_the_operation() {
+        let dir = std::env::temp_dir().join(format!("xtask-gen-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let spec = dir.join("bad.yaml");
+        std::fs::write(
+            &spec,
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok, content: {text/csv: {schema: {type: string}}}}}\n",
+        )
+        .unwrap();
+        let error = generate(&spec).err().expect("refused");
+        let message = format!("{error:#}");
+        assert!(
+            message.contains("a (GET /a): response 200: unsupported media type text/csv"),
+            "{message}"
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -1,0 +1,49 @@
+//! `cargo xtask`: the maintainer tasks of this workspace, one subcommand each.
+//!
+//! Each subcommand lives in its own module; `main` only parses arguments and reports errors.
+//! Every failure is printed as a readable message with a non-zero exit code, never a panic.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod generate;
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer tasks of the Amazon Music toolkit"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate crates/amazon-music-api from spec/openapi.yaml.
+    Generate(generate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace root, found from this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

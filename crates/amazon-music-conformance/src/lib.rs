@@ -16,11 +16,23 @@
 //! # Ok::<(), amazon_music_conformance::SpecError>(())
 //! ```
 
+pub mod docs;
+mod drift;
+mod exchange;
+pub mod report;
+mod routing;
 mod schema;
+mod source_map;
 mod spec;
+mod validation;
 
+pub use drift::{Drift, DriftKind};
+pub use exchange::{Body, Exchange, ExchangeError, parse_har, parse_recorded};
+pub use routing::{RouteMatch, Router};
 pub use schema::{SchemaValidator, SchemaViolation, to_json_schema};
+pub use source_map::LineIndex;
 pub use spec::{Operation, Spec, escape_pointer_token};
+pub use validation::{Outcome, Validator, Violation};
 
 /// Why a spec could not be loaded or one of its schemas compiled.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::SpecError;
 use crate::schema::SchemaValidator;
+use crate::source_map::LineIndex;
 
 /// The curated OpenAPI document, held both as raw JSON (for pointers and schema compilation)
 /// and as typed [`openapiv3`] structures (for walking operations).
@@ -14,6 +15,7 @@ use crate::schema::SchemaValidator;
 pub struct Spec {
     raw: Value,
     api: OpenAPI,
+    lines: LineIndex,
 }
 
 /// One operation of the document: a method on a path template.
@@ -47,7 +49,9 @@ impl Spec {
     /// Parses an OpenAPI 3.0.x document from YAML (or JSON, which is YAML too).
     pub fn from_yaml_str(text: &str) -> Result<Self, SpecError> {
         let raw: Value = serde_yaml::from_str(text).map_err(|e| SpecError::Parse(e.to_string()))?;
-        Self::from_value(raw)
+        let mut spec = Self::from_value(raw)?;
+        spec.lines = LineIndex::new(text);
+        Ok(spec)
     }
 
     /// Reads and parses the document at `path`.
@@ -68,12 +72,22 @@ impl Spec {
         }
         let api: OpenAPI =
             serde_json::from_value(raw.clone()).map_err(|e| SpecError::Parse(e.to_string()))?;
-        Ok(Self { raw, api })
+        Ok(Self {
+            raw,
+            api,
+            lines: LineIndex::default(),
+        })
     }
 
     /// The document as raw JSON.
     pub fn raw(&self) -> &Value {
         &self.raw
+    }
+
+    /// The 1-based line of the text where the value at `pointer` (or its nearest ancestor with a
+    /// line of its own) starts; `None` for a spec built from a value rather than text.
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        self.lines.line_of(pointer)
     }
 
     /// The document as typed OpenAPI structures.

@@ -1,0 +1,277 @@
+//! Drift: what a response carries that the spec does not describe yet, but does not forbid.
+//!
+//! Objects in this API are open, so an unknown field is valid; a string whose values the spec
+//! lists in `x-extensible-enum` may take new values. Both are what a maintainer adds to the spec
+//! next, so they are found by a walk of the response beside a model of its schema, compiled once.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// What kind of drift a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DriftKind {
+    /// A property that the object's schema does not declare.
+    UnknownField,
+    /// A string value that the schema's `x-extensible-enum` does not list.
+    UnlistedValue,
+}
+
+/// One place where a response goes beyond the spec without breaking it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Drift {
+    /// Unknown field or unlisted value.
+    pub kind: DriftKind,
+    /// JSON pointer into the body.
+    pub body_pointer: String,
+    /// JSON pointer into the document: the object schema, or its `x-extensible-enum`.
+    pub spec_pointer: String,
+    /// The line of `spec_pointer` in the document's text.
+    pub spec_line: Option<usize>,
+    /// The field name or the value found.
+    pub found: String,
+    /// The fields or values the spec knows there.
+    pub known: Vec<String>,
+}
+
+/// A schema reduced to what drift detection needs, with `$ref`s resolved.
+#[derive(Debug)]
+pub(crate) struct DriftModel {
+    nodes: Vec<Node>,
+    /// Schema pointer (after `$ref`s) → node, so shared and recursive schemas are built once.
+    memo: HashMap<String, usize>,
+}
+
+impl Default for DriftModel {
+    fn default() -> Self {
+        Self {
+            nodes: vec![Node::Any],
+            memo: HashMap::new(),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Node {
+    /// Nothing to check below.
+    Any,
+    Object {
+        pointer: String,
+        properties: HashMap<String, usize>,
+        /// `None`: undeclared properties are drift; `Some(node)`: they are values of that schema.
+        additional: Option<usize>,
+    },
+    Array(usize),
+    Extensible {
+        pointer: String,
+        values: Vec<String>,
+    },
+}
+
+const ANY: usize = 0;
+
+impl DriftModel {
+    /// Adds the schema at `pointer` of `document` to the model; returns its node.
+    pub(crate) fn add(&mut self, document: &Value, pointer: &str) -> usize {
+        self.node(document, pointer, 0)
+    }
+
+    fn node(&mut self, document: &Value, pointer: &str, depth: usize) -> usize {
+        let (pointer, schema) = resolve(document, pointer);
+        let Some(schema) = schema else { return ANY };
+        if depth > 64 {
+            return ANY;
+        }
+        if let Some(id) = self.memo.get(&pointer) {
+            return *id;
+        }
+        let id = self.nodes.len();
+        self.nodes.push(Node::Any);
+        self.memo.insert(pointer.clone(), id);
+        let node = if let Some(values) = schema.get("x-extensible-enum").and_then(Value::as_array) {
+            Node::Extensible {
+                pointer: format!("{pointer}/x-extensible-enum"),
+                values: values
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                    .collect(),
+            }
+        } else if schema.get("items").is_some() {
+            Node::Array(self.node(document, &format!("{pointer}/items"), depth + 1))
+        } else if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            let mut properties = HashMap::new();
+            for name in props.keys() {
+                let child = format!("{pointer}/properties/{}", crate::escape_pointer_token(name));
+                properties.insert(name.clone(), self.node(document, &child, depth + 1));
+            }
+            let additional = match schema.get("additionalProperties") {
+                None | Some(Value::Bool(false)) => None,
+                Some(Value::Bool(true)) => Some(ANY),
+                Some(_) => Some(self.node(
+                    document,
+                    &format!("{pointer}/additionalProperties"),
+                    depth + 1,
+                )),
+            };
+            Node::Object {
+                pointer,
+                properties,
+                additional,
+            }
+        } else if schema
+            .get("additionalProperties")
+            .is_some_and(Value::is_object)
+        {
+            Node::Object {
+                pointer: pointer.clone(),
+                properties: HashMap::new(),
+                additional: Some(self.node(
+                    document,
+                    &format!("{pointer}/additionalProperties"),
+                    depth + 1,
+                )),
+            }
+        } else {
+            Node::Any
+        };
+        self.nodes[id] = node;
+        id
+    }
+
+    /// Every drift finding of `instance` against node `root`.
+    pub(crate) fn check(&self, root: usize, instance: &Value, out: &mut Vec<Drift>) {
+        let mut path = Vec::new();
+        self.walk(root, instance, &mut path, out);
+    }
+
+    fn walk<'v>(
+        &self,
+        node: usize,
+        instance: &'v Value,
+        path: &mut Vec<Token<'v>>,
+        out: &mut Vec<Drift>,
+    ) {
+        match (&self.nodes[node], instance) {
+            (
+                Node::Object {
+                    pointer,
+                    properties,
+                    additional,
+                },
+                Value::Object(map),
+            ) => {
+                for (key, value) in map {
+                    path.push(Token::Key(key));
+                    match properties.get(key).copied().or(*additional) {
+                        Some(child) => self.walk(child, value, path, out),
+                        None => {
+                            let mut known: Vec<String> = properties.keys().cloned().collect();
+                            known.sort();
+                            out.push(Drift {
+                                kind: DriftKind::UnknownField,
+                                body_pointer: render(path),
+                                spec_pointer: pointer.clone(),
+                                spec_line: None,
+                                found: key.clone(),
+                                known,
+                            });
+                        }
+                    }
+                    path.pop();
+                }
+            }
+            (Node::Array(items), Value::Array(values)) => {
+                for (i, value) in values.iter().enumerate() {
+                    path.push(Token::Index(i));
+                    self.walk(*items, value, path, out);
+                    path.pop();
+                }
+            }
+            (Node::Extensible { pointer, values }, Value::String(s))
+                if !values.iter().any(|v| v == s) =>
+            {
+                out.push(Drift {
+                    kind: DriftKind::UnlistedValue,
+                    body_pointer: render(path),
+                    spec_pointer: pointer.clone(),
+                    spec_line: None,
+                    found: s.clone(),
+                    known: values.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+enum Token<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+fn render(path: &[Token<'_>]) -> String {
+    let mut out = String::new();
+    for token in path {
+        out.push('/');
+        match token {
+            Token::Key(key) => out.push_str(&crate::escape_pointer_token(key)),
+            Token::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+/// Follows `$ref`s from `pointer` to the schema they name (local references only).
+pub(crate) fn resolve<'d>(document: &'d Value, pointer: &str) -> (String, Option<&'d Value>) {
+    let mut pointer = pointer.to_owned();
+    for _ in 0..32 {
+        let Some(schema) = document.pointer(&pointer) else {
+            return (pointer, None);
+        };
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(target) if target.starts_with('#') => pointer = target[1..].to_owned(),
+            Some(_) => return (pointer, None),
+            None => return (pointer, Some(schema)),
+        }
+    }
+    (pointer, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_unknown_fields_and_unlisted_values() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"type": "object", "properties": {
+                "kind": {"type": "string", "x-extensible-enum": ["X"]},
+                "tags": {"type": "array", "items": {"$ref": "#/components/schemas/A"}},
+                "free": {"type": "object"},
+                "headers": {"type": "object", "additionalProperties": {"type": "string"}}
+            }}
+        }}});
+        let mut model = DriftModel::default();
+        let root = model.add(&doc, "/components/schemas/A");
+        let mut out = Vec::new();
+        model.check(
+            root,
+            &json!({"kind": "Y", "tags": [{"kind": "X", "new": 1}], "free": {"a": 1},
+                    "headers": {"h": "v"}}),
+            &mut out,
+        );
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(out[0].kind, DriftKind::UnlistedValue);
+        assert_eq!(out[0].body_pointer, "/kind");
+        assert_eq!(
+            out[0].spec_pointer,
+            "/components/schemas/A/properties/kind/x-extensible-enum"
+        );
+        assert_eq!(out[1].kind, DriftKind::UnknownField);
+        assert_eq!(out[1].body_pointer, "/tags/0/new");
+        assert_eq!(out[1].spec_pointer, "/components/schemas/A");
+    }
+}

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod docs_check;
 mod generate;
+mod validate;
 
 #[derive(Parser)]
 #[command(
@@ -24,12 +26,18 @@ struct Cli {
 enum Command {
     /// Regenerate crates/amazon-music-api from spec/openapi.yaml.
     Generate(generate::Args),
+    /// Validate recorded (JSON, HAR) or live traffic against spec/openapi.yaml.
+    Validate(validate::Args),
+    /// Compare the facts of the upstream docs pages with the spec and its corrections ledger.
+    DocsCheck(docs_check::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::DocsCheck(args) => docs_check::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,181 @@
+//! `cargo xtask validate`: checks recorded traffic (`recorded`) or a live run against the API
+//! (`live`) with the spec, and reports violations, drift and coverage.
+//!
+//! Exit codes: 0 when everything conforms, 1 when anything violates the spec (or drifts, with
+//! `--strict`), 2 when an input is unusable (the message names the file).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use amazon_music_conformance::report::{Format, InputError, Report};
+use amazon_music_conformance::{Exchange, Spec, Validator, parse_har, parse_recorded};
+use anyhow::Context as _;
+use clap::{Args as ClapArgs, Subcommand};
+
+mod live;
+
+/// Arguments of `cargo xtask validate`.
+#[derive(ClapArgs)]
+pub struct Args {
+    #[command(subcommand)]
+    mode: Mode,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Validate recorded exchanges (`.json`, one exchange per file) and HAR 1.2 archives
+    /// (`.har`); each PATH a file or a directory searched recursively.
+    Recorded(RecordedArgs),
+    /// Call the API's read-only operations (and, with --allow-writes, mutating ones, undone
+    /// afterwards) with AMAZON_MUSIC_API_KEY and AMAZON_MUSIC_TOKEN, and validate every response.
+    Live(live::LiveArgs),
+}
+
+/// Options shared by both modes.
+#[derive(ClapArgs, Clone)]
+pub struct ReportArgs {
+    /// Report format: human, json or junit.
+    #[arg(long, default_value = "human", value_parser = parse_format)]
+    pub format: Format,
+    /// Fail on drift (unknown fields, unlisted values) too.
+    #[arg(long)]
+    pub strict: bool,
+    /// The spec to validate against (default: spec/openapi.yaml of the workspace).
+    #[arg(long)]
+    pub spec: Option<PathBuf>,
+}
+
+#[derive(ClapArgs)]
+struct RecordedArgs {
+    /// Files or directories.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+/// Runs `cargo xtask validate`.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    match &args.mode {
+        Mode::Recorded(recorded) => {
+            let validator = load_validator(&recorded.report)?;
+            let report = validate_paths(&validator, &recorded.paths, recorded.report.strict);
+            Ok(emit(&report, recorded.report.format))
+        }
+        Mode::Live(live) => live::run(live),
+    }
+}
+
+/// Loads and compiles the spec.
+pub fn load_validator(args: &ReportArgs) -> anyhow::Result<Validator> {
+    let path = args
+        .spec
+        .clone()
+        .unwrap_or_else(|| crate::workspace_root().join("spec/openapi.yaml"));
+    let spec = Spec::load(&path).with_context(|| format!("loading the spec {}", path.display()))?;
+    Validator::new(spec).with_context(|| format!("compiling the spec {}", path.display()))
+}
+
+/// Prints the report (unusable inputs also on stderr) and returns its exit code.
+pub fn emit(report: &Report, format: Format) -> ExitCode {
+    for error in &report.input_errors {
+        eprintln!("error: {}: {}", error.file, error.message);
+    }
+    print!("{}", report.render(format));
+    ExitCode::from(report.exit_code())
+}
+
+/// Validates every exchange found under `paths`.
+pub fn validate_paths(validator: &Validator, paths: &[PathBuf], strict: bool) -> Report {
+    let mut outcomes = Vec::new();
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files, &mut errors);
+    }
+    for file in files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) => {
+                errors.push(InputError {
+                    file: name,
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        let is_har = file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("har"));
+        let parsed: Result<Vec<(String, Exchange)>, _> = if is_har {
+            parse_har(&text).map(|entries| {
+                entries
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, e)| validator.router().is_api_url(&e.url))
+                    .map(|(i, e)| (format!("{name}#entries[{i}]"), e))
+                    .collect()
+            })
+        } else {
+            parse_recorded(&text).map(|e| vec![(name.clone(), e)])
+        };
+        match parsed {
+            Ok(exchanges) => {
+                for (source, exchange) in exchanges {
+                    outcomes.push(validator.validate(&exchange, &source));
+                }
+            }
+            Err(e) => errors.push(InputError {
+                file: name,
+                message: e.to_string(),
+            }),
+        }
+    }
+    Report::new(validator.spec(), outcomes, errors, strict)
+}
+
+/// The files under `path`: the file itself, or a directory's `.json` and `.har` files in name
+/// order, recursively.
+fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
+    let metadata = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(InputError {
+                file: path.display().to_string(),
+                message: format!("cannot read: {e}"),
+            });
+            return;
+        }
+    };
+    if !metadata.is_dir() {
+        files.push(path.to_owned());
+        return;
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            errors.push(InputError {
+                file: path.display().to_string(),
+                message: format!("cannot list: {e}"),
+            });
+            return;
+        }
+    };
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect(&entry, files, errors);
+        } else if entry
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("har"))
+        {
+            files.push(entry);
+        }
+    }
+}

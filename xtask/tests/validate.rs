@@ -1,0 +1,303 @@
+//! `cargo xtask validate` as a user runs it: real files, real exit codes, and a live run against
+//! the mock server on loopback.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fresh directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("validate-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(workspace())
+        .env_remove("AMAZON_MUSIC_API_KEY")
+        .env_remove("AMAZON_MUSIC_TOKEN")
+        .env_remove("AMAZON_MUSIC_BASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write(dir: &Path, name: &str, contents: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path.display().to_string()
+}
+
+fn album_exchange(album: Value) -> String {
+    json!({"method": "GET", "url": "/v1/albums/B1", "status": 200, "body": {"data": {"album": album}}})
+        .to_string()
+}
+
+#[test]
+fn the_recordings_conform() {
+    let out = xtask(&["validate", "recorded", "spec/recordings"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("0 violations"));
+}
+
+#[test]
+fn a_violation_exits_1_and_names_the_file() {
+    let dir = scratch("violation");
+    let file = write(&dir, "bad.json", &album_exchange(json!({"id": 5})));
+    let out = xtask(&["validate", "recorded", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains(&format!("FAIL {file}")), "{stdout}");
+    assert!(
+        stdout.contains("violation at /data/album/id: type"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_exchange_matching_no_operation_is_a_violation_not_a_crash() {
+    let dir = scratch("unmatched");
+    let file = write(
+        &dir,
+        "x.json",
+        r#"{"method": "GET", "url": "https://h/v1/artists/1", "status": 200, "body": {}}"#,
+    );
+    let out = xtask(&["validate", "recorded", &file]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("operation expected a path of the spec"));
+}
+
+#[test]
+fn drift_passes_unless_strict() {
+    let dir = scratch("drift");
+    let file = write(
+        &dir,
+        "drift.json",
+        &album_exchange(json!({"id": "B1", "mood": "sunny"})),
+    );
+    let out = xtask(&["validate", "recorded", &file]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("drift at /data/album/mood: unknown field \"mood\""));
+    let strict = xtask(&["validate", "recorded", "--strict", &file]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn unusable_inputs_exit_2_naming_the_file_and_the_rest_is_still_checked() {
+    let dir = scratch("unusable");
+    let cases = [
+        ("broken.json", "{\"method\": "),
+        ("array.json", "[1, 2]"),
+        (
+            "fields.json",
+            r#"{"method": "GET", "url": "/v1/albums/B1"}"#,
+        ),
+        ("broken.har", "{\"log\": "),
+        ("nolog.har", r#"{"entries": []}"#),
+        (
+            "entry.har",
+            r#"{"log": {"entries": [{"request": {"method": "GET"}, "response": {"status": 200}}]}}"#,
+        ),
+    ];
+    let good = write(&dir, "good.json", &album_exchange(json!({"id": "B1"})));
+    for (name, contents) in cases {
+        let file = write(&dir, name, contents);
+        let out = xtask(&["validate", "recorded", &file, &good]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(&file), "{name}: {stderr}");
+        assert!(
+            text(&out.stdout).contains(&format!("ok   {good}")),
+            "{name}"
+        );
+    }
+    let missing = dir.join("missing.json").display().to_string();
+    let out = xtask(&["validate", "recorded", &missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains(&missing));
+}
+
+#[test]
+fn har_entries_under_the_base_path_are_validated() {
+    let dir = scratch("har");
+    let body = json!({"data": {"album": {"id": "B1"}}}).to_string();
+    let har = json!({"log": {"version": "1.2", "entries": [
+        {"request": {"method": "GET", "url": "https://cdn.example/app.js"},
+         "response": {"status": 200, "content": {"text": "x"}}},
+        {"request": {"method": "GET", "url": "https://api.music.amazon.dev/v1/albums/B1"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "text": body}}},
+        {"request": {"method": "GET", "url": "https://api.music.amazon.dev/v1/albums/B2"},
+         "response": {"status": 200, "content": {"text": "<html>oops</html>"}}}
+    ]}});
+    let file = write(&dir, "capture.har", &har.to_string());
+    let out = xtask(&[
+        "validate",
+        "recorded",
+        "--format",
+        "json",
+        &dir.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let outcomes = report["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 2, "the CDN entry is not an API call");
+    assert_eq!(outcomes[0]["source"], format!("{file}#entries[1]"));
+    assert_eq!(outcomes[0]["violations"], json!([]));
+    assert_eq!(outcomes[1]["violations"][0]["keyword"], "content");
+    assert_eq!(report["totals"]["failing"], 1);
+    assert_eq!(report["exit_code"], 1);
+}
+
+#[test]
+fn junit_output() {
+    let dir = scratch("junit");
+    let file = write(&dir, "bad.json", &album_exchange(json!({"id": 5})));
+    let out = xtask(&["validate", "recorded", "--format", "junit", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = text(&out.stdout);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("<testcase classname=\"getAlbum\""), "{xml}");
+    assert!(
+        xml.contains("<failure message=\"1 violations, 0 drift\">"),
+        "{xml}"
+    );
+    let bad_format = xtask(&["validate", "recorded", "--format", "yaml", &file]);
+    assert_eq!(bad_format.status.code(), Some(2));
+}
+
+#[test]
+fn live_needs_credentials() {
+    let out = xtask(&["validate", "live", "--ids", "B0064UPU4G"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("AMAZON_MUSIC_API_KEY"));
+}
+
+/// Runs `validate live` against the mock and returns its output.
+fn live_against_mock(extra: &[&str], record: &Path) -> (Output, u64, u64) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime
+        .block_on(amazon_music_mock::MockServer::start(
+            amazon_music_mock::MockConfig::default(),
+        ))
+        .unwrap();
+    let record = record.display().to_string();
+    let mut args = vec![
+        "validate",
+        "live",
+        "--ids",
+        "B0064UPU4G,B00D3PLC1K",
+        "--record",
+        &record,
+    ];
+    args.extend_from_slice(extra);
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(&args)
+        .current_dir(workspace())
+        .env("AMAZON_MUSIC_API_KEY", "mock-api-key")
+        .env("AMAZON_MUSIC_TOKEN", "mock-token")
+        .env("AMAZON_MUSIC_BASE_URL", server.base_url())
+        .output()
+        .unwrap();
+    let adds = server.requests("addLibraryAlbum");
+    let removes = server.requests("removeLibraryAlbum");
+    runtime.block_on(server.shutdown()).unwrap();
+    (out, adds, removes)
+}
+
+fn recordings(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&path).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn live_read_only_against_the_mock() {
+    let dir = scratch("live-read");
+    let (out, adds, removes) = live_against_mock(&["--format", "json"], &dir);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert_eq!((adds, removes), (0, 0), "no write without --allow-writes");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let seen: Vec<(&str, u64)> = report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["operation_id"].as_str().unwrap(),
+                o["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(seen.contains(&("getAlbum", 200)), "{seen:?}");
+    assert!(seen.contains(&("getAlbum", 404)), "{seen:?}");
+    assert!(seen.contains(&("getAlbums", 200)), "{seen:?}");
+    assert!(seen.contains(&("getLibraryAlbums", 200)), "{seen:?}");
+    assert!(
+        seen.contains(&("getActivePlaybackSessions", 200)),
+        "{seen:?}"
+    );
+    let files = recordings(&dir);
+    assert_eq!(files.len(), seen.len());
+    for (name, contents) in &files {
+        assert!(
+            !contents.contains("mock-token") && !contents.contains("mock-api-key"),
+            "{name}"
+        );
+        assert!(
+            !contents.to_ascii_lowercase().contains("authorization"),
+            "{name}"
+        );
+    }
+    assert!(!stdout.contains("mock-token") && !stdout.contains("mock-api-key"));
+    // What was recorded validates as recorded traffic.
+    let again = xtask(&["validate", "recorded", &dir.display().to_string()]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));
+}
+
+#[test]
+fn live_writes_are_undone() {
+    let dir = scratch("live-write");
+    let (out, adds, removes) = live_against_mock(&["--allow-writes"], &dir);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert_eq!((adds, removes), (1, 1), "the album added is removed again");
+    for op in [
+        "createPlaybackSession",
+        "getNextPlaybackEntity",
+        "setLoopMode",
+        "setShuffleMode",
+    ] {
+        assert!(stdout.contains(&format!("({op})")), "{op}: {stdout}");
+    }
+}

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod docs_check;
 mod generate;
+mod mock;
 mod validate;
 
 #[derive(Parser)]
@@ -30,6 +31,8 @@ enum Command {
     Validate(validate::Args),
     /// Compare the facts of the upstream docs pages with the spec and its corrections ledger.
     DocsCheck(docs_check::Args),
+    /// Serve the mock Amazon Music API (crates/amazon-music-mock) until interrupted.
+    Mock(mock::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::DocsCheck(args) => docs_check::run(&args),
+        Command::Mock(args) => mock::run(args),
     };
     match result {
         Ok(code) => code,

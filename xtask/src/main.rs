@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod docs_check;
 mod generate;
 mod mock;
+mod spec_diff;
 mod validate;
 
 #[derive(Parser)]
@@ -33,6 +34,8 @@ enum Command {
     DocsCheck(docs_check::Args),
     /// Serve the mock Amazon Music API (crates/amazon-music-mock) until interrupted.
     Mock(mock::Args),
+    /// Report spec changes since a git revision that break the generated client's users.
+    SpecDiff(spec_diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::DocsCheck(args) => docs_check::run(&args),
         Command::Mock(args) => mock::run(args),
+        Command::SpecDiff(args) => spec_diff::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -17,12 +17,12 @@ fn public_surface() {
                 if type_name(&block.self_ty) == "Client" && block.trait_.is_none() =>
             {
                 for item in &block.items {
-                    if let ImplItem::Fn(f) = item {
-                        if let ReturnType::Type(_, ty) = &f.sig.output {
-                            let ret = tidy(ty);
-                            if ret.starts_with("builder::") {
-                                operations.push((f.sig.ident.to_string(), ret));
-                            }
+                    if let ImplItem::Fn(f) = item
+                        && let ReturnType::Type(_, ty) = &f.sig.output
+                    {
+                        let ret = tidy(ty);
+                        if ret.starts_with("builder::") {
+                            operations.push((f.sig.ident.to_string(), ret));
                         }
                     }
                 }

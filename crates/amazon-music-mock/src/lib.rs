@@ -35,6 +35,11 @@ mod prng;
 mod server;
 mod validation;
 
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use config::{ALL_SCOPES, MockConfig, TokenGrant};
 pub use error::ApiError;
 pub use faults::{FaultKind, FaultParseError, FaultRule};

@@ -148,7 +148,7 @@ fn every_operation_is_fully_described() {
         if o.tags.len() != 1 || !tags.contains(&o.tags[0].as_str()) {
             problems.push(format!("{id}: tags {:?}", o.tags));
         }
-        let security = o.security.as_ref().map(Vec::as_slice).unwrap_or_default();
+        let security = o.security.as_deref().unwrap_or_default();
         match security {
             [requirement] => {
                 if !requirement.contains_key("apiKey") {

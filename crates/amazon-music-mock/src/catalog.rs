@@ -54,6 +54,8 @@ pub(crate) struct TrackRef {
 #[derive(Debug)]
 pub(crate) struct Catalog {
     albums: Vec<Album>,
+    /// Get Album's answer per album, serialized once: the catalog never changes.
+    rendered: Vec<std::sync::OnceLock<axum::body::Bytes>>,
     by_id: HashMap<String, usize>,
     tracks: HashMap<String, TrackRef>,
 }
@@ -253,6 +255,7 @@ impl Catalog {
         let mut prng = Prng::derived(seed, "catalog", 0);
         let mut catalog = Catalog {
             albums: Vec::with_capacity(generated + DOCUMENTED.len()),
+            rendered: Vec::new(),
             by_id: HashMap::new(),
             tracks: HashMap::new(),
         };
@@ -398,6 +401,7 @@ impl Catalog {
         }
         self.by_id.insert(album.id.clone(), index);
         self.albums.push(album);
+        self.rendered.push(std::sync::OnceLock::new());
     }
 
     /// How many albums there are.
@@ -427,12 +431,17 @@ impl Catalog {
         self.tracks.get(id).copied()
     }
 
-    /// Get Album: the full album, or 404.
-    pub(crate) fn get_album(&self, id: &str) -> Result<Value, ApiError> {
-        let album = self
-            .album(id)
+    /// Get Album: the full album's JSON answer, or 404.
+    pub(crate) fn get_album(&self, id: &str) -> Result<axum::body::Bytes, ApiError> {
+        let index = self
+            .album_index(id)
             .ok_or_else(|| ApiError::not_found(format!("No album has the id {id}.")))?;
-        Ok(json!({ "data": { "album": album.full_json() } }))
+        Ok(self.rendered[index]
+            .get_or_init(|| {
+                let body = json!({ "data": { "album": self.albums[index].full_json() } });
+                serde_json::to_vec(&body).unwrap_or_default().into()
+            })
+            .clone())
     }
 
     /// Get Multiple Albums: the known albums in the order asked, unknown ids left out

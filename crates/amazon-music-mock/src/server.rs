@@ -11,7 +11,7 @@ use amazon_music_conformance::Spec;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Extension, MatchedPath, Path, RawPathParams, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -130,6 +130,11 @@ impl MockState {
     /// The operationIds the mock serves, in spec order.
     pub fn operation_ids(&self) -> Vec<&str> {
         self.0.operations.iter().map(|op| op.id.as_str()).collect()
+    }
+
+    /// The ids of every album of the catalog, in catalog order: real ids for tests of lookups.
+    pub fn album_ids(&self) -> Vec<String> {
+        self.0.catalog.album_ids().map(str::to_owned).collect()
     }
 }
 
@@ -289,7 +294,8 @@ fn body(ctx: &Ctx) -> &serde_json::Value {
 type Answer = Result<Response, ApiError>;
 
 async fn get_album(State(s): State<MockState>, Path(id): Path<String>) -> Answer {
-    Ok(ok_json(&s.0.catalog.get_album(&id)?))
+    let body = s.0.catalog.get_album(&id)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn get_albums(State(s): State<MockState>, Extension(ctx): Context) -> Answer {

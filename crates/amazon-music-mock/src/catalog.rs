@@ -410,7 +410,6 @@ impl Catalog {
     }
 
     /// Every album id, in catalog order.
-    #[cfg(test)]
     pub(crate) fn album_ids(&self) -> impl Iterator<Item = &str> {
         self.albums.iter().map(|a| a.id.as_str())
     }

@@ -25,7 +25,7 @@ pub struct Args {
     /// Skips each playback session allows (unlimited when absent).
     #[arg(long)]
     skip_limit: Option<u32>,
-    /// A fault, ROUTE:KIND[=VALUE][:first=N], e.g. `getAlbum:throttle=2:first=3` (repeatable).
+    /// A fault, `ROUTE:KIND[=VALUE][:first=N]`, e.g. `getAlbum:throttle=2:first=3` (repeatable).
     #[arg(long = "fault", value_parser = parse_fault)]
     faults: Vec<FaultRule>,
 }

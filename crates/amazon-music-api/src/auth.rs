@@ -4,6 +4,8 @@ use std::sync::{Arc, RwLock};
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
+use crate::Transport;
+
 const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 
 /// The `x-api-key` (the security profile id) and the Login with Amazon bearer token.
@@ -19,6 +21,7 @@ const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 #[derive(Clone, Default)]
 pub struct Credentials {
     secrets: Arc<RwLock<Secrets>>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 #[derive(Default)]
@@ -80,6 +83,19 @@ impl Credentials {
         Ok(())
     }
 
+    /// Sends every request through `transport` instead of straight to the HTTP client.
+    ///
+    /// This is how a layer above adds retries, token refresh or tracing to the generated
+    /// client; see [`Transport`].
+    pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    pub(crate) fn transport(&self) -> Option<&dyn Transport> {
+        self.transport.as_deref()
+    }
+
     /// Adds both headers to `headers`, replacing any already there.
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {
         let secrets = self
@@ -119,6 +135,7 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("api_key", &shown(secrets.api_key.is_some()))
             .field("token", &shown(secrets.authorization.is_some()))
+            .field("transport", &self.transport.is_some())
             .finish()
     }
 }

@@ -25,6 +25,21 @@ impl ClientHooks<crate::Credentials> for Client {
         }
         Ok(())
     }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match self.inner.transport() {
+            Some(transport) => {
+                transport
+                    .execute(&self.client, request, info.operation_id)
+                    .await
+            }
+            None => self.client.execute(request).await,
+        }
+    }
 }
 
 /// Rewrites `name=a&name=b` (progenitor's exploded array) into `name=a,b`, the spec's

@@ -40,6 +40,7 @@ mod generated;
 #[path = "generated/adaptations.rs"]
 mod generated_adaptations;
 mod hooks;
+mod transport;
 /// Typed [`httpmock`] helpers: one `MockServerExt` method per operation, so tests of code
 /// built on this client can mock the API with checked paths, parameters and bodies.
 #[cfg(feature = "httpmock")]
@@ -50,3 +51,4 @@ pub mod mock;
 
 pub use auth::{Credentials, InvalidCredential};
 pub use generated::*;
+pub use transport::{Transport, TransportFuture};

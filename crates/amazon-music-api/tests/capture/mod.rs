@@ -1,6 +1,9 @@
 //! A loopback HTTP server that records every request it receives and answers with a canned
 //! response, so tests can see exactly what the generated client puts on the wire.
 
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;

@@ -1,0 +1,223 @@
+//! Access tokens: a fixed one, or one a [`TokenProvider`] refreshes.
+//!
+//! Login with Amazon tokens last about an hour. With a provider, the client refreshes a token
+//! shortly before it expires and once more when the API answers `401 INVALID_ACCESS_TOKEN`;
+//! however many requests wait at that moment, one refresh is in flight.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+
+use crate::Error;
+
+/// Refresh this long before a token's announced expiry, so that no request carries a token
+/// that expires on the way.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// A bearer token and when it stops working.
+#[derive(Clone)]
+pub struct AccessToken {
+    secret: String,
+    expires_at: Option<Instant>,
+}
+
+impl AccessToken {
+    /// A token that lasts `lifetime` from now (`None`: until the API refuses it).
+    pub fn new(secret: impl Into<String>, lifetime: Option<Duration>) -> Self {
+        Self {
+            secret: secret.into(),
+            expires_at: lifetime.map(|l| Instant::now() + l),
+        }
+    }
+
+    /// The token itself. Keep it out of logs.
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    fn is_fresh(&self) -> bool {
+        self.expires_at
+            .is_none_or(|at| Instant::now() + REFRESH_MARGIN < at)
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("secret", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// The future a [`TokenProvider`] returns.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, String>> + Send + 'a>>;
+
+/// Supplies fresh access tokens (from a refresh token, a secrets store, ...).
+///
+/// ```
+/// use amazon_music::auth::{AccessToken, TokenFuture, TokenProvider};
+/// use std::time::Duration;
+///
+/// struct FromRefreshToken;
+///
+/// impl TokenProvider for FromRefreshToken {
+///     fn fetch(&self) -> TokenFuture<'_> {
+///         Box::pin(async {
+///             // exchange the refresh token at Login with Amazon here
+///             Ok(AccessToken::new("new-access-token", Some(Duration::from_secs(3600))))
+///         })
+///     }
+/// }
+/// ```
+pub trait TokenProvider: Send + Sync + 'static {
+    /// Fetches a new token. The error is shown to the caller as [`Error::Token`].
+    fn fetch(&self) -> TokenFuture<'_>;
+}
+
+/// Holds the current token and refreshes it, one refresh at a time.
+#[derive(Clone)]
+pub(crate) struct TokenSource {
+    provider: Option<Arc<dyn TokenProvider>>,
+    current: Arc<Mutex<Option<AccessToken>>>,
+}
+
+impl TokenSource {
+    pub(crate) fn fixed(token: Option<String>) -> Self {
+        Self {
+            provider: None,
+            current: Arc::new(Mutex::new(token.map(|t| AccessToken::new(t, None)))),
+        }
+    }
+
+    pub(crate) fn provided(provider: Arc<dyn TokenProvider>) -> Self {
+        Self {
+            provider: Some(provider),
+            current: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Whether a refused token can be replaced.
+    pub(crate) fn can_refresh(&self) -> bool {
+        self.provider.is_some()
+    }
+
+    /// A token that is not about to expire, fetching one if needed. Concurrent callers wait on
+    /// the same lock, so only the first fetches and the others reuse its result.
+    pub(crate) async fn get(&self) -> Result<Option<String>, Error> {
+        let mut current = self.current.lock().await;
+        match (&*current, &self.provider) {
+            (Some(token), _) if token.is_fresh() => Ok(Some(token.secret.clone())),
+            (_, Some(provider)) => {
+                let token = provider.fetch().await.map_err(Error::Token)?;
+                let secret = token.secret.clone();
+                *current = Some(token);
+                Ok(Some(secret))
+            }
+            (token, None) => Ok(token.as_ref().map(|t| t.secret.clone())),
+        }
+    }
+
+    /// The API refused `rejected`: fetch a new token unless another request already replaced
+    /// it, in which case that one is returned.
+    pub(crate) async fn replace(&self, rejected: &str) -> Result<Option<String>, Error> {
+        let Some(provider) = &self.provider else {
+            return Ok(None);
+        };
+        let mut current = self.current.lock().await;
+        if let Some(token) = &*current
+            && token.secret != rejected
+        {
+            return Ok(Some(token.secret.clone()));
+        }
+        let token = provider.fetch().await.map_err(Error::Token)?;
+        let secret = token.secret.clone();
+        *current = Some(token);
+        Ok(Some(secret))
+    }
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenSource")
+            .field("refreshable", &self.provider.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    struct Counting {
+        fetches: AtomicU32,
+        lifetime: Option<Duration>,
+    }
+
+    impl TokenProvider for Counting {
+        fn fetch(&self) -> TokenFuture<'_> {
+            Box::pin(async move {
+                let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+                // Let other waiters pile up on the lock while this fetch is in flight.
+                tokio::task::yield_now().await;
+                Ok(AccessToken::new(format!("token-{n}"), self.lifetime))
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_waiters_share_one_fetch() {
+        let provider = Arc::new(Counting {
+            fetches: AtomicU32::new(0),
+            lifetime: Some(Duration::from_secs(3600)),
+        });
+        let source = TokenSource::provided(provider.clone());
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                let source = source.clone();
+                tokio::spawn(async move { source.get().await.unwrap() })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap().as_deref(), Some("token-1"));
+        }
+        assert_eq!(provider.fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_token_about_to_expire_is_refreshed_ahead() {
+        let provider = Arc::new(Counting {
+            fetches: AtomicU32::new(0),
+            lifetime: Some(REFRESH_MARGIN / 2),
+        });
+        let source = TokenSource::provided(provider.clone());
+        assert_eq!(source.get().await.unwrap().as_deref(), Some("token-1"));
+        assert_eq!(source.get().await.unwrap().as_deref(), Some("token-2"));
+    }
+
+    #[tokio::test]
+    async fn a_rejected_token_is_replaced_once() {
+        let provider = Arc::new(Counting {
+            fetches: AtomicU32::new(0),
+            lifetime: None,
+        });
+        let source = TokenSource::provided(provider.clone());
+        assert_eq!(source.get().await.unwrap().as_deref(), Some("token-1"));
+        assert_eq!(
+            source.replace("token-1").await.unwrap().as_deref(),
+            Some("token-2")
+        );
+        // A second request that also saw token-1 refused reuses token-2.
+        assert_eq!(
+            source.replace("token-1").await.unwrap().as_deref(),
+            Some("token-2")
+        );
+        assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
+    }
+}

@@ -1,0 +1,416 @@
+//! The client, its builder, and the one function every call goes through.
+
+use std::fmt;
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use amazon_music_api::{self as api, Credentials, ResponseValue, types};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::auth::{TokenProvider, TokenSource};
+use crate::error::{ApiError, ErrorCode, excerpt};
+use crate::transport::{OUTCOME, Outcome, RetryingTransport};
+use crate::{Error, Result, RetryPolicy};
+
+/// The API's production base URL (V1).
+pub const DEFAULT_BASE_URL: &str = "https://api.music.amazon.dev/v1";
+
+/// How many batch requests of [`Client::get_albums`] run at once unless configured.
+const DEFAULT_CONCURRENCY: usize = 4;
+
+/// The Amazon Music client. Cheap to clone (clones share connections, token and settings),
+/// `Send` and `Sync`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: api::Client,
+    credentials: Credentials,
+    tokens: TokenSource,
+    base_url: String,
+    concurrency: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("tokens", &self.inner.tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `AMAZON_MUSIC_BASE_URL` (optional), `AMAZON_MUSIC_API_KEY`
+    /// and `AMAZON_MUSIC_TOKEN`.
+    pub fn from_env() -> Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let mut builder = Client::builder();
+        if let Some(url) = var("AMAZON_MUSIC_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        let key = var("AMAZON_MUSIC_API_KEY")
+            .ok_or_else(|| Error::Config("AMAZON_MUSIC_API_KEY is not set".into()))?;
+        let token = var("AMAZON_MUSIC_TOKEN")
+            .ok_or_else(|| Error::Config("AMAZON_MUSIC_TOKEN is not set".into()))?;
+        builder.api_key(key).token(token).build()
+    }
+
+    /// The generated client underneath, for any operation this crate has no helper for. Its
+    /// requests go through the same retries; the token is refreshed only by this crate's calls.
+    pub fn api(&self) -> &api::Client {
+        &self.inner.api
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub(crate) fn concurrency(&self) -> usize {
+        self.inner.concurrency
+    }
+
+    /// Runs one generated operation: a fresh token first, then the request (retried inside the
+    /// transport), then the response or a typed error.
+    pub(crate) async fn call<T, F, Fut>(&self, operation: &'static str, request: F) -> Result<T>
+    where
+        T: DeserializeOwned,
+        F: FnOnce(api::Client) -> Fut,
+        Fut: Future<
+            Output = std::result::Result<ResponseValue<T>, api::Error<types::ErrorResponse>>,
+        >,
+    {
+        if let Some(token) = self.inner.tokens.get().await? {
+            self.inner
+                .credentials
+                .try_set_token(&token)
+                .map_err(|e| Error::Token(e.to_string()))?;
+        }
+        let outcome = Arc::new(Mutex::new(Outcome::default()));
+        let span = tracing::info_span!(
+            "amazon_music.request",
+            operation,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = OUTCOME
+            .scope(outcome.clone(), request(self.inner.api.clone()))
+            .instrument(span.clone())
+            .await;
+        let outcome = outcome.lock().map(|o| o.clone()).unwrap_or_default();
+        if let Some(status) = outcome.status {
+            span.record("status", status.as_u16());
+        }
+        span.record("attempts", outcome.attempts);
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        if let Some(message) = outcome.token_error.clone() {
+            return Err(Error::Token(message));
+        }
+        match result {
+            Ok(value) => Ok(value.into_inner()),
+            Err(error) => Err(convert::<T>(operation, error, &outcome).await),
+        }
+    }
+}
+
+async fn convert<T: DeserializeOwned>(
+    operation: &'static str,
+    error: api::Error<types::ErrorResponse>,
+    outcome: &Outcome,
+) -> Error {
+    match error {
+        api::Error::ErrorResponse(response) => {
+            let status = response.status();
+            let error = response.into_inner().error;
+            Error::Api(ApiError {
+                operation,
+                status,
+                code: ErrorCode::from(error.code.as_str()),
+                message: error.message,
+                reference: error.reference,
+                url: error.url,
+            })
+        }
+        api::Error::InvalidResponsePayload(body, source) => match outcome.status {
+            Some(status) if !status.is_success() => Error::UnexpectedResponse {
+                operation,
+                status,
+                content_type: outcome
+                    .content_type
+                    .clone()
+                    .unwrap_or_else(|| "none".into()),
+                excerpt: excerpt(&body),
+            },
+            _ => decode_error::<T>(operation, &body, &source),
+        },
+        api::Error::UnexpectedResponse(response) => {
+            let status = response.status();
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+                .to_owned();
+            let body = response.bytes().await.unwrap_or_default();
+            Error::UnexpectedResponse {
+                operation,
+                status,
+                content_type,
+                excerpt: excerpt(&body),
+            }
+        }
+        api::Error::CommunicationError(source)
+        | api::Error::ResponseBodyError(source)
+        | api::Error::InvalidUpgrade(source) => {
+            if source.is_timeout() {
+                Error::Timeout { operation }
+            } else {
+                Error::Transport { operation, source }
+            }
+        }
+        api::Error::InvalidRequest(message) => Error::Validation {
+            what: "request",
+            message,
+        },
+        api::Error::Custom(message) => Error::Config(message),
+    }
+}
+
+/// Decodes again, tracking the path, to say where the body departs from the spec.
+fn decode_error<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    source: &serde_json::Error,
+) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => (error.path().to_string(), error.inner().to_string()),
+        Ok(_) => (".".to_owned(), source.to_string()),
+    };
+    Error::Decode {
+        operation,
+        path,
+        message,
+        excerpt: excerpt(body),
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// let client = amazon_music::Client::builder()
+///     .api_key("security-profile-id")
+///     .token("access-token")
+///     .timeout(Duration::from_secs(10))
+///     .retry_policy(amazon_music::RetryPolicy::default().max_attempts(3))
+///     .build()?;
+/// assert_eq!(client.base_url(), amazon_music::DEFAULT_BASE_URL);
+/// # Ok::<(), amazon_music::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    api_key: Option<String>,
+    token: Option<String>,
+    provider: Option<Arc<dyn TokenProvider>>,
+    user_agent: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    concurrency: usize,
+    allow_insecure_http: bool,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_key: None,
+            token: None,
+            provider: None,
+            user_agent: concat!("amazon-music-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            concurrency: DEFAULT_CONCURRENCY,
+            allow_insecure_http: false,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("provider", &self.provider.is_some())
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Where the API is (default [`DEFAULT_BASE_URL`]); include the `/v1` prefix.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The security profile id, sent as `x-api-key`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// A fixed bearer token (no refresh: use [`ClientBuilder::token_provider`] for that).
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// A source of fresh tokens, refreshed ahead of expiry and on `401 INVALID_ACCESS_TOKEN`.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// The longest one attempt may take, connecting and reading the body included.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The longest connecting may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// When failed requests are sent again; see [`crate::retry`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How many requests of one batched lookup run at once (at least 1).
+    pub fn concurrency(mut self, requests: usize) -> Self {
+        self.concurrency = requests.max(1);
+        self
+    }
+
+    /// Allows a plain-`http` base URL on a host other than loopback. Credentials then cross the
+    /// network unencrypted: only for a test host you control.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Builds the client, refusing a configuration that cannot work.
+    pub fn build(self) -> Result<Client> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let url = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL {base_url:?}: {e}")))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if self.allow_insecure_http || is_loopback(&url) => {}
+            "http" => {
+                return Err(Error::Config(format!(
+                    "base URL {base_url} is plain http on a non-loopback host: credentials would travel unencrypted (allow_insecure_http(true) to insist)"
+                )));
+            }
+            other => {
+                return Err(Error::Config(format!(
+                    "base URL scheme {other:?} is not http(s)"
+                )));
+            }
+        }
+        let api_key = self
+            .api_key
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| Error::Config("no API key: call ClientBuilder::api_key".into()))?;
+        let tokens = match (self.provider, self.token) {
+            (Some(provider), _) => TokenSource::provided(provider),
+            (None, Some(token)) if !token.is_empty() => TokenSource::fixed(Some(token)),
+            _ => {
+                return Err(Error::Config(
+                    "no access token: call ClientBuilder::token or ClientBuilder::token_provider"
+                        .into(),
+                ));
+            }
+        };
+        let credentials = Credentials::default();
+        credentials
+            .try_set_api_key(&api_key)
+            .map_err(|e| Error::Config(e.to_string()))?;
+        let credentials = credentials.with_transport(Arc::new(RetryingTransport {
+            policy: self.retry,
+            tokens: tokens.clone(),
+        }));
+        let http = reqwest::Client::builder()
+            .user_agent(self.user_agent)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .redirect(same_origin_redirects())
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let api = api::Client::new_with_client(&base_url, http, credentials.clone());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                api,
+                credentials,
+                tokens,
+                base_url,
+                concurrency: self.concurrency,
+            }),
+        })
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name == "localhost",
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Follows redirects only to the same scheme, host and port: the API key and the token must
+/// never be sent to another origin.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().cloned();
+        let same = first.is_some_and(|first| {
+            first.scheme() == attempt.url().scheme()
+                && first.host_str() == attempt.url().host_str()
+                && first.port_or_known_default() == attempt.url().port_or_known_default()
+        });
+        if !same || attempt.previous().len() > 5 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}

@@ -1,0 +1,55 @@
+//! The ergonomic Rust client of the Amazon Music Web API (V1).
+//!
+//! Built on the generated [`amazon_music_api`] crate (re-exported as [`api`], so every operation
+//! of the spec stays reachable), it adds what a long-lived application needs:
+//!
+//! * [`Client`]: one cheap-to-clone handle, configured with [`Client::builder`] or
+//!   [`Client::from_env`];
+//! * [`auth`]: a static token or a [`TokenProvider`] refreshed ahead of expiry and once on
+//!   `401 INVALID_ACCESS_TOKEN`, one refresh in flight however many requests wait;
+//! * [`Error`]: typed errors (the API's error code as an enum, decode failures with the JSON
+//!   path, transport, timeout, validation before sending);
+//! * [`retry`]: jittered exponential backoff for `429 THROTTLED`, 502/503/504 and connection
+//!   failures, honouring `Retry-After`, for idempotent calls only;
+//! * [`pagination`]: the library and the playback queue as `Stream`s, resumable from a cursor,
+//!   guarded against a server that repeats a cursor, with optional prefetch;
+//! * [`albums`]: batched lookups of any number of ids;
+//! * [`playback`]: a session handle that knows what the service allows.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = amazon_music_mock::MockServer::start(Default::default()).await?;
+//! # let base_url = mock.base_url();
+//! use amazon_music::Client;
+//!
+//! let client = Client::builder()
+//!     .base_url(&base_url)
+//!     .api_key("mock-api-key")
+//!     .token("mock-token")
+//!     .build()?;
+//! let album = client.get_album("B0064UPU4G").await?;
+//! assert_eq!(album.title.as_deref(), Some("Discovery"));
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod albums;
+pub mod auth;
+mod client;
+mod error;
+pub mod library;
+pub mod pagination;
+pub mod playback;
+pub mod retry;
+mod transport;
+
+pub use amazon_music_api as api;
+pub use amazon_music_api::types;
+pub use auth::{AccessToken, TokenProvider};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use error::{ApiError, Error, ErrorCode};
+pub use retry::RetryPolicy;
+
+/// The result of every call of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

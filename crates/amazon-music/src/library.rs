@@ -1,0 +1,122 @@
+//! The current user's library albums: save, remove, and list as a stream.
+
+use std::sync::Arc;
+
+use crate::albums::catalog_id;
+use crate::pagination::{self, Page, Paginator};
+use crate::types::{LibraryAlbumEdge, PageToken, SaveAlbumResult};
+use crate::{Client, Error, Result};
+
+impl Client {
+    /// Saves an album to the library (saving one already there changes nothing).
+    pub async fn save_album(&self, id: &str) -> Result<SaveAlbumResult> {
+        let id = catalog_id(id)?;
+        let response = self
+            .call("addLibraryAlbum", |api| async move {
+                api.add_library_album().id(id).send().await
+            })
+            .await?;
+        Ok(response.data.save_album)
+    }
+
+    /// Removes an album from the library (removing one not there changes nothing).
+    pub async fn remove_album(&self, id: &str) -> Result<SaveAlbumResult> {
+        let id = catalog_id(id)?;
+        let response = self
+            .call("removeLibraryAlbum", |api| async move {
+                api.remove_library_album().id(id).send().await
+            })
+            .await?;
+        Ok(response.data.remove_album)
+    }
+
+    /// One page of the library, `limit` albums (1 to 100) from `cursor` on.
+    pub async fn library_albums_page(
+        &self,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> Result<Page<LibraryAlbumEdge>> {
+        let limit = pagination::page_size(limit)?;
+        let token = cursor
+            .map(|c| {
+                c.parse::<PageToken>()
+                    .map_err(|e| Error::validation("cursor", format!("{c:?}: {e}")))
+            })
+            .transpose()?;
+        let response = self
+            .call("getLibraryAlbums", |api| async move {
+                let mut request = api.get_library_albums().limit(limit);
+                if let Some(token) = token {
+                    request = request.cursor(token);
+                }
+                request.send().await
+            })
+            .await?;
+        let connection = response.data.user.library_albums;
+        Ok(Page {
+            items: connection.edges,
+            cursor: cursor.map(str::to_owned),
+            next_cursor: next_cursor(
+                "getLibraryAlbums",
+                "data.user.libraryAlbums.pageInfo",
+                connection.page_info,
+            )?,
+        })
+    }
+
+    /// The whole library as a stream of edges (the album and whether it was purchased or
+    /// uploaded), `page_size` albums per request.
+    ///
+    /// ```
+    /// use futures::TryStreamExt;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = amazon_music_mock::MockServer::start(Default::default()).await?;
+    /// # let client = amazon_music::Client::builder().base_url(mock.base_url())
+    /// #     .api_key("mock-api-key").token("mock-token").build()?;
+    /// client.save_album("B0064UPU4G").await?;
+    /// let ids: Vec<String> = client
+    ///     .library_albums(2)?
+    ///     .items()
+    ///     .map_ok(|edge| edge.node.id.to_string())
+    ///     .try_collect()
+    ///     .await?;
+    /// assert!(ids.contains(&"B0064UPU4G".to_string()));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn library_albums(&self, page_size: u32) -> Result<Paginator<LibraryAlbumEdge>> {
+        pagination::page_size(page_size)?;
+        let client = self.clone();
+        Ok(Paginator::new(
+            "getLibraryAlbums",
+            Arc::new(move |cursor: Option<String>| {
+                let client = client.clone();
+                Box::pin(async move {
+                    client
+                        .library_albums_page(page_size, cursor.as_deref())
+                        .await
+                })
+            }),
+        ))
+    }
+}
+
+/// The next page's cursor, when the page says there is one; a next page announced without a
+/// cursor is an error, not the end of the listing.
+pub(crate) fn next_cursor(
+    operation: &'static str,
+    at: &str,
+    info: crate::types::PageInfo,
+) -> Result<Option<String>> {
+    match (info.has_next_page, info.token) {
+        (false, _) => Ok(None),
+        (true, Some(token)) => Ok(Some(token.to_string())),
+        (true, None) => Err(Error::Decode {
+            operation,
+            path: format!("{at}.token"),
+            message: "hasNextPage is true but no token says where the next page starts".into(),
+            excerpt: String::new(),
+        }),
+    }
+}

@@ -1,0 +1,132 @@
+//! Token refresh: ahead of expiry, once on 401 INVALID_ACCESS_TOKEN, one refresh for many
+//! waiting requests.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use amazon_music::auth::{AccessToken, TokenFuture, TokenProvider};
+use amazon_music::{Client, Error, ErrorCode};
+use amazon_music_mock::{ALL_SCOPES, MockConfig, MockServer, MockState};
+
+/// Issues mock tokens; the first one it hands out is already expired at the server.
+struct Issuer {
+    state: MockState,
+    fetches: Arc<AtomicU32>,
+}
+
+impl TokenProvider for Issuer {
+    fn fetch(&self) -> TokenFuture<'_> {
+        Box::pin(async move {
+            let n = self.fetches.fetch_add(1, Ordering::SeqCst);
+            let lifetime = if n == 0 {
+                Duration::ZERO
+            } else {
+                Duration::from_secs(3600)
+            };
+            let token = self.state.issue_token("mock-user", ALL_SCOPES, lifetime);
+            // The client is told the token is good: only the server knows better.
+            Ok(AccessToken::new(token, None))
+        })
+    }
+}
+
+async fn setup() -> (MockServer, Client, Arc<AtomicU32>) {
+    let server = MockServer::start(MockConfig::default()).await.unwrap();
+    let fetches = Arc::new(AtomicU32::new(0));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .api_key("mock-api-key")
+        .token_provider(Issuer {
+            state: server.state().clone(),
+            fetches: fetches.clone(),
+        })
+        .retry_policy(support::quick_retries())
+        .build()
+        .unwrap();
+    (server, client, fetches)
+}
+
+#[tokio::test]
+async fn a_refused_token_is_refreshed_once_and_the_call_succeeds() {
+    let (server, client, fetches) = setup().await;
+    let album = client.get_album("B0064UPU4G").await.unwrap();
+    assert_eq!(album.id.as_str(), "B0064UPU4G");
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests("getAlbum"), 2);
+    // The refreshed token is kept for later calls.
+    client.get_album("B00D3PLC1K").await.unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn many_requests_refused_together_share_one_refresh() {
+    let (server, client, fetches) = setup().await;
+    let calls: Vec<_> = (0..16)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_album("B0064UPU4G").await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch, one refresh");
+    assert!(server.requests("getAlbum") >= 17);
+}
+
+#[tokio::test]
+async fn a_token_announced_to_expire_is_replaced_before_use() {
+    struct Short(AtomicU32, MockState);
+    impl TokenProvider for Short {
+        fn fetch(&self) -> TokenFuture<'_> {
+            Box::pin(async move {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                let token = self.1.issue_token("mock-user", ALL_SCOPES, None);
+                // Inside the refresh margin: stale by the next call.
+                Ok(AccessToken::new(token, Some(Duration::from_secs(30))))
+            })
+        }
+    }
+    let server = MockServer::start(MockConfig::default()).await.unwrap();
+    let provider = Short(AtomicU32::new(0), server.state().clone());
+    let client = support::builder(&server)
+        .token_provider(provider)
+        .build()
+        .unwrap();
+    client.get_album("B0064UPU4G").await.unwrap();
+    client.get_album("B0064UPU4G").await.unwrap();
+    assert_eq!(server.requests("getAlbum"), 2, "no request was refused");
+}
+
+#[tokio::test]
+async fn without_a_provider_an_expired_token_is_a_typed_error() {
+    let config = MockConfig::default().token_lifetime(Duration::ZERO);
+    let (_server, client) = support::start(config).await;
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert_eq!(error.code(), Some(&ErrorCode::InvalidAccessToken));
+    assert!(error.to_string().contains("TokenProvider"), "{error}");
+}
+
+#[tokio::test]
+async fn a_failing_provider_is_a_token_error() {
+    struct Broken;
+    impl TokenProvider for Broken {
+        fn fetch(&self) -> TokenFuture<'_> {
+            Box::pin(async { Err("the refresh token was revoked".to_owned()) })
+        }
+    }
+    let (server, _) = support::start(MockConfig::default()).await;
+    let client = support::builder(&server)
+        .token_provider(Broken)
+        .build()
+        .unwrap();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Token(m) if m.contains("revoked")),
+        "{error}"
+    );
+    assert_eq!(server.requests("getAlbum"), 0);
+}

@@ -19,7 +19,7 @@ PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0
 TOKEN=schemathesis-token
 API_KEY=schemathesis-key
 LOG=target/schemathesis-mock.log
-target/debug/xtask mock --addr "127.0.0.1:$PORT" --seed 1 --token "$TOKEN" --api-key "$API_KEY" \
+"${CARGO_TARGET_DIR:-target}/debug/xtask" mock --addr "127.0.0.1:$PORT" --seed 1 --token "$TOKEN" --api-key "$API_KEY" \
   >"$LOG" 2>&1 &
 MOCK_PID=$!
 trap 'kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true' EXIT

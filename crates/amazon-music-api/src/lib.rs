@@ -40,6 +40,7 @@ mod generated;
 #[path = "generated/adaptations.rs"]
 mod generated_adaptations;
 mod hooks;
+mod redirect;
 mod transport;
 /// Typed [`httpmock`] helpers: one `MockServerExt` method per operation, so tests of code
 /// built on this client can mock the API with checked paths, parameters and bodies.
@@ -51,4 +52,6 @@ pub mod mock;
 
 pub use auth::{Credentials, InvalidCredential};
 pub use generated::*;
+#[cfg(not(target_arch = "wasm32"))]
+pub use redirect::same_origin_redirects;
 pub use transport::{Transport, TransportFuture};

@@ -102,6 +102,40 @@ pub fn httpmock(mut file: syn::File) -> syn::File {
     file
 }
 
+/// Rewrites, in the generated client, every `reqwest::ClientBuilder::new()` (the HTTP client
+/// `Client::new` builds) into `crate::redirect::client_builder()`, which follows redirects to the
+/// same origin only: reqwest's default policy would carry the `x-api-key` header to any host a
+/// redirect names (it strips only the headers it knows, such as `Authorization`).
+pub fn client(mut file: syn::File) -> syn::File {
+    use syn::visit_mut::VisitMut;
+
+    struct SameOriginRedirects;
+
+    impl VisitMut for SameOriginRedirects {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::Call(call) = expr
+                && call.args.is_empty()
+                && let syn::Expr::Path(path) = &*call.func
+            {
+                let segments: Vec<String> = path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if segments == ["reqwest", "ClientBuilder", "new"] {
+                    *expr = syn::parse_quote! { crate::redirect::client_builder() };
+                    return;
+                }
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    SameOriginRedirects.visit_file_mut(&mut file);
+    file
+}
+
 /// Renders the adaptation table as Rust source (formatted by the caller).
 pub fn render(api: &OpenAPI) -> String {
     let rows: String = comma_separated(api)
@@ -176,6 +210,26 @@ mod tests {
             text.contains(r#"query_param("limit",value.to_string())"#),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_default_http_client_follows_same_origin_redirects_only() {
+        let file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn new(baseurl: &str, inner: crate::Credentials) -> Self {
+                    let client = reqwest::ClientBuilder::new().connect_timeout(dur);
+                    Self::new_with_client(baseurl, client.build().unwrap(), inner)
+                }
+            }
+        };
+        let text: String = prettyplease::unparse(&client(file))
+            .split_whitespace()
+            .collect();
+        assert!(
+            text.contains("crate::redirect::client_builder().connect_timeout(dur)"),
+            "{text}"
+        );
+        assert!(!text.contains("ClientBuilder::new"), "{text}");
     }
 
     #[test]

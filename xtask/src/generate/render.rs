@@ -28,7 +28,10 @@ pub fn render(api: &OpenAPI, spec_sha256: &str) -> anyhow::Result<Vec<GeneratedF
     Ok(vec![
         GeneratedFile {
             path: "src/generated/client.rs",
-            text: format!("{header}{}", format_tokens(client)?),
+            text: format!(
+                "{header}{}",
+                format_file(&super::adapt::client(parse(client)?))
+            ),
         },
         GeneratedFile {
             path: "src/generated/httpmock.rs",
@@ -90,10 +93,6 @@ fn parse(tokens: proc_macro2::TokenStream) -> anyhow::Result<syn::File> {
 }
 
 /// Formats with prettyplease: stable, deterministic, and independent of the local rustfmt.
-fn format_tokens(tokens: proc_macro2::TokenStream) -> anyhow::Result<String> {
-    Ok(format_file(&parse(tokens)?))
-}
-
 fn format_file(file: &syn::File) -> String {
     prettyplease::unparse(file)
 }

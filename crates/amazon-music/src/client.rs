@@ -134,15 +134,7 @@ async fn convert<T: DeserializeOwned>(
     match error {
         api::Error::ErrorResponse(response) => {
             let status = response.status();
-            let error = response.into_inner().error;
-            Error::Api(ApiError {
-                operation,
-                status,
-                code: ErrorCode::from(error.code.as_str()),
-                message: error.message,
-                reference: error.reference,
-                url: error.url,
-            })
+            api_error(operation, status, response.into_inner())
         }
         api::Error::InvalidResponsePayload(body, source) => match outcome.status {
             Some(status) if !status.is_success() => Error::UnexpectedResponse {
@@ -165,6 +157,11 @@ async fn convert<T: DeserializeOwned>(
                 .unwrap_or("none")
                 .to_owned();
             let body = response.bytes().await.unwrap_or_default();
+            // A status the spec lists no body for (a 502 from the API's own gateway, say) may
+            // still carry the API's error object: its code is what the caller matches on.
+            if let Ok(error) = serde_json::from_slice::<types::ErrorResponse>(&body) {
+                return api_error(operation, status, error);
+            }
             Error::UnexpectedResponse {
                 operation,
                 status,
@@ -187,6 +184,22 @@ async fn convert<T: DeserializeOwned>(
         },
         api::Error::Custom(message) => Error::Config(message),
     }
+}
+
+fn api_error(
+    operation: &'static str,
+    status: reqwest::StatusCode,
+    response: types::ErrorResponse,
+) -> Error {
+    let error = response.error;
+    Error::Api(ApiError {
+        operation,
+        status,
+        code: ErrorCode::from(error.code.as_str()),
+        message: error.message,
+        reference: error.reference,
+        url: error.url,
+    })
 }
 
 /// Decodes again, tracking the path, to say where the body departs from the spec.

@@ -21,8 +21,22 @@ pub struct AlbumBatch {
 
 /// Parses an album id, refusing what cannot be one before anything is sent.
 pub(crate) fn catalog_id(id: &str) -> Result<CatalogId> {
+    path_segment("album id", id)?;
     id.parse()
         .map_err(|e| Error::validation("album id", format!("{id:?}: {e}")))
+}
+
+/// Refuses `.` and `..` as a path parameter. Percent-encoding leaves them as they are (they are
+/// legal in a segment) and URL normalization then removes them with the segment before:
+/// `/albums/..` would go out as `/`, a request to another path than the operation's.
+pub(crate) fn path_segment(what: &'static str, value: &str) -> Result<()> {
+    if value == "." || value == ".." {
+        return Err(Error::validation(
+            what,
+            format!("{value:?} is a dot segment, which would change the request's path"),
+        ));
+    }
+    Ok(())
 }
 
 impl Client {

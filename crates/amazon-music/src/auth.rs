@@ -10,6 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use amazon_music_api::Credentials;
 use tokio::sync::Mutex;
 
 use crate::Error;
@@ -79,25 +80,35 @@ pub trait TokenProvider: Send + Sync + 'static {
     fn fetch(&self) -> TokenFuture<'_>;
 }
 
-/// Holds the current token and refreshes it, one refresh at a time.
+/// Holds the current token and refreshes it, one refresh at a time, writing each new token into
+/// the credentials every request reads. A fixed token is written once, so the common case costs
+/// a request nothing.
 #[derive(Clone)]
 pub(crate) struct TokenSource {
     provider: Option<Arc<dyn TokenProvider>>,
     current: Arc<Mutex<Option<AccessToken>>>,
+    /// Shares its secrets with the client's credentials (but not their transport, which holds
+    /// this source: no reference cycle).
+    credentials: Credentials,
 }
 
 impl TokenSource {
-    pub(crate) fn fixed(token: Option<String>) -> Self {
-        Self {
+    pub(crate) fn fixed(credentials: Credentials, token: &str) -> Result<Self, Error> {
+        credentials
+            .try_set_token(token)
+            .map_err(|e| Error::Config(e.to_string()))?;
+        Ok(Self {
             provider: None,
-            current: Arc::new(Mutex::new(token.map(|t| AccessToken::new(t, None)))),
-        }
+            current: Arc::new(Mutex::new(Some(AccessToken::new(token, None)))),
+            credentials,
+        })
     }
 
-    pub(crate) fn provided(provider: Arc<dyn TokenProvider>) -> Self {
+    pub(crate) fn provided(credentials: Credentials, provider: Arc<dyn TokenProvider>) -> Self {
         Self {
             provider: Some(provider),
             current: Arc::new(Mutex::new(None)),
+            credentials,
         }
     }
 
@@ -106,20 +117,20 @@ impl TokenSource {
         self.provider.is_some()
     }
 
-    /// A token that is not about to expire, fetching one if needed. Concurrent callers wait on
-    /// the same lock, so only the first fetches and the others reuse its result.
-    pub(crate) async fn get(&self) -> Result<Option<String>, Error> {
+    /// Makes sure the credentials hold a token that is not about to expire. Concurrent callers
+    /// wait on the same lock, so only the first fetches and the others reuse its result.
+    pub(crate) async fn ensure_fresh(&self) -> Result<(), Error> {
+        let Some(provider) = &self.provider else {
+            return Ok(());
+        };
         let mut current = self.current.lock().await;
-        match (&*current, &self.provider) {
-            (Some(token), _) if token.is_fresh() => Ok(Some(token.secret.clone())),
-            (_, Some(provider)) => {
-                let token = provider.fetch().await.map_err(Error::Token)?;
-                let secret = token.secret.clone();
-                *current = Some(token);
-                Ok(Some(secret))
-            }
-            (token, None) => Ok(token.as_ref().map(|t| t.secret.clone())),
+        if current.as_ref().is_some_and(AccessToken::is_fresh) {
+            return Ok(());
         }
+        let token = provider.fetch().await.map_err(Error::Token)?;
+        self.install(&token)?;
+        *current = Some(token);
+        Ok(())
     }
 
     /// The API refused `rejected`: fetch a new token unless another request already replaced
@@ -135,9 +146,16 @@ impl TokenSource {
             return Ok(Some(token.secret.clone()));
         }
         let token = provider.fetch().await.map_err(Error::Token)?;
+        self.install(&token)?;
         let secret = token.secret.clone();
         *current = Some(token);
         Ok(Some(secret))
+    }
+
+    fn install(&self, token: &AccessToken) -> Result<(), Error> {
+        self.credentials
+            .try_set_token(&token.secret)
+            .map_err(|e| Error::Token(e.to_string()))
     }
 }
 
@@ -177,15 +195,15 @@ mod tests {
             fetches: AtomicU32::new(0),
             lifetime: Some(Duration::from_secs(3600)),
         });
-        let source = TokenSource::provided(provider.clone());
+        let source = TokenSource::provided(Credentials::default(), provider.clone());
         let tasks: Vec<_> = (0..32)
             .map(|_| {
                 let source = source.clone();
-                tokio::spawn(async move { source.get().await.unwrap() })
+                tokio::spawn(async move { source.ensure_fresh().await.unwrap() })
             })
             .collect();
         for task in tasks {
-            assert_eq!(task.await.unwrap().as_deref(), Some("token-1"));
+            task.await.unwrap();
         }
         assert_eq!(provider.fetches.load(Ordering::SeqCst), 1);
     }
@@ -196,9 +214,10 @@ mod tests {
             fetches: AtomicU32::new(0),
             lifetime: Some(REFRESH_MARGIN / 2),
         });
-        let source = TokenSource::provided(provider.clone());
-        assert_eq!(source.get().await.unwrap().as_deref(), Some("token-1"));
-        assert_eq!(source.get().await.unwrap().as_deref(), Some("token-2"));
+        let source = TokenSource::provided(Credentials::default(), provider.clone());
+        source.ensure_fresh().await.unwrap();
+        source.ensure_fresh().await.unwrap();
+        assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]
@@ -207,8 +226,8 @@ mod tests {
             fetches: AtomicU32::new(0),
             lifetime: None,
         });
-        let source = TokenSource::provided(provider.clone());
-        assert_eq!(source.get().await.unwrap().as_deref(), Some("token-1"));
+        let source = TokenSource::provided(Credentials::default(), provider.clone());
+        source.ensure_fresh().await.unwrap();
         assert_eq!(
             source.replace("token-1").await.unwrap().as_deref(),
             Some("token-2")

@@ -1,9 +1,10 @@
 //! The client, its builder, and the one function every call goes through.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use amazon_music_api::{self as api, Credentials, ResponseValue, types};
@@ -30,7 +31,6 @@ pub struct Client {
 
 struct Inner {
     api: api::Client,
-    credentials: Credentials,
     tokens: TokenSource,
     base_url: String,
     concurrency: usize,
@@ -83,21 +83,18 @@ impl Client {
 
     /// Runs one generated operation: a fresh token first, then the request (retried inside the
     /// transport), then the response or a typed error.
-    pub(crate) async fn call<T, F, Fut>(&self, operation: &'static str, request: F) -> Result<T>
+    pub(crate) async fn call<'a, T, F, Fut>(
+        &'a self,
+        operation: &'static str,
+        request: F,
+    ) -> Result<T>
     where
         T: DeserializeOwned,
-        F: FnOnce(api::Client) -> Fut,
-        Fut: Future<
-            Output = std::result::Result<ResponseValue<T>, api::Error<types::ErrorResponse>>,
-        >,
+        F: FnOnce(&'a api::Client) -> Fut,
+        Fut: Future<Output = std::result::Result<ResponseValue<T>, api::Error<types::ErrorResponse>>>
+            + 'a,
     {
-        if let Some(token) = self.inner.tokens.get().await? {
-            self.inner
-                .credentials
-                .try_set_token(&token)
-                .map_err(|e| Error::Token(e.to_string()))?;
-        }
-        let outcome = Arc::new(Mutex::new(Outcome::default()));
+        self.inner.tokens.ensure_fresh().await?;
         let span = tracing::info_span!(
             "amazon_music.request",
             operation,
@@ -106,11 +103,14 @@ impl Client {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = OUTCOME
-            .scope(outcome.clone(), request(self.inner.api.clone()))
+        let request = request(&self.inner.api);
+        let (result, outcome) = OUTCOME
+            .scope(RefCell::new(Outcome::default()), async move {
+                let result = request.await;
+                (result, OUTCOME.with(RefCell::take))
+            })
             .instrument(span.clone())
             .await;
-        let outcome = outcome.lock().map(|o| o.clone()).unwrap_or_default();
         if let Some(status) = outcome.status {
             span.record("status", status.as_u16());
         }
@@ -363,9 +363,15 @@ impl ClientBuilder {
             .api_key
             .filter(|k| !k.is_empty())
             .ok_or_else(|| Error::Config("no API key: call ClientBuilder::api_key".into()))?;
+        let credentials = Credentials::default();
+        credentials
+            .try_set_api_key(&api_key)
+            .map_err(|e| Error::Config(e.to_string()))?;
         let tokens = match (self.provider, self.token) {
-            (Some(provider), _) => TokenSource::provided(provider),
-            (None, Some(token)) if !token.is_empty() => TokenSource::fixed(Some(token)),
+            (Some(provider), _) => TokenSource::provided(credentials.clone(), provider),
+            (None, Some(token)) if !token.is_empty() => {
+                TokenSource::fixed(credentials.clone(), &token)?
+            }
             _ => {
                 return Err(Error::Config(
                     "no access token: call ClientBuilder::token or ClientBuilder::token_provider"
@@ -373,10 +379,6 @@ impl ClientBuilder {
                 ));
             }
         };
-        let credentials = Credentials::default();
-        credentials
-            .try_set_api_key(&api_key)
-            .map_err(|e| Error::Config(e.to_string()))?;
         let credentials = credentials.with_transport(Arc::new(RetryingTransport {
             policy: self.retry,
             tokens: tokens.clone(),
@@ -388,11 +390,10 @@ impl ClientBuilder {
             .redirect(same_origin_redirects())
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
-        let api = api::Client::new_with_client(&base_url, http, credentials.clone());
+        let api = api::Client::new_with_client(&base_url, http, credentials);
         Ok(Client {
             inner: Arc::new(Inner {
                 api,
-                credentials,
                 tokens,
                 base_url,
                 concurrency: self.concurrency,

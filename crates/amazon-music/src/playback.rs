@@ -224,6 +224,7 @@ fn parse<T: std::str::FromStr>(what: &'static str, text: &str) -> Result<T>
 where
     T::Err: std::fmt::Display,
 {
+    crate::albums::path_segment(what, text)?;
     text.parse()
         .map_err(|e| Error::validation(what, format!("{text:?}: {e}")))
 }

@@ -4,7 +4,7 @@
 //! Plugged into the generated client through [`amazon_music_api::Transport`], so the generated
 //! code still builds every request and decodes every response.
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
 use std::time::Instant;
 
 use amazon_music_api::{Transport, TransportFuture};
@@ -26,15 +26,11 @@ pub(crate) struct Outcome {
 
 tokio::task_local! {
     /// Set around each call by `Client::call`; the transport runs inside the same task.
-    pub(crate) static OUTCOME: Arc<Mutex<Outcome>>;
+    pub(crate) static OUTCOME: RefCell<Outcome>;
 }
 
 fn record(f: impl FnOnce(&mut Outcome)) {
-    let _ = OUTCOME.try_with(|outcome| {
-        if let Ok(mut outcome) = outcome.lock() {
-            f(&mut outcome);
-        }
-    });
+    let _ = OUTCOME.try_with(|outcome| f(&mut outcome.borrow_mut()));
 }
 
 /// The transport of every [`crate::Client`].
@@ -68,8 +64,15 @@ impl RetryingTransport {
         loop {
             attempt += 1;
             record(|o| o.attempts += 1);
-            // A body that cannot be cloned (a stream) cannot be sent twice.
-            let spare = request.try_clone();
+            // Kept for a retry or a token refresh; a body that cannot be cloned (a stream)
+            // cannot be sent twice.
+            let spare = if self.tokens.can_refresh() && !refreshed
+                || idempotent && attempt < self.policy.attempts()
+            {
+                request.try_clone()
+            } else {
+                None
+            };
             let may_retry = spare.is_some() && idempotent && attempt < self.policy.attempts();
             let sent = Instant::now();
             let result = client.execute(request).await;

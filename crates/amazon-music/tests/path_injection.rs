@@ -1,0 +1,139 @@
+//! Crafted ids and other parameters cannot reach another endpoint or crash anything.
+//!
+//! Each hostile value goes through every call that puts a caller's string into a path or a
+//! query. The call must end in `Error::Validation` (nothing sent) or in the API's 4xx for the
+//! operation that was called; the mock's per-operation counters must show that no request
+//! reached any other operation, and none reached a path that is no operation at all (which a
+//! dot segment such as `..` would, once the URL is normalized).
+
+mod support;
+
+use amazon_music::playback::PlayRequest;
+use amazon_music::{Error, Result};
+use amazon_music_mock::{MockConfig, MockServer};
+
+fn hostile() -> Vec<String> {
+    let mut values: Vec<String> = [
+        "..",
+        ".",
+        "../me",
+        "../../me/library/albums",
+        "a/b",
+        "?x=1",
+        "#frag",
+        "%2F",
+        "%2e%2e",
+        "..%2F..%2Fme",
+        "a,b",
+        "a&ids=B0064UPU4G",
+        "B0064UPU4G/../../me/library/albums/B00D3PLC1K",
+        "\n",
+        "\r\nx-injected: 1",
+        "\0",
+        " ",
+        "é",
+        "💿",
+        "",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    values.push("A".repeat(10_000));
+    // What a caller holding arbitrary bytes can pass: the API takes `&str`, so invalid UTF-8
+    // arrives replaced.
+    values.push(String::from_utf8_lossy(&[0xff, 0xfe, b'/', 0xc0, 0xaf]).into_owned());
+    values
+}
+
+/// Checks each hostile call right after it, against the counters as the previous call left them.
+struct Checker<'a> {
+    server: &'a MockServer,
+    value: &'a str,
+    before: Vec<(String, u64)>,
+    failures: Vec<String>,
+}
+
+impl Checker<'_> {
+    fn probe<T>(&mut self, operation: &str, result: Result<T>) {
+        let after = counts(self.server);
+        let sent: Vec<(String, u64)> = after
+            .iter()
+            .zip(&self.before)
+            .filter(|(a, b)| a.1 != b.1)
+            .map(|(a, b)| (a.0.clone(), a.1 - b.1))
+            .collect();
+        self.before = after;
+        let only_own = sent == [(operation.to_owned(), 1)];
+        let verdict = match &result {
+            Err(Error::Validation { .. }) if sent.is_empty() => None,
+            Err(Error::Validation { .. }) => Some(format!("refused, yet sent {sent:?}")),
+            Err(e) if e.status().is_some_and(|s| s.is_client_error()) => (!only_own)
+                .then(|| format!("answered {e}, with requests to {sent:?} instead of {operation}")),
+            // Accepted as an ordinary value: it must have gone to its own operation (queueNext
+            // then reads the queue, as the docs require).
+            Ok(_) => {
+                let own = sent.iter().any(|(op, n)| op == operation && *n == 1);
+                let others = sent.iter().all(|(op, _)| {
+                    op == operation || (operation == "queueNext" && op == "getPlaybackQueue")
+                });
+                (!(own && others)).then(|| format!("succeeded with requests to {sent:?}"))
+            }
+            Err(e) => Some(format!("{e} (requests {sent:?})")),
+        };
+        if let Some(why) = verdict {
+            let shown: String = self.value.chars().take(40).collect();
+            self.failures.push(format!("{operation}({shown:?}): {why}"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn crafted_path_parameters_reach_only_their_own_operation() {
+    let mut failures = Vec::new();
+    for value in hostile() {
+        let server = MockServer::start(MockConfig::default()).await.unwrap();
+        let client = support::builder(&server).build().unwrap();
+        let session = client
+            .start_playback(PlayRequest::album("B0064UPU4G"))
+            .await
+            .expect("a session to aim at");
+        let value = value.as_str();
+        let mut check = Checker {
+            server: &server,
+            value,
+            before: counts(&server),
+            failures: Vec::new(),
+        };
+        check.probe("getAlbum", client.get_album(value).await);
+        check.probe("addLibraryAlbum", client.save_album(value).await);
+        check.probe("removeLibraryAlbum", client.remove_album(value).await);
+        check.probe("getAlbums", client.get_albums([value]).await);
+        check.probe(
+            "getLibraryAlbums",
+            client.library_albums_page(10, Some(value)).await,
+        );
+        check.probe(
+            "refreshPlaybackSession",
+            client.resume_session(value, "1").await,
+        );
+        check.probe(
+            "refreshPlaybackSession",
+            client.resume_session(session.id(), value).await,
+        );
+        check.probe(
+            "getPlaybackQueue",
+            session.queue_page(10, Some(value)).await,
+        );
+        check.probe("queueNext", session.play_next(value).await);
+        failures.extend(check.failures);
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn counts(server: &MockServer) -> Vec<(String, u64)> {
+    server
+        .state()
+        .operation_ids()
+        .into_iter()
+        .map(|op| (op.to_owned(), server.requests(op)))
+        .collect()
+}

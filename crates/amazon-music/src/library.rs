@@ -1,6 +1,7 @@
 //! The current user's library albums: save, remove, and list as a stream.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::albums::catalog_id;
 use crate::pagination::{self, Page, Paginator};
@@ -65,7 +66,8 @@ impl Client {
     }
 
     /// The whole library as a stream of edges (the album and whether it was purchased or
-    /// uploaded), `page_size` albums per request.
+    /// uploaded), `page_size` albums per request. Albums saved or removed while the stream runs
+    /// never make it yield an album twice.
     ///
     /// ```
     /// use futures::TryStreamExt;
@@ -88,14 +90,22 @@ impl Client {
     pub fn library_albums(&self, page_size: u32) -> Result<Paginator<LibraryAlbumEdge>> {
         pagination::page_size(page_size)?;
         let client = self.clone();
+        // The library holds an album once, but one removed and saved again while the stream
+        // runs is listed again further on (it moved to the end): each stream yields it once.
+        let seen = Arc::new(Mutex::new(HashSet::new()));
         Ok(Paginator::new(
             "getLibraryAlbums",
             Arc::new(move |cursor: Option<String>| {
                 let client = client.clone();
+                let seen = seen.clone();
                 Box::pin(async move {
-                    client
+                    let mut page = client
                         .library_albums_page(page_size, cursor.as_deref())
-                        .await
+                        .await?;
+                    let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
+                    page.items
+                        .retain(|edge| seen.insert(edge.node.id.to_string()));
+                    Ok(page)
                 })
             }),
         ))

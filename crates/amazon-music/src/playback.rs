@@ -12,8 +12,8 @@ use crate::albums::catalog_id;
 use crate::library::next_cursor;
 use crate::pagination::{self, Page, Paginator};
 use crate::types::{
-    self, CatalogId, EntityReferenceId, LoopMode, PlayParams, PlaybackActions, PlaybackEntity,
-    PlaybackEventType, SessionId, ShuffleMode,
+    self, CatalogId, ContainerIds, EntityReferenceId, LoopMode, PlayParams, PlaybackActions,
+    PlaybackEntity, PlaybackEventType, QueuedTrack, SessionId, ShuffleMode,
 };
 use crate::{ApiError, Client, Error, ErrorCode, Result};
 
@@ -47,7 +47,7 @@ impl PlayRequest {
     pub fn track(id: &str) -> Self {
         Self::with(ids([id]).map(|mut ids| PlayParams {
             id: ids.pop(),
-            container_ids: vec![],
+            container_ids: None,
         }))
     }
 
@@ -55,7 +55,7 @@ impl PlayRequest {
     pub fn track_in(track: &str, container: &str) -> Self {
         Self::with(ids([track, container]).map(|ids| PlayParams {
             id: Some(ids[0].clone()),
-            container_ids: vec![ids[1].clone()],
+            container_ids: Some(ContainerIds(vec![ids[1].clone()])),
         }))
     }
 
@@ -63,7 +63,7 @@ impl PlayRequest {
     pub fn album(id: &str) -> Self {
         Self::with(ids([id]).map(|ids| PlayParams {
             id: None,
-            container_ids: ids,
+            container_ids: Some(ContainerIds(ids)),
         }))
     }
 
@@ -84,7 +84,7 @@ impl PlayRequest {
         } else {
             ids(list.iter().map(String::as_str)).map(|ids| PlayParams {
                 id: None,
-                container_ids: ids,
+                container_ids: Some(ContainerIds(ids)),
             })
         };
         Self::with(params)
@@ -368,9 +368,9 @@ impl PlaybackSession {
     /// docs require reading it again after any change to the queue. Never retried (a POST).
     pub async fn play_next(&self, track: &str) -> Result<Option<PlaybackEntity>> {
         let body = types::QueueNextRequest {
-            play_params: PlayParams {
-                id: Some(catalog_id(track)?),
-                container_ids: vec![],
+            play_params: QueuedTrack {
+                id: catalog_id(track)?,
+                container_ids: None,
             },
             entity_reference_id: None,
         };
@@ -386,9 +386,9 @@ impl PlaybackSession {
     /// Appends a track to the end of the queue and returns what now plays next. Never retried.
     pub async fn play_last(&self, track: &str) -> Result<Option<PlaybackEntity>> {
         let body = types::QueueLastRequest {
-            play_params: PlayParams {
-                id: Some(catalog_id(track)?),
-                container_ids: vec![],
+            play_params: QueuedTrack {
+                id: catalog_id(track)?,
+                container_ids: None,
             },
         };
         let id = self.id.clone();

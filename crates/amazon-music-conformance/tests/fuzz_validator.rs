@@ -1,0 +1,224 @@
+//! The fuzz targets' stable twin for the validator: arbitrary JSON as response bodies of every
+//! operation, arbitrary text as recorded exchanges and HAR files, arbitrary values against every
+//! schema of the spec. Validation may report anything; it must not panic.
+//!
+//! CI runs a bounded number of cases; `fuzz/` has the cargo-fuzz targets for longer runs
+//! (`cargo +nightly fuzz run validate_exchange`).
+
+use std::sync::OnceLock;
+
+use amazon_music_conformance::{
+    Body, Exchange, SchemaValidator, Spec, Validator, parse_har, parse_recorded,
+};
+use proptest::prelude::*;
+
+const SPEC: &str = include_str!("../../../spec/openapi.yaml");
+
+fn validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| Validator::new(Spec::from_yaml_str(SPEC).unwrap()).unwrap())
+}
+
+/// Every schema under `components/schemas`, compiled once.
+fn schemas() -> &'static [SchemaValidator] {
+    static SCHEMAS: OnceLock<Vec<SchemaValidator>> = OnceLock::new();
+    SCHEMAS.get_or_init(|| {
+        let spec = Spec::from_yaml_str(SPEC).unwrap();
+        let names: Vec<String> = spec
+            .pointer("/components/schemas")
+            .and_then(|v| v.as_object())
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        names
+            .iter()
+            .map(|name| {
+                spec.validator_at(&format!("/components/schemas/{name}"))
+                    .unwrap()
+            })
+            .collect()
+    })
+}
+
+/// Requests each operation of the spec answers, plus paths and methods it does not know.
+const TARGETS: &[(&str, &str)] = &[
+    ("GET", "/v1/albums/B0064UPU4G"),
+    ("GET", "/v1/albums?ids=B0064UPU4G,B00D3PLC1K"),
+    ("GET", "/v1/me/library/albums?limit=2&cursor=1"),
+    ("PUT", "/v1/me/library/albums/B0064UPU4G"),
+    ("DELETE", "/v1/me/library/albums/B0064UPU4G"),
+    ("POST", "/v1/playback/sessions"),
+    ("GET", "/v1/playback/sessions/active"),
+    ("GET", "/v1/playback/sessions/s-1/current"),
+    ("GET", "/v1/playback/sessions/s-1/next"),
+    ("GET", "/v1/playback/sessions/s-1/previous"),
+    ("GET", "/v1/playback/sessions/s-1/queue"),
+    ("GET", "/v1/playback/sessions/s-1/entities/e-1"),
+    ("POST", "/v1/playback/sessions/s-1/queue/next"),
+    ("POST", "/v1/playback/sessions/s-1/queue/last"),
+    ("PUT", "/v1/playback/sessions/s-1/loop"),
+    ("PUT", "/v1/playback/sessions/s-1/shuffle"),
+    ("POST", "/v1/playback/event"),
+    ("PATCH", "/v1/albums/x"),
+    ("GET", "/v2/nowhere/%zz/../.."),
+    ("GET", ""),
+];
+
+/// Property names of the spec's response schemas: arbitrary JSON built from them reaches deep
+/// into the generated types instead of failing at the first unknown field.
+const KEYS: &[&str] = &[
+    "actions",
+    "album",
+    "albums",
+    "artists",
+    "code",
+    "containerIds",
+    "data",
+    "disableType",
+    "duration",
+    "edgeCount",
+    "edges",
+    "entities",
+    "entityReferenceId",
+    "error",
+    "format",
+    "hasNextPage",
+    "height",
+    "id",
+    "images",
+    "isAllowed",
+    "label",
+    "libraryAlbums",
+    "licenseHeaders",
+    "mediaType",
+    "message",
+    "metricId",
+    "name",
+    "next",
+    "node",
+    "objectId",
+    "pageInfo",
+    "payload",
+    "playbackInformation",
+    "previous",
+    "protocol",
+    "purchased",
+    "queue",
+    "reference",
+    "releaseDate",
+    "remainingSkips",
+    "removeAlbum",
+    "saveAlbum",
+    "saveState",
+    "sessionId",
+    "status",
+    "title",
+    "token",
+    "track",
+    "trackCount",
+    "tracks",
+    "type",
+    "uploaded",
+    "url",
+    "user",
+    "width",
+];
+
+fn json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+        prop::sample::select(vec!["B0064UPU4G", "SAVED", "REMOVED", "THROTTLED", "1", ""])
+            .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(5, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![prop::sample::select(KEYS).prop_map(str::to_owned), ".{0,6}"],
+                inner,
+                0..6
+            )
+            .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
+        ]
+    })
+}
+
+fn exchange() -> impl Strategy<Value = Exchange> {
+    (
+        prop::sample::select(TARGETS),
+        prop_oneof![
+            Just(200u16),
+            Just(400),
+            Just(404),
+            Just(429),
+            Just(502),
+            any::<u16>()
+        ],
+        prop_oneof![
+            Just(Body::Empty),
+            json().prop_map(|data| Body::Json(serde_json::json!({ "data": data }))),
+            json().prop_map(Body::Json),
+            ".{0,40}".prop_map(Body::NotJson),
+        ],
+        prop_oneof![
+            Just("application/json"),
+            Just("text/html"),
+            Just(""),
+            Just("application/json; charset=\u{0}")
+        ],
+    )
+        .prop_map(|((method, path), status, body, content_type)| Exchange {
+            method: method.to_owned(),
+            url: format!("https://api.music.amazon.dev{path}"),
+            status,
+            headers: [("content-type".to_owned(), content_type.into())]
+                .into_iter()
+                .collect(),
+            body,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_exchanges_validate_without_panicking(exchange in exchange()) {
+        let outcome = validator().validate(&exchange, "fuzz");
+        let _ = outcome.passed(true);
+    }
+
+    #[test]
+    fn arbitrary_values_against_every_schema(value in json()) {
+        for schema in schemas() {
+            let valid = schema.is_valid(&value);
+            // The two entry points agree.
+            prop_assert_eq!(valid, schema.violations(&value).is_empty(), "{}", schema.pointer());
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_as_recorded_exchanges_and_har(text in ".{0,200}", value in json()) {
+        let _ = parse_recorded(&text);
+        let _ = parse_har(&text);
+        let as_json = value.to_string();
+        if let Ok(exchange) = parse_recorded(&as_json) {
+            let _ = validator().validate(&exchange, "fuzz");
+        }
+        if let Ok(exchanges) = parse_har(&as_json) {
+            for exchange in exchanges {
+                let _ = validator().validate(&exchange, "fuzz");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_component_schema_is_fuzzed() {
+    assert!(schemas().len() > 20, "{} schemas", schemas().len());
+}

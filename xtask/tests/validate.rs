@@ -191,15 +191,28 @@ fn live_needs_credentials() {
 
 /// Runs `validate live` against the mock and returns its output.
 fn live_against_mock(extra: &[&str], record: &Path) -> (Output, u64, u64) {
+    live_against_mock_with(
+        amazon_music_mock::MockConfig::default(),
+        ("mock-api-key", "mock-token"),
+        extra,
+        record,
+    )
+}
+
+/// Runs `validate live` against a mock configured with `config`, with the credentials `secrets`.
+fn live_against_mock_with(
+    config: amazon_music_mock::MockConfig,
+    (key, token): (&str, &str),
+    extra: &[&str],
+    record: &Path,
+) -> (Output, u64, u64) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
     let server = runtime
-        .block_on(amazon_music_mock::MockServer::start(
-            amazon_music_mock::MockConfig::default(),
-        ))
+        .block_on(amazon_music_mock::MockServer::start(config))
         .unwrap();
     let record = record.display().to_string();
     let mut args = vec![
@@ -214,8 +227,8 @@ fn live_against_mock(extra: &[&str], record: &Path) -> (Output, u64, u64) {
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(&args)
         .current_dir(workspace())
-        .env("AMAZON_MUSIC_API_KEY", "mock-api-key")
-        .env("AMAZON_MUSIC_TOKEN", "mock-token")
+        .env("AMAZON_MUSIC_API_KEY", key)
+        .env("AMAZON_MUSIC_TOKEN", token)
         .env("AMAZON_MUSIC_BASE_URL", server.base_url())
         .output()
         .unwrap();
@@ -299,5 +312,44 @@ fn live_writes_are_undone() {
         "setShuffleMode",
     ] {
         assert!(stdout.contains(&format!("({op})")), "{op}: {stdout}");
+    }
+}
+
+/// Distinctive secrets, every report format, writes included: neither the key nor the token
+/// (nor the header that carries it) reaches a report, a log line or a recording.
+#[test]
+fn live_reports_and_recordings_carry_no_secret_in_any_format() {
+    const KEY: &str = "live-KEY-3f9a1c";
+    const TOKEN: &str = "live-TOKEN-b72e44";
+    for format in ["human", "json", "junit"] {
+        let dir = scratch(&format!("live-secrets-{format}"));
+        let config = amazon_music_mock::MockConfig::default().api_key(KEY).token(
+            TOKEN,
+            "secret-user",
+            amazon_music_mock::ALL_SCOPES,
+        );
+        let (out, adds, _) = live_against_mock_with(
+            config,
+            (KEY, TOKEN),
+            &["--allow-writes", "--format", format],
+            &dir,
+        );
+        let stdout = text(&out.stdout);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stdout}{stderr}");
+        assert_eq!(adds, 1, "{format}: the credentials were accepted");
+        let files = recordings(&dir);
+        assert!(files.len() > 10, "{format}: {} recordings", files.len());
+        let mut everything = format!("{stdout}\n{stderr}");
+        for (name, contents) in &files {
+            everything.push_str(&format!("\n{name}\n{contents}"));
+        }
+        for secret in [KEY, TOKEN] {
+            assert!(!everything.contains(secret), "{format}: {secret} leaked");
+        }
+        assert!(
+            !everything.to_ascii_lowercase().contains("x-api-key"),
+            "{format}: a credential header was written"
+        );
     }
 }

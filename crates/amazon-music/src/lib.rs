@@ -34,6 +34,8 @@
 //! # }
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod albums;
 pub mod auth;
 mod client;
@@ -53,3 +55,10 @@ pub use retry::RetryPolicy;
 
 /// The result of every call of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+// A client is shared across tasks: it must stay cheap to clone and thread-safe.
+const _: () = {
+    const fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Client>();
+    shareable::<playback::PlaybackSession>();
+};

@@ -303,47 +303,45 @@ impl PlaybackSession {
 
     /// Fetches the current entity again.
     pub async fn reload(&mut self) -> Result<&PlaybackEntity> {
-        let id = self.id.clone();
-        let response = self
-            .client
-            .call("getCurrentPlaybackEntity", |api| async move {
-                api.get_current_playback_entity()
-                    .session_id(id)
-                    .send()
-                    .await
-            })
-            .await?;
-        self.current = first(response, "getCurrentPlaybackEntity")?;
-        Ok(&self.current)
+        self.step(Step::Current).await
     }
 
     /// Moves to the next entity. Fails with `NO_MORE_NEXT_ENTITY` at the end of the queue, or
     /// with `403` when no skips are left ([`PlaybackSession::can_skip_next`] says beforehand).
     pub async fn next(&mut self) -> Result<&PlaybackEntity> {
-        let id = self.id.clone();
-        let response = self
-            .client
-            .call("getNextPlaybackEntity", |api| async move {
-                api.get_next_playback_entity().session_id(id).send().await
-            })
-            .await?;
-        self.current = first(response, "getNextPlaybackEntity")?;
-        Ok(&self.current)
+        self.step(Step::Next).await
     }
 
     /// Moves to the previous entity.
     pub async fn previous(&mut self) -> Result<&PlaybackEntity> {
+        self.step(Step::Previous).await
+    }
+
+    /// Asks for the entity at `step` from the current one, which becomes the current one.
+    async fn step(&mut self, step: Step) -> Result<&PlaybackEntity> {
+        let operation = step.operation();
         let id = self.id.clone();
         let response = self
             .client
-            .call("getPreviousPlaybackEntity", |api| async move {
-                api.get_previous_playback_entity()
-                    .session_id(id)
-                    .send()
-                    .await
+            .call(operation, |api| async move {
+                match step {
+                    Step::Current => {
+                        api.get_current_playback_entity()
+                            .session_id(id)
+                            .send()
+                            .await
+                    }
+                    Step::Next => api.get_next_playback_entity().session_id(id).send().await,
+                    Step::Previous => {
+                        api.get_previous_playback_entity()
+                            .session_id(id)
+                            .send()
+                            .await
+                    }
+                }
             })
             .await?;
-        self.current = first(response, "getPreviousPlaybackEntity")?;
+        self.current = first(response, operation)?;
         Ok(&self.current)
     }
 
@@ -522,6 +520,24 @@ impl PlaybackSession {
                 Ok(Report::Conflict(error))
             }
             Err(error) => Err(error),
+        }
+    }
+}
+
+/// Where [`PlaybackSession::step`] goes.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Current,
+    Next,
+    Previous,
+}
+
+impl Step {
+    fn operation(self) -> &'static str {
+        match self {
+            Step::Current => "getCurrentPlaybackEntity",
+            Step::Next => "getNextPlaybackEntity",
+            Step::Previous => "getPreviousPlaybackEntity",
         }
     }
 }

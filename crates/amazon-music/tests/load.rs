@@ -83,7 +83,11 @@ async fn one_client(client: Client, n: usize, catalog: &[String]) -> u64 {
             .try_collect()
             .await
             .unwrap();
-        assert_eq!(library, [id.clone()], "client {n} round {round}");
+        assert_eq!(
+            library,
+            std::slice::from_ref(id),
+            "client {n} round {round}"
+        );
         client.remove_album(id).await.unwrap();
     }
     injected

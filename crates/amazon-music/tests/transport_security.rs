@@ -1,0 +1,109 @@
+//! The ergonomic client's transport promises: no credential crosses to another origin on a
+//! redirect, and plain http is refused off loopback unless explicitly allowed.
+
+use std::sync::{Arc, Mutex};
+
+use amazon_music::{Client, Error};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::IntoResponse;
+
+const KEY: &str = "transport-KEY-51e0";
+const TOKEN: &str = "transport-TOKEN-c3a8";
+
+/// Records each request's headers; redirects to `location` + path when given one.
+async fn hop(ip: &str, location: Option<String>) -> (String, Arc<Mutex<Vec<HeaderMap>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let shared = seen.clone();
+    let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
+        let shared = shared.clone();
+        let location = location.clone();
+        async move {
+            shared.lock().unwrap().push(headers);
+            match location {
+                Some(to) => (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, format!("{to}{}", uri.path()))],
+                )
+                    .into_response(),
+                None => (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    r#"{"data": {"album": {"id": "B0064UPU4G"}}}"#,
+                )
+                    .into_response(),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_or_port_is_not_followed() {
+    for other_ip in ["127.0.0.2", "127.0.0.1"] {
+        let (elsewhere, reached) = hop(other_ip, None).await;
+        let (api, at_api) = hop("127.0.0.1", Some(elsewhere)).await;
+        let client = Client::builder()
+            .base_url(format!("{api}/v1"))
+            .api_key(KEY)
+            .token(TOKEN)
+            .build()
+            .unwrap();
+        let error = client.get_album("B0064UPU4G").await.unwrap_err();
+        assert!(
+            matches!(&error, Error::UnexpectedResponse { status, .. } if status.as_u16() == 307),
+            "{error}"
+        );
+        assert_eq!(at_api.lock().unwrap()[0]["x-api-key"], KEY);
+        for headers in reached.lock().unwrap().iter() {
+            let shown = format!("{headers:?}");
+            assert!(!shown.contains(KEY) && !shown.contains(TOKEN), "{shown}");
+        }
+        assert!(reached.lock().unwrap().is_empty(), "{other_ip}: followed");
+    }
+}
+
+#[test]
+fn plain_http_only_on_loopback_unless_allowed() {
+    let build = |url: &str, allow: bool| {
+        Client::builder()
+            .base_url(url)
+            .api_key(KEY)
+            .token(TOKEN)
+            .allow_insecure_http(allow)
+            .build()
+    };
+    for url in [
+        "http://127.0.0.1:8080/v1",
+        "http://127.0.0.53/v1",
+        "http://[::1]:8080/v1",
+        "http://localhost/v1",
+        "https://api.example.com/v1",
+    ] {
+        assert!(build(url, false).is_ok(), "{url}");
+    }
+    for url in [
+        "http://api.music.amazon.dev/v1",
+        "http://10.0.0.1/v1",
+        "http://localhost.example.com/v1",
+        "http://127.0.0.1.example.com/v1",
+        "http://[::ffff:8.8.8.8]/v1",
+    ] {
+        match build(url, false) {
+            Err(Error::Config(message)) => {
+                assert!(message.contains("allow_insecure_http"), "{message}");
+                assert!(!message.contains(KEY) && !message.contains(TOKEN));
+            }
+            other => panic!("{url}: {other:?}"),
+        }
+        assert!(build(url, true).is_ok(), "{url} with allow_insecure_http");
+    }
+    for url in [
+        "ftp://127.0.0.1/v1",
+        "file:///etc/passwd",
+        "ws://localhost/v1",
+    ] {
+        assert!(matches!(build(url, true), Err(Error::Config(_))), "{url}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The current user's library albums: save, remove, and list as a stream.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::albums::catalog_id;
@@ -92,19 +93,23 @@ impl Client {
         let client = self.clone();
         // The library holds an album once, but one removed and saved again while the stream
         // runs is listed again further on (it moved to the end): each stream yields it once.
-        let seen = Arc::new(Mutex::new(HashSet::new()));
+        // A keyed 64-bit hash per album keeps that guard at about 16 bytes an album instead of a
+        // copy of every id; two of 100,000 ids collide with odds of about 3 in 10^10.
+        let keys = RandomState::new();
+        let seen = Arc::new(Mutex::new(HashSet::<u64>::new()));
         Ok(Paginator::new(
             "getLibraryAlbums",
             Arc::new(move |cursor: Option<String>| {
                 let client = client.clone();
                 let seen = seen.clone();
+                let keys = keys.clone();
                 Box::pin(async move {
                     let mut page = client
                         .library_albums_page(page_size, cursor.as_deref())
                         .await?;
                     let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
                     page.items
-                        .retain(|edge| seen.insert(edge.node.id.to_string()));
+                        .retain(|edge| seen.insert(keys.hash_one(edge.node.id.as_str())));
                     Ok(page)
                 })
             }),

@@ -100,6 +100,23 @@ impl Spec {
         self.raw.pointer(pointer)
     }
 
+    /// Every property name declared by the document's component schemas, sorted: the field
+    /// names a response may carry, for example to steer generated test input.
+    pub fn property_names(&self) -> Vec<String> {
+        let mut names = std::collections::BTreeSet::new();
+        let schemas = self
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten();
+        for (_, schema) in schemas {
+            if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+                names.extend(properties.keys().cloned());
+            }
+        }
+        names.into_iter().collect()
+    }
+
     /// Every operation, in document order.
     pub fn operations(&self) -> Vec<Operation<'_>> {
         let mut out = Vec::new();

@@ -4,6 +4,8 @@
 //! cargo bench -p amazon-music --bench client [overhead|batching|streaming|prefetch]
 //! ```
 //!
+//! `ROUNDS=N` shortens the overhead run (for example under `valgrind --tool=callgrind`).
+//!
 //! 1. Per-request overhead: median latency of `Client::get_album` against a hand-written
 //!    reqwest + serde_json call of the same route, interleaved on the same mock.
 //! 2. 10,000 album ids through `get_albums` against one-by-one `GET /albums/{id}`: requests and
@@ -91,7 +93,11 @@ async fn overhead() {
         raw_get(&raw, &url).await;
     }
     // The order rotates every round, so that no contender always follows the same one.
-    for round in 0..6_000usize {
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(6_000);
+    for round in 0..rounds {
         for turn in 0..3 {
             let started = Instant::now();
             match (round + turn) % 3 {

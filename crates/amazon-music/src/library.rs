@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::albums::catalog_id;
 use crate::pagination::{self, Page, Paginator};
-use crate::types::{LibraryAlbumEdge, PageToken, SaveAlbumResult};
+use crate::types::{LibraryAlbumEdge, SaveAlbumResult};
 use crate::{Client, Error, Result};
 
 impl Client {
@@ -39,12 +39,7 @@ impl Client {
         cursor: Option<&str>,
     ) -> Result<Page<LibraryAlbumEdge>> {
         let limit = pagination::page_size(limit)?;
-        let token = cursor
-            .map(|c| {
-                c.parse::<PageToken>()
-                    .map_err(|e| Error::validation("cursor", format!("{c:?}: {e}")))
-            })
-            .transpose()?;
+        let token = pagination::cursor(cursor)?;
         let response = self
             .call("getLibraryAlbums", |api| async move {
                 let mut request = api.get_library_albums().limit(limit);

@@ -62,6 +62,16 @@ pub(crate) fn page_size(limit: u32) -> Result<std::num::NonZeroU32> {
         })
 }
 
+/// Checks a cursor before anything is sent (a saved cursor may have been mangled).
+pub(crate) fn cursor(cursor: Option<&str>) -> Result<Option<crate::types::PageToken>> {
+    cursor
+        .map(|c| {
+            c.parse()
+                .map_err(|e| Error::validation("cursor", format!("{c:?}: {e}")))
+        })
+        .transpose()
+}
+
 impl<T: Send + 'static> Paginator<T> {
     pub(crate) fn new(operation: &'static str, fetch: Fetch<T>) -> Self {
         Self {

@@ -440,9 +440,7 @@ impl PlaybackSession {
         cursor: Option<&str>,
     ) -> Result<Page<PlaybackEntity>> {
         let limit = pagination::page_size(limit)?;
-        let token = cursor
-            .map(|c| parse::<types::PageToken>("cursor", c))
-            .transpose()?;
+        let token = pagination::cursor(cursor)?;
         let id = self.id.clone();
         let response = self
             .client

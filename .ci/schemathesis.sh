@@ -35,7 +35,7 @@ done
   -H "x-api-key: $API_KEY" \
   -H "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-  --phases examples,coverage,fuzzing \
+  --phases examples,coverage,fuzzing,stateful \
   --max-examples 40 \
   --max-time 120 \
   --seed 1 \

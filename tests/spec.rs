@@ -374,6 +374,47 @@ fn no_mirror_hosts_or_placeholders_remain_in_examples() {
     assert!(bad.is_empty(), "{bad:#?}");
 }
 
+/// Each link names a real operation, only parameters that operation takes, and response
+/// fields that the source operation's example actually has.
+#[test]
+fn links_name_real_operations_parameters_and_fields() {
+    let spec = spec();
+    let example = spec
+        .pointer("/components/examples/PlaybackFlowers/value")
+        .unwrap();
+    let links = spec
+        .pointer("/components/links")
+        .and_then(Value::as_object)
+        .expect("component links");
+    assert!(links.len() >= 9);
+    let operations = spec.operations();
+    for (name, link) in links {
+        let id = link["operationId"].as_str().unwrap();
+        let op = operations
+            .iter()
+            .find(|op| op.id() == id)
+            .unwrap_or_else(|| panic!("{name}: no operation {id}"));
+        let params: BTreeSet<String> = spec
+            .pointer(&format!("{}/parameters", op.pointer()))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(&spec, p).1["name"].as_str().unwrap().to_owned())
+            .collect();
+        for (param, expression) in link["parameters"].as_object().unwrap() {
+            assert!(params.contains(param), "{name}: {id} takes no {param}");
+            let pointer = expression
+                .as_str()
+                .and_then(|e| e.strip_prefix("$response.body#"))
+                .unwrap_or_else(|| panic!("{name}: {expression}"));
+            assert!(
+                example.pointer(pointer).is_some(),
+                "{name}: {pointer} is not in the playback response"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_ledger_entry_is_complete_and_points_into_the_spec() {
     let spec = spec();

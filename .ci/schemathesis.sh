@@ -30,6 +30,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+# One worker: with two, schemathesis 4.32.5 once failed inside its own coverage code (a KeyError
+# in a cache shared by its threads), which is not a finding about the mock.
 "$VENV/bin/schemathesis" run spec/openapi.yaml \
   --url "http://127.0.0.1:$PORT/v1" \
   -H "x-api-key: $API_KEY" \
@@ -39,7 +41,7 @@ done
   --max-examples 40 \
   --max-time 120 \
   --seed 1 \
-  --workers 2 \
+  --workers 1 \
   --request-timeout 10 \
   --no-color \
   --report junit --report-dir target/schemathesis-report

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use amazon_music_conformance::Spec;
+use proptest::prelude::*;
 use serde::Deserialize;
 
 /// The workspace root (the directory holding `spec/`).
@@ -78,4 +79,33 @@ pub fn ledger() -> Ledger {
     let path = workspace_root().join("spec/corrections.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Arbitrary JSON shaped like the API's bodies: objects whose keys are mostly the spec's own
+/// property names (so decoding and validation get past the first unknown field), and leaves
+/// that include real ids and enum values. Shared by the fuzz-style tests of several crates.
+pub fn spec_shaped_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| spec().property_names()).clone();
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+        prop::sample::select(vec!["B0064UPU4G", "SAVED", "REMOVED", "THROTTLED", "1", ""])
+            .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(5, 64, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![prop::sample::select(keys.clone()), ".{0,6}"],
+                inner,
+                0..6
+            )
+            .prop_map(|map| Value::Object(map.into_iter().collect())),
+        ]
+    })
 }

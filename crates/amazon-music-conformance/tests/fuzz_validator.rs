@@ -65,35 +65,7 @@ const TARGETS: &[(&str, &str)] = &[
     ("GET", ""),
 ];
 
-/// Property names of the spec's schemas: arbitrary JSON built from them reaches deep into the
-/// types instead of failing at the first unknown field.
-fn keys() -> Vec<String> {
-    validator().spec().property_names()
-}
-
-fn json() -> impl Strategy<Value = serde_json::Value> {
-    use serde_json::Value;
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(Value::from),
-        ".{0,12}".prop_map(Value::String),
-        prop::sample::select(vec!["B0064UPU4G", "SAVED", "REMOVED", "THROTTLED", "1", ""])
-            .prop_map(Value::from),
-    ];
-    leaf.prop_recursive(5, 64, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
-            prop::collection::btree_map(
-                prop_oneof![prop::sample::select(keys()), ".{0,6}"],
-                inner,
-                0..6
-            )
-            .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
-        ]
-    })
-}
+use amazon_music_workspace_tests::spec_shaped_json as json;
 
 fn exchange() -> impl Strategy<Value = Exchange> {
     (

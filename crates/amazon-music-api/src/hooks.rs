@@ -13,9 +13,6 @@ impl ClientHooks<crate::Credentials> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        // progenitor announces the spec's info.version in an `api-version` header; the API
-        // versions by path (/v1) and never asked for it.
-        request.headers_mut().remove("api-version");
         // progenitor ignores security schemes: both credentials go on every request.
         self.inner.apply(request.headers_mut());
         for (operation, parameter) in COMMA_SEPARATED_QUERY {

@@ -10,11 +10,14 @@
 //!   always sends arrays exploded (`ids=a&ids=b`); the hook joins them into one
 //!   comma-separated value (`ids=a,b`).
 //!
-//! One adaptation is applied to generated code instead, because it concerns code progenitor
-//! emits that does not compile: its httpmock helpers match an array query parameter with
-//! `value.to_string()` on a `Vec`. [`httpmock`] rewrites that into the comma-separated form the
-//! client sends. (Exploded array query parameters are refused by the pre-generation checks,
-//! since no adaptation exists for them.)
+//! Other adaptations are applied to generated code instead:
+//!
+//! * progenitor's httpmock helpers match an array query parameter with `value.to_string()` on a
+//!   `Vec`, which does not compile. [`httpmock`] rewrites that into the comma-separated form the
+//!   client sends. (Exploded array query parameters are refused by the pre-generation checks,
+//!   since no adaptation exists for them.)
+//! * [`client`] makes `Client::new` follow same-origin redirects only, and drops the
+//!   `api-version` header progenitor adds to every request (the API versions by path).
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
@@ -102,16 +105,24 @@ pub fn httpmock(mut file: syn::File) -> syn::File {
     file
 }
 
-/// Rewrites, in the generated client, every `reqwest::ClientBuilder::new()` (the HTTP client
-/// `Client::new` builds) into `crate::redirect::client_builder()`, which follows redirects to the
-/// same origin only: reqwest's default policy would carry the `x-api-key` header to any host a
-/// redirect names (it strips only the headers it knows, such as `Authorization`).
+/// Adapts the generated client:
+///
+/// * every `reqwest::ClientBuilder::new()` (the HTTP client `Client::new` builds) becomes
+///   `crate::redirect::client_builder()`, which follows redirects to the same origin only:
+///   reqwest's default policy would carry the `x-api-key` header to any host a redirect names
+///   (it strips only the headers it knows, such as `Authorization`);
+/// * the `api-version` header progenitor announces the spec's `info.version` in is not built:
+///   the API versions by path (`/v1`) and never asked for it. Dropping it here rather than
+///   removing it from each request saves every call a header map and two header operations.
 pub fn client(mut file: syn::File) -> syn::File {
     use syn::visit_mut::VisitMut;
 
-    struct SameOriginRedirects;
+    struct Client {
+        /// Whether the block being visited lost its header map, so `.headers(header_map)` goes.
+        emptied: bool,
+    }
 
-    impl VisitMut for SameOriginRedirects {
+    impl VisitMut for Client {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             if let syn::Expr::Call(call) = expr
                 && call.args.is_empty()
@@ -128,12 +139,69 @@ pub fn client(mut file: syn::File) -> syn::File {
                     return;
                 }
             }
+            // `.headers(header_map)` on a map left empty (see `visit_block_mut`).
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && is_ident(&call.args[0], HEADER_MAP)
+                && self.emptied
+            {
+                let receiver = (*call.receiver).clone();
+                *expr = receiver;
+                self.visit_expr_mut(expr);
+                return;
+            }
             syn::visit_mut::visit_expr_mut(self, expr);
+        }
+
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            block.stmts.retain(|stmt| !appends_api_version(stmt));
+            // With no header left to put in it, the map itself goes too.
+            let used = block.stmts.iter().any(|stmt| {
+                let text = quote::quote!(#stmt).to_string();
+                text.contains(HEADER_MAP)
+                    && !text.starts_with("let mut header_map")
+                    && !text.contains(". headers (header_map)")
+            });
+            let emptied = !used
+                && block
+                    .stmts
+                    .iter()
+                    .any(|stmt| quote::quote!(#stmt).to_string().starts_with("let mut header_map"));
+            if emptied {
+                block.stmts.retain(|stmt| {
+                    !quote::quote!(#stmt)
+                        .to_string()
+                        .starts_with("let mut header_map")
+                });
+            }
+            let outer = std::mem::replace(&mut self.emptied, emptied);
+            syn::visit_mut::visit_block_mut(self, block);
+            self.emptied = outer;
         }
     }
 
-    SameOriginRedirects.visit_file_mut(&mut file);
+    Client { emptied: false }.visit_file_mut(&mut file);
     file
+}
+
+const HEADER_MAP: &str = "header_map";
+
+fn is_ident(expr: &syn::Expr, name: &str) -> bool {
+    matches!(expr, syn::Expr::Path(path) if path.path.is_ident(name))
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), ...);`
+fn appends_api_version(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && is_ident(&call.receiver, HEADER_MAP)
+        && call
+            .args
+            .first()
+            .is_some_and(|name| quote::quote!(#name).to_string().contains("\"api-version\""))
 }
 
 /// Renders the adaptation table as Rust source (formatted by the caller).
@@ -230,6 +298,56 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("ClientBuilder::new"), "{text}");
+    }
+
+    #[test]
+    fn the_api_version_header_is_not_built() {
+        let file: syn::File = syn::parse_quote! {
+            impl<'a> GetAlbum<'a> {
+                pub async fn send(self) -> Result<(), ()> {
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    let mut request = client.client.get(url).header(ACCEPT, json).headers(header_map).build()?;
+                    Ok(())
+                }
+            }
+        };
+        let text: String = prettyplease::unparse(&client(file))
+            .split_whitespace()
+            .collect();
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(!text.contains("header_map"), "{text}");
+        assert!(
+            text.contains("client.client.get(url).header(ACCEPT,json).build()?"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_header_map_with_other_headers_is_kept() {
+        let file: syn::File = syn::parse_quote! {
+            impl<'a> Op<'a> {
+                pub async fn send(self) -> Result<(), ()> {
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    header_map.append("x-other", value.to_string().try_into()?);
+                    let mut request = client.client.get(url).headers(header_map).build()?;
+                    Ok(())
+                }
+            }
+        };
+        let text: String = prettyplease::unparse(&client(file))
+            .split_whitespace()
+            .collect();
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(text.contains(r#"header_map.append("x-other""#), "{text}");
+        assert!(text.contains(".headers(header_map)"), "{text}");
     }
 
     #[test]

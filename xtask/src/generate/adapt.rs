@@ -164,10 +164,11 @@ pub fn client(mut file: syn::File) -> syn::File {
                     && !text.contains(". headers (header_map)")
             });
             let emptied = !used
-                && block
-                    .stmts
-                    .iter()
-                    .any(|stmt| quote::quote!(#stmt).to_string().starts_with("let mut header_map"));
+                && block.stmts.iter().any(|stmt| {
+                    quote::quote!(#stmt)
+                        .to_string()
+                        .starts_with("let mut header_map")
+                });
             if emptied {
                 block.stmts.retain(|stmt| {
                     !quote::quote!(#stmt)

@@ -11,8 +11,9 @@
 //!   path, transport, timeout, validation before sending);
 //! * [`retry`]: jittered exponential backoff for `429 THROTTLED`, 502/503/504 and connection
 //!   failures, honouring `Retry-After`, for idempotent calls only;
-//! * [`pagination`]: the library and the playback queue as `Stream`s, resumable from a cursor,
-//!   guarded against a server that repeats a cursor, with optional prefetch;
+//! * [`pagination`]: the library and the playback queue as `Stream`s in flat memory, resumable
+//!   from a cursor, guarded against a server that repeats a cursor, with optional prefetch and
+//!   opt-in de-duplication ([`pagination::Paginator::unique_by`]);
 //! * [`albums`]: batched lookups of any number of ids;
 //! * [`playback`]: a session handle that knows what the service allows.
 //!

@@ -1,8 +1,6 @@
 //! The current user's library albums: save, remove, and list as a stream.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasher, RandomState};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use crate::albums::catalog_id;
 use crate::pagination::{self, Page, Paginator};
@@ -62,8 +60,14 @@ impl Client {
     }
 
     /// The whole library as a stream of edges (the album and whether it was purchased or
-    /// uploaded), `page_size` albums per request. Albums saved or removed while the stream runs
-    /// never make it yield an album twice.
+    /// uploaded), `page_size` albums per request, yielded exactly as the server lists them.
+    /// Memory stays flat however large the library: nothing is kept per album.
+    ///
+    /// Albums that stay in the library while the stream runs come out once each, in library
+    /// order. If the library changes meanwhile, an album removed and saved again is listed
+    /// again further on (it moves to the end), so it can come out twice. When that matters,
+    /// [`Paginator::unique_by`] drops repeats at the cost of one key per album:
+    /// `client.library_albums(50)?.unique_by(|edge| edge.node.id.to_string())`.
     ///
     /// ```
     /// use futures::TryStreamExt;
@@ -86,26 +90,14 @@ impl Client {
     pub fn library_albums(&self, page_size: u32) -> Result<Paginator<LibraryAlbumEdge>> {
         pagination::page_size(page_size)?;
         let client = self.clone();
-        // The library holds an album once, but one removed and saved again while the stream
-        // runs is listed again further on (it moved to the end): each stream yields it once.
-        // A keyed 64-bit hash per album keeps that guard at about 16 bytes an album instead of a
-        // copy of every id; two of 100,000 ids collide with odds of about 3 in 10^10.
-        let keys = RandomState::new();
-        let seen = Arc::new(Mutex::new(HashSet::<u64>::new()));
         Ok(Paginator::new(
             "getLibraryAlbums",
             Arc::new(move |cursor: Option<String>| {
                 let client = client.clone();
-                let seen = seen.clone();
-                let keys = keys.clone();
                 Box::pin(async move {
-                    let mut page = client
+                    client
                         .library_albums_page(page_size, cursor.as_deref())
-                        .await?;
-                    let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
-                    page.items
-                        .retain(|edge| seen.insert(keys.hash_one(edge.node.id.as_str())));
-                    Ok(page)
+                        .await
                 })
             }),
         ))

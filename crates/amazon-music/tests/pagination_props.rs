@@ -3,19 +3,24 @@
 //! * Interrupted at any page (the stream dropped after some pages, or a failed request on a
 //!   chosen page), then resumed from the last page's `next_cursor`: every album exactly once, in
 //!   library order.
-//! * The library changed between pages (albums added, removed, removed and saved again): no
-//!   album twice, and every album that stayed in the library throughout comes out.
+//! * The library changed between pages (albums added, removed, removed and saved again), default
+//!   stream: it yields what the server lists and ends. Every album that stayed in the library
+//!   throughout comes exactly once, in library order; every album saved (or removed and saved
+//!   again) mid-stream and still there at the end comes after that save, so one already yielded
+//!   comes again; no album comes more often than it was listed.
+//! * The same changes with `unique_by` on the album id: no album twice, and every album that
+//!   stayed, or was saved mid-stream and is still there, comes out.
 //!
 //! Case counts are small (a mock per case); `PROPTEST_CASES=500` runs more.
 
 mod support;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use amazon_music::pagination::Page;
+use amazon_music::pagination::{Page, Paginator};
 use amazon_music::types::LibraryAlbumEdge;
 use amazon_music::{Client, RetryPolicy};
 use amazon_music_mock::{MockConfig, MockState};
@@ -112,6 +117,85 @@ async fn read(
     (None, true)
 }
 
+/// What a stream yielded while another client changed the library between its pages.
+struct ChangedRun {
+    got: Vec<String>,
+    /// In the library from start to end and never touched, in library order.
+    stayed: Vec<String>,
+    /// Each album in the library at the end whose last save came mid-stream: how many albums
+    /// the stream had yielded by then.
+    saved_at: HashMap<String, usize>,
+    /// How many times each album was listed anew by a mid-stream save (added or re-saved).
+    saves: HashMap<String, usize>,
+}
+
+/// Streams `paginator` to its end; after each page that has a next one, `writer` makes the next
+/// change: `(0, i)` saves catalog album `i`, `(1, i)` removes library album `i`, `(2, i)` removes
+/// library album `i` and saves it again (it moves to the end).
+async fn stream_while_changing(
+    paginator: Paginator<LibraryAlbumEdge>,
+    writer: &Client,
+    catalog: &[String],
+    initial: &[String],
+    changes: Vec<(u8, usize)>,
+) -> ChangedRun {
+    let mut library: Vec<String> = initial.to_vec();
+    let mut touched: HashSet<String> = HashSet::new();
+    let mut saved_at: HashMap<String, usize> = HashMap::new();
+    let mut saves: HashMap<String, usize> = HashMap::new();
+    let mut got = Vec::new();
+    let mut pages = Box::pin(paginator.pages());
+    let mut changes = changes.into_iter();
+    while let Some(page) = pages.next().await {
+        let page = page.expect("no page fails");
+        got.extend(ids(&page.items));
+        // Only while the stream has further pages: a change after the last cannot reach it.
+        let Some((kind, pick)) = page.next_cursor.and_then(|_| changes.next()) else {
+            continue;
+        };
+        match kind {
+            0 => {
+                let id = &catalog[pick % catalog.len()];
+                writer.save_album(id).await.unwrap();
+                // Saving an album already saved changes nothing.
+                if !library.contains(id) {
+                    library.push(id.clone());
+                    saved_at.insert(id.clone(), got.len());
+                    *saves.entry(id.clone()).or_default() += 1;
+                }
+                touched.insert(id.clone());
+            }
+            1 if !library.is_empty() => {
+                let id = library.remove(pick % library.len());
+                writer.remove_album(&id).await.unwrap();
+                saved_at.remove(&id);
+                touched.insert(id);
+            }
+            _ if !library.is_empty() => {
+                let id = library.remove(pick % library.len());
+                writer.remove_album(&id).await.unwrap();
+                writer.save_album(&id).await.unwrap();
+                library.push(id.clone());
+                saved_at.insert(id.clone(), got.len());
+                *saves.entry(id.clone()).or_default() += 1;
+                touched.insert(id);
+            }
+            _ => {}
+        }
+    }
+    let stayed = initial
+        .iter()
+        .filter(|id| !touched.contains(*id))
+        .cloned()
+        .collect();
+    ChangedRun {
+        got,
+        stayed,
+        saved_at,
+        saves,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -156,55 +240,74 @@ proptest! {
         let catalog = catalog();
         let chosen: Vec<String> = catalog.iter().take(initial).cloned().collect();
         let config = MockConfig::default().initial_library(chosen.clone());
-        let (got, stayed) = runtime().block_on(async {
+        let run = runtime().block_on(async {
             let server = amazon_music_mock::MockServer::start(config).await.unwrap();
             let reader = support::builder(&server).build().unwrap();
             let writer = support::builder(&server).build().unwrap();
-            let mut library: Vec<String> = chosen.clone();
-            let mut touched: HashSet<String> = HashSet::new();
-            let mut got = Vec::new();
-            let mut pages = Box::pin(reader.library_albums(page_size).unwrap().pages());
-            let mut changes = changes.into_iter();
-            while let Some(page) = pages.next().await {
-                got.extend(ids(&page.unwrap().items));
-                // Between pages, another client changes the library.
-                if let Some((kind, pick)) = changes.next() {
-                    match kind {
-                        0 => {
-                            let id = &catalog[pick % catalog.len()];
-                            writer.save_album(id).await.unwrap();
-                            if !library.contains(id) {
-                                library.push(id.clone());
-                            }
-                            touched.insert(id.clone());
-                        }
-                        1 if !library.is_empty() => {
-                            let id = library.remove(pick % library.len());
-                            writer.remove_album(&id).await.unwrap();
-                            touched.insert(id);
-                        }
-                        _ if !library.is_empty() => {
-                            // Removed and saved again: the album moves to the end.
-                            let id = library.remove(pick % library.len());
-                            writer.remove_album(&id).await.unwrap();
-                            writer.save_album(&id).await.unwrap();
-                            library.push(id.clone());
-                            touched.insert(id);
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            let stayed: Vec<String> =
-                chosen.into_iter().filter(|id| !touched.contains(id)).collect();
-            (got, stayed)
+            let paginator = reader
+                .library_albums(page_size)
+                .unwrap()
+                .unique_by(|edge| edge.node.id.to_string());
+            stream_while_changing(paginator, &writer, &catalog, &chosen, changes).await
         });
         let mut seen = HashSet::new();
-        for id in &got {
-            prop_assert!(seen.insert(id.clone()), "{} came twice in {:?}", id, got);
+        for id in &run.got {
+            prop_assert!(seen.insert(id.clone()), "{} came twice in {:?}", id, run.got);
         }
-        for id in &stayed {
+        for id in &run.stayed {
             prop_assert!(seen.contains(id), "{} stayed in the library but never came", id);
+        }
+        for id in run.saved_at.keys() {
+            prop_assert!(seen.contains(id), "{} was saved mid-stream but never came", id);
+        }
+    }
+
+    #[test]
+    fn a_library_changed_while_streaming_yields_what_the_server_lists_by_default(
+        initial in 1usize..10,
+        page_size in 1u32..4,
+        changes in proptest::collection::vec((0u8..3, 0usize..64), 0..8),
+    ) {
+        let catalog = catalog();
+        let chosen: Vec<String> = catalog.iter().take(initial).cloned().collect();
+        let config = MockConfig::default().initial_library(chosen.clone());
+        // `stream_while_changing` unwraps every page and returns only once the stream has ended.
+        let run = runtime().block_on(async {
+            let server = amazon_music_mock::MockServer::start(config).await.unwrap();
+            let reader = support::builder(&server).build().unwrap();
+            let writer = support::builder(&server).build().unwrap();
+            let paginator = reader.library_albums(page_size).unwrap();
+            stream_while_changing(paginator, &writer, &catalog, &chosen, changes).await
+        });
+        let stayed: HashSet<&String> = run.stayed.iter().collect();
+        let stayed_got: Vec<&String> = run.got.iter().filter(|id| stayed.contains(id)).collect();
+        prop_assert_eq!(
+            stayed_got,
+            run.stayed.iter().collect::<Vec<_>>(),
+            "albums that stayed: each once, in library order; got {:?}",
+            run.got
+        );
+        for (id, &at) in &run.saved_at {
+            // Listed at the end, after the save: one the stream had already yielded comes again.
+            prop_assert!(
+                run.got[at..].contains(id),
+                "{} was saved after {} albums but did not come after them in {:?}",
+                id,
+                at,
+                run.got
+            );
+        }
+        for id in &run.got {
+            let listings = usize::from(chosen.contains(id)) + run.saves.get(id).copied().unwrap_or(0);
+            let came = run.got.iter().filter(|g| *g == id).count();
+            prop_assert!(
+                came <= listings,
+                "{} came {} times but was listed at most {} in {:?}",
+                id,
+                came,
+                listings,
+                run.got
+            );
         }
     }
 }
@@ -229,4 +332,35 @@ async fn the_resume_helper_reads_everything_without_interruption() {
         .await
         .unwrap();
     assert_eq!(ids(&all), chosen);
+}
+
+#[tokio::test]
+async fn an_album_removed_and_saved_again_mid_stream_comes_again_unless_unique_by() {
+    // Pinned so that neither stream silently changes: flat by default, exact when asked.
+    let chosen: Vec<String> = catalog().into_iter().take(5).collect();
+    for unique in [false, true] {
+        let server = amazon_music_mock::MockServer::start(
+            MockConfig::default().initial_library(chosen.clone()),
+        )
+        .await
+        .unwrap();
+        let client = client(server.base_url());
+        let mut paginator = client.library_albums(2).unwrap();
+        if unique {
+            paginator = paginator.unique_by(|edge| edge.node.id.to_string());
+        }
+        let mut pages = Box::pin(paginator.pages());
+        let mut got = ids(&pages.next().await.unwrap().unwrap().items);
+        assert_eq!(got, chosen[..2]);
+        client.remove_album(&chosen[0]).await.unwrap();
+        client.save_album(&chosen[0]).await.unwrap();
+        while let Some(page) = pages.next().await {
+            got.extend(ids(&page.unwrap().items));
+        }
+        let mut expected = chosen.clone();
+        if !unique {
+            expected.push(chosen[0].clone());
+        }
+        assert_eq!(got, expected, "unique_by: {unique}");
+    }
 }

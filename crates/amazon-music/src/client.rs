@@ -1,6 +1,5 @@
 //! The client, its builder, and the one function every call goes through.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
@@ -102,21 +101,27 @@ impl Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
-        let request = request(&self.inner.api);
-        let (result, outcome) = OUTCOME
-            .scope(RefCell::new(Outcome::default()), async move {
-                let result = request.await;
-                (result, OUTCOME.with(RefCell::take))
-            })
-            .instrument(span.clone())
-            .await;
-        if let Some(status) = outcome.status {
-            span.record("status", status.as_u16());
+        // Without a subscriber that wants the span, its fields are not worth a clock read.
+        let started = (!span.is_disabled()).then(Instant::now);
+        let api = &self.inner.api;
+        // The generated future is made inside the scope, where it is awaited: made outside, its
+        // couple of kilobytes would be copied into each wrapper in turn.
+        let scoped = OUTCOME.scope(Default::default(), async move {
+            let result = request(api).await;
+            (result, OUTCOME.with(|outcome| outcome.take()))
+        });
+        let (result, outcome) = match started {
+            Some(_) => scoped.instrument(span.clone()).await,
+            None => scoped.await,
+        };
+        if let Some(started) = started {
+            if let Some(status) = outcome.status {
+                span.record("status", status.as_u16());
+            }
+            span.record("attempts", outcome.attempts);
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
         }
-        span.record("attempts", outcome.attempts);
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        if let Some(message) = outcome.token_error.clone() {
+        if let Some(message) = outcome.token_error {
             return Err(Error::Token(message));
         }
         match result {

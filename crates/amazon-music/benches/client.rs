@@ -4,10 +4,12 @@
 //! cargo bench -p amazon-music --bench client [overhead|batching|streaming|prefetch]
 //! ```
 //!
-//! `ROUNDS=N` shortens the overhead run (for example under `valgrind --tool=callgrind`).
+//! `ROUNDS=N` shortens the overhead run, and `ONLY=ergonomic|generated|hand-written` makes
+//! only one contender's calls (both for counting instructions under `valgrind --tool=callgrind`).
 //!
 //! 1. Per-request overhead: median latency of `Client::get_album` against a hand-written
-//!    reqwest + serde_json call of the same route, interleaved on the same mock.
+//!    reqwest + serde_json call of the same route, interleaved on the same connection to a mock
+//!    in a child process, on a current-thread runtime and then on a multi-thread one.
 //! 2. 10,000 album ids through `get_albums` against one-by-one `GET /albums/{id}`: requests and
 //!    wall time.
 //! 3. Streaming a library of 10,000 and of 100,000 albums from a mock in a child process: the
@@ -18,6 +20,7 @@
 use std::time::{Duration, Instant};
 
 use amazon_music::Client;
+use amazon_music::api::ClientInfo;
 use amazon_music::types::GetAlbumResponse;
 use amazon_music_mock::{FaultKind, FaultRule, MockConfig, MockServer};
 use futures::TryStreamExt;
@@ -31,19 +34,15 @@ fn main() {
         let size = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
         return serve_library(size);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
     let only = std::env::args()
         .nth(1)
         .filter(|a| !a.starts_with('-') && a != "--bench");
     let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    if run("overhead") {
+        overhead();
+    }
+    let runtime = multi_thread();
     runtime.block_on(async {
-        if run("overhead") {
-            overhead().await;
-        }
         if run("batching") {
             batching().await;
         }
@@ -56,9 +55,52 @@ fn main() {
     });
 }
 
-fn client(server: &MockServer) -> Client {
+fn multi_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+/// A mock serving a library of `size` albums (and a catalog of as many) from a child process,
+/// so that what this process spends is the client's alone.
+struct ChildMock {
+    child: std::process::Child,
+    base_url: String,
+}
+
+impl ChildMock {
+    fn start(size: usize) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["serve-library", &size.to_string()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the mock process");
+        let mut url = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut url)
+            .unwrap();
+        Self {
+            child,
+            base_url: url.trim().to_owned(),
+        }
+    }
+}
+
+impl Drop for ChildMock {
+    fn drop(&mut self) {
+        // The child serves until its standard input closes.
+        drop(self.child.stdin.take());
+        self.child.wait().ok();
+    }
+}
+
+fn client(base_url: &str) -> Client {
     Client::builder()
-        .base_url(server.base_url())
+        .base_url(base_url)
         .api_key(KEY)
         .token(TOKEN)
         .build()
@@ -70,67 +112,120 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-async fn overhead() {
-    let server = MockServer::start(MockConfig::default()).await.unwrap();
-    let client = client(&server);
-    let generated = amazon_music::api::Client::new(
-        &server.base_url(),
+/// The three ways of making the same call that [`overhead`] compares.
+#[derive(Clone, Copy, PartialEq)]
+enum Contender {
+    /// `Client::get_album`.
+    Ergonomic,
+    /// The generated client's builder, without the ergonomic layer.
+    Generated,
+    /// `reqwest` and `serde_json` by hand.
+    HandWritten,
+}
+
+const CONTENDERS: [Contender; 3] = [
+    Contender::Ergonomic,
+    Contender::Generated,
+    Contender::HandWritten,
+];
+
+/// Runs the comparison on a current-thread runtime, then on a multi-thread one.
+fn overhead() {
+    let mock = ChildMock::start(1_000);
+    let current = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    for (name, runtime) in [
+        ("current-thread", current),
+        ("multi-thread", multi_thread()),
+    ] {
+        runtime.block_on(compare(name, &mock.base_url));
+    }
+}
+
+async fn compare(runtime: &str, base: &str) {
+    let client = client(base);
+    // One reqwest client (one pool, so one keep-alive connection) under all three contenders:
+    // with a client each, each connection's luck in scheduling biased the figures by a few per
+    // cent, as much as the difference being measured.
+    let http = client.api().client().clone();
+    let generated = amazon_music::api::Client::new_with_client(
+        base,
+        http.clone(),
         amazon_music::api::Credentials::new(KEY, TOKEN),
     );
-    // The same timeouts as the client's defaults: a hand-written call should have them too.
-    let raw = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .connect_timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let url = format!("{}/albums/B0064UPU4G", server.base_url());
     let id: amazon_music::types::CatalogId = "B0064UPU4G".parse().unwrap();
-    let (mut ours, mut bare, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
-    // Warm the connection pools, then interleave so drift affects all three alike.
+    let call = |contender: Contender| {
+        let (client, generated, http, id) = (&client, &generated, &http, &id);
+        async move {
+            match contender {
+                Contender::Ergonomic => {
+                    std::hint::black_box(client.get_album("B0064UPU4G").await.unwrap());
+                }
+                Contender::Generated => {
+                    let album = generated.get_album().id(id.clone()).send().await.unwrap();
+                    std::hint::black_box(album);
+                }
+                Contender::HandWritten => hand_written(http, base, "B0064UPU4G").await,
+            }
+        }
+    };
     for _ in 0..200 {
-        client.get_album("B0064UPU4G").await.unwrap();
-        generated.get_album().id(id.clone()).send().await.unwrap();
-        raw_get(&raw, &url).await;
+        for contender in CONTENDERS {
+            call(contender).await;
+        }
     }
-    // The order rotates every round, so that no contender always follows the same one.
     let rounds: usize = std::env::var("ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(6_000);
+    // `ONLY=ergonomic|generated|hand-written` makes only that call, for counting one
+    // contender's instructions under callgrind against a `ROUNDS=0` run.
+    let only = std::env::var("ONLY").ok().map(|o| match o.as_str() {
+        "ergonomic" => Contender::Ergonomic,
+        "generated" => Contender::Generated,
+        "hand-written" => Contender::HandWritten,
+        other => panic!("ONLY={other:?}: expected ergonomic, generated or hand-written"),
+    });
+    let mut samples: [Vec<Duration>; 3] = Default::default();
     for round in 0..rounds {
+        // The order rotates every round, so that no contender always follows the same one.
         for turn in 0..3 {
-            let started = Instant::now();
-            match (round + turn) % 3 {
-                0 => {
-                    client.get_album("B0064UPU4G").await.unwrap();
-                    ours.push(started.elapsed());
-                }
-                1 => {
-                    generated.get_album().id(id.clone()).send().await.unwrap();
-                    bare.push(started.elapsed());
-                }
-                _ => {
-                    raw_get(&raw, &url).await;
-                    theirs.push(started.elapsed());
-                }
+            let index = (round + turn) % 3;
+            let contender = CONTENDERS[index];
+            if only.is_some_and(|o| o != contender) {
+                continue;
             }
+            let started = Instant::now();
+            call(contender).await;
+            samples[index].push(started.elapsed());
         }
     }
-    let (ours, bare, theirs) = (median(ours), median(bare), median(theirs));
+    if only.is_some() {
+        println!("overhead ({runtime} runtime): {rounds} calls made");
+        return;
+    }
+    let [ours, bare, theirs] = samples.map(median);
     println!(
-        "overhead: median latency of get_album {ours:?}; generated client alone {bare:?}; hand-written reqwest + serde_json {theirs:?}; ratio {:.3} (generated alone {:.3})",
+        "overhead ({runtime} runtime): median latency of get_album {ours:?}; generated client alone {bare:?}; hand-written reqwest + serde_json {theirs:?}; ratio {:.3} (generated alone {:.3})",
         ours.as_secs_f64() / theirs.as_secs_f64(),
         bare.as_secs_f64() / theirs.as_secs_f64()
     );
 }
 
-async fn raw_get(client: &reqwest::Client, url: &str) {
+/// A careful hand-written `get_album(id)`: the URL built from the id, the same headers as the
+/// generated client's, and the status checked before the body is decoded.
+async fn hand_written(client: &reqwest::Client, base: &str, id: &str) {
     let body = client
-        .get(url)
+        .get(format!("{base}/albums/{id}"))
+        .header(reqwest::header::ACCEPT, "application/json")
         .header("x-api-key", KEY)
         .bearer_auth(TOKEN)
         .send()
         .await
+        .unwrap()
+        .error_for_status()
         .unwrap()
         .bytes()
         .await
@@ -148,7 +243,7 @@ async fn batching() {
         .into_iter()
         .take(10_000)
         .collect();
-    let client = client(&server);
+    let client = client(&server.base_url());
 
     let started = Instant::now();
     let batch = client.get_albums(&ids).await.unwrap();
@@ -201,24 +296,9 @@ fn serve_library(size: usize) {
 /// Streams whole libraries from a mock in another process, so that the resident memory
 /// measured here is the client's alone.
 async fn streaming() {
-    use std::io::BufRead;
     for size in [10_000usize, 100_000] {
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["serve-library", &size.to_string()])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("the mock process");
-        let mut url = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut url)
-            .unwrap();
-        let client = Client::builder()
-            .base_url(url.trim())
-            .api_key(KEY)
-            .token(TOKEN)
-            .build()
-            .unwrap();
+        let mock = ChildMock::start(size);
+        let client = client(&mock.base_url);
         let before = resident_kib();
         let (mut count, mut quarter, mut half) = (0usize, 0, 0);
         let mut stream = std::pin::pin!(client.library_albums(100).unwrap().items());
@@ -233,8 +313,7 @@ async fn streaming() {
             }
         }
         let after = resident_kib();
-        drop(child.stdin.take());
-        child.wait().ok();
+        drop(mock);
         println!(
             "streaming: {count} library albums, the client's resident memory: {before} KiB before, {quarter} KiB at 1/4, {half} KiB at 1/2, {after} KiB at the end"
         );
@@ -253,7 +332,7 @@ async fn prefetch() {
             FaultKind::Latency(Duration::from_millis(10)),
         ));
     let server = MockServer::start(config).await.unwrap();
-    let client = client(&server);
+    let client = client(&server.base_url());
     let mut timings = Vec::new();
     for prefetch in [false, true] {
         let started = Instant::now();

@@ -265,6 +265,19 @@ mod tests {
         })
     }
 
+    /// Pages of one item, each naming `next` as the next page's cursor.
+    fn always_next(next: &'static str) -> Fetch<u32> {
+        Arc::new(move |cursor| {
+            Box::pin(async move {
+                Ok(Page {
+                    items: vec![1],
+                    cursor,
+                    next_cursor: Some(next.into()),
+                })
+            })
+        })
+    }
+
     #[tokio::test]
     async fn items_cross_page_boundaries_in_order() {
         let fetches = Arc::new(AtomicU32::new(0));
@@ -293,16 +306,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_repeated_cursor_ends_with_an_error() {
-        let looping: Fetch<u32> = Arc::new(|cursor| {
-            Box::pin(async move {
-                Ok(Page {
-                    items: vec![1],
-                    cursor,
-                    next_cursor: Some("same".into()),
-                })
-            })
-        });
-        let results: Vec<Result<u32>> = Paginator::new("getLibraryAlbums", looping)
+        let results: Vec<Result<u32>> = Paginator::new("getLibraryAlbums", always_next("same"))
             .items()
             .collect()
             .await;
@@ -446,16 +450,7 @@ mod tests {
     #[tokio::test]
     async fn a_stream_resumed_from_a_cursor_it_is_sent_again_ends_with_an_error() {
         // The starting cursor counts as seen: a server that sends it back would loop.
-        let back: Fetch<u32> = Arc::new(|cursor| {
-            Box::pin(async move {
-                Ok(Page {
-                    items: vec![1],
-                    cursor,
-                    next_cursor: Some("start".into()),
-                })
-            })
-        });
-        let results: Vec<Result<u32>> = Paginator::new("t", back)
+        let results: Vec<Result<u32>> = Paginator::new("t", always_next("start"))
             .resume_from("start")
             .items()
             .collect()

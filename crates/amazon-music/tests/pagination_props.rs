@@ -119,6 +119,8 @@ async fn read(
 
 /// What a stream yielded while another client changed the library between its pages.
 struct ChangedRun {
+    /// The library when the stream started.
+    initial: Vec<String>,
     got: Vec<String>,
     /// In the library from start to end and never touched, in library order.
     stayed: Vec<String>,
@@ -127,6 +129,29 @@ struct ChangedRun {
     saved_at: HashMap<String, usize>,
     /// How many times each album was listed anew by a mid-stream save (added or re-saved).
     saves: HashMap<String, usize>,
+}
+
+/// A library of the first `initial` catalog albums streamed `page_size` at a time (through
+/// `unique_by` when `unique`) while `changes` are made between its pages.
+fn changed_run(
+    initial: usize,
+    page_size: u32,
+    changes: Vec<(u8, usize)>,
+    unique: bool,
+) -> ChangedRun {
+    let catalog = catalog();
+    let chosen: Vec<String> = catalog.iter().take(initial).cloned().collect();
+    let config = MockConfig::default().initial_library(chosen.clone());
+    runtime().block_on(async {
+        let server = amazon_music_mock::MockServer::start(config).await.unwrap();
+        let reader = support::builder(&server).build().unwrap();
+        let writer = support::builder(&server).build().unwrap();
+        let mut paginator = reader.library_albums(page_size).unwrap();
+        if unique {
+            paginator = paginator.unique_by(|edge| edge.node.id.to_string());
+        }
+        stream_while_changing(paginator, &writer, &catalog, &chosen, changes).await
+    })
 }
 
 /// Streams `paginator` to its end; after each page that has a next one, `writer` makes the next
@@ -189,6 +214,7 @@ async fn stream_while_changing(
         .cloned()
         .collect();
     ChangedRun {
+        initial: initial.to_vec(),
         got,
         stayed,
         saved_at,
@@ -237,19 +263,7 @@ proptest! {
         page_size in 1u32..4,
         changes in proptest::collection::vec((0u8..3, 0usize..64), 0..8),
     ) {
-        let catalog = catalog();
-        let chosen: Vec<String> = catalog.iter().take(initial).cloned().collect();
-        let config = MockConfig::default().initial_library(chosen.clone());
-        let run = runtime().block_on(async {
-            let server = amazon_music_mock::MockServer::start(config).await.unwrap();
-            let reader = support::builder(&server).build().unwrap();
-            let writer = support::builder(&server).build().unwrap();
-            let paginator = reader
-                .library_albums(page_size)
-                .unwrap()
-                .unique_by(|edge| edge.node.id.to_string());
-            stream_while_changing(paginator, &writer, &catalog, &chosen, changes).await
-        });
+        let run = changed_run(initial, page_size, changes, true);
         let mut seen = HashSet::new();
         for id in &run.got {
             prop_assert!(seen.insert(id.clone()), "{} came twice in {:?}", id, run.got);
@@ -268,17 +282,8 @@ proptest! {
         page_size in 1u32..4,
         changes in proptest::collection::vec((0u8..3, 0usize..64), 0..8),
     ) {
-        let catalog = catalog();
-        let chosen: Vec<String> = catalog.iter().take(initial).cloned().collect();
-        let config = MockConfig::default().initial_library(chosen.clone());
         // `stream_while_changing` unwraps every page and returns only once the stream has ended.
-        let run = runtime().block_on(async {
-            let server = amazon_music_mock::MockServer::start(config).await.unwrap();
-            let reader = support::builder(&server).build().unwrap();
-            let writer = support::builder(&server).build().unwrap();
-            let paginator = reader.library_albums(page_size).unwrap();
-            stream_while_changing(paginator, &writer, &catalog, &chosen, changes).await
-        });
+        let run = changed_run(initial, page_size, changes, false);
         let stayed: HashSet<&String> = run.stayed.iter().collect();
         let stayed_got: Vec<&String> = run.got.iter().filter(|id| stayed.contains(id)).collect();
         prop_assert_eq!(
@@ -298,7 +303,7 @@ proptest! {
             );
         }
         for id in &run.got {
-            let listings = usize::from(chosen.contains(id)) + run.saves.get(id).copied().unwrap_or(0);
+            let listings = usize::from(run.initial.contains(id)) + run.saves.get(id).copied().unwrap_or(0);
             let came = run.got.iter().filter(|g| *g == id).count();
             prop_assert!(
                 came <= listings,

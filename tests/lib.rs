@@ -1,5 +1,8 @@
-//! Shared fixtures for the workspace tests: where the spec and its ledger live, and the ledger's
-//! shape.
+//! Shared fixtures for the workspace tests: where the spec and its ledger live, the ledger's
+//! shape, spec-shaped JSON for property tests, and a recording loopback server for redirect
+//! tests ([`hop`]).
+
+pub mod hop;
 
 use std::path::{Path, PathBuf};
 

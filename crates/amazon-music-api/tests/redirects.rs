@@ -5,57 +5,12 @@
 //! default policy strips `Authorization` on a cross-host redirect but keeps custom headers such
 //! as `x-api-key`; the generated `Client::new` follows same-origin redirects only.
 
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-
 use amazon_music_api::{Client, Credentials};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::IntoResponse;
+use amazon_music_workspace_tests::hop::Hop;
+use axum::http::{HeaderMap, header};
 
 const KEY: &str = "redirect-test-KEY-8d1f";
 const TOKEN: &str = "redirect-test-TOKEN-77ab";
-
-/// A server that records each request's headers and answers with a redirect to `location`
-/// (plus the request's path) or, without one, with an album.
-#[derive(Clone)]
-struct Hop {
-    seen: Arc<Mutex<Vec<HeaderMap>>>,
-    addr: SocketAddr,
-}
-
-impl Hop {
-    async fn start(ip: &str, redirect: Option<(u16, String)>) -> Self {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let shared = seen.clone();
-        let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
-            let shared = shared.clone();
-            let redirect = redirect.clone();
-            async move {
-                shared.lock().unwrap().push(headers);
-                match redirect {
-                    Some((status, location)) => (
-                        StatusCode::from_u16(status).unwrap(),
-                        [(header::LOCATION, format!("{location}{}", uri.path()))],
-                    )
-                        .into_response(),
-                    None => (
-                        [(header::CONTENT_TYPE, "application/json")],
-                        r#"{"data": {"album": {"id": "B0064UPU4G"}}}"#,
-                    )
-                        .into_response(),
-                }
-            }
-        });
-        let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { seen, addr }
-    }
-
-    fn requests(&self) -> Vec<HeaderMap> {
-        self.seen.lock().unwrap().clone()
-    }
-}
 
 fn assert_no_credentials(requests: &[HeaderMap], context: &str) {
     for headers in requests {
@@ -73,12 +28,8 @@ fn assert_no_credentials(requests: &[HeaderMap], context: &str) {
 
 /// The API server redirects to `elsewhere`; the generated client sends one request.
 async fn redirected(status: u16, elsewhere: &Hop, client_for: impl Fn(&str) -> Client) -> Hop {
-    let api = Hop::start(
-        "127.0.0.1",
-        Some((status, format!("http://{}", elsewhere.addr))),
-    )
-    .await;
-    let client = client_for(&format!("http://{}/v1", api.addr));
+    let api = Hop::start("127.0.0.1", Some((status, elsewhere.url()))).await;
+    let client = client_for(&format!("{}/v1", api.url()));
     let result = client
         .get_album()
         .id("B0064UPU4G"
@@ -93,7 +44,7 @@ async fn redirected(status: u16, elsewhere: &Hop, client_for: impl Fn(&str) -> C
         }
         other => panic!("{status}: expected the redirect back, got {other:?}"),
     }
-    let at_api = api.requests();
+    let at_api = api.headers();
     assert_eq!(at_api.len(), 1);
     assert_eq!(at_api[0]["x-api-key"], KEY, "the API itself gets the key");
     api
@@ -111,12 +62,9 @@ async fn the_generated_client_follows_no_redirect_to_another_host_or_port() {
             .await;
         }
     }
+    assert!(other_host.headers().is_empty(), "nothing went to 127.0.0.2");
     assert!(
-        other_host.requests().is_empty(),
-        "nothing went to 127.0.0.2"
-    );
-    assert!(
-        other_port.requests().is_empty(),
+        other_port.headers().is_empty(),
         "nothing went to the other port"
     );
 }
@@ -124,41 +72,17 @@ async fn the_generated_client_follows_no_redirect_to_another_host_or_port() {
 #[tokio::test]
 async fn a_same_origin_redirect_is_followed_with_the_credentials() {
     // Same origin: a server that redirects `/v1/...` to `/moved/v1/...` on itself.
-    let seen = Arc::new(Mutex::new(Vec::<(String, HeaderMap)>::new()));
-    let shared = seen.clone();
-    let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
-        let shared = shared.clone();
-        async move {
-            shared
-                .lock()
-                .unwrap()
-                .push((uri.path().to_owned(), headers));
-            if uri.path().starts_with("/moved") {
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    r#"{"data": {"album": {"id": "B0064UPU4G"}}}"#,
-                )
-                    .into_response()
-            } else {
-                (
-                    StatusCode::TEMPORARY_REDIRECT,
-                    [(header::LOCATION, format!("/moved{}", uri.path()))],
-                )
-                    .into_response()
-            }
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let client = Client::new(&format!("http://{addr}/v1"), Credentials::new(KEY, TOKEN));
+    let api = Hop::start("127.0.0.1", Some((307, "/moved".into()))).await;
+    let client = Client::new(&format!("{}/v1", api.url()), Credentials::new(KEY, TOKEN));
     let album = client.get_album().id("B0064UPU4G").send().await.unwrap();
     assert_eq!(album.data.album.id.as_str(), "B0064UPU4G");
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 2);
-    assert_eq!(seen[1].0, "/moved/v1/albums/B0064UPU4G");
-    assert_eq!(seen[1].1["x-api-key"], KEY);
-    assert_eq!(seen[1].1[header::AUTHORIZATION], format!("Bearer {TOKEN}"));
+    assert_eq!(
+        api.paths(),
+        ["/v1/albums/B0064UPU4G", "/moved/v1/albums/B0064UPU4G"]
+    );
+    let moved = &api.headers()[1];
+    assert_eq!(moved["x-api-key"], KEY);
+    assert_eq!(moved[header::AUTHORIZATION], format!("Bearer {TOKEN}"));
 }
 
 #[tokio::test]
@@ -172,8 +96,8 @@ async fn a_caller_supplied_client_with_the_exported_policy_is_as_safe() {
         Client::new_with_client(base, http, Credentials::new(KEY, TOKEN))
     })
     .await;
-    assert_no_credentials(&other_host.requests(), "same_origin_redirects");
-    assert!(other_host.requests().is_empty());
+    assert_no_credentials(&other_host.headers(), "same_origin_redirects");
+    assert!(other_host.headers().is_empty());
 }
 
 /// Why the generated client needs its own policy: reqwest's default follows the redirect and
@@ -182,18 +106,14 @@ async fn a_caller_supplied_client_with_the_exported_policy_is_as_safe() {
 #[tokio::test]
 async fn reqwests_default_policy_would_carry_the_api_key_across_hosts() {
     let other_host = Hop::start("127.0.0.2", None).await;
-    let api = Hop::start(
-        "127.0.0.1",
-        Some((307, format!("http://{}", other_host.addr))),
-    )
-    .await;
+    let api = Hop::start("127.0.0.1", Some((307, other_host.url()))).await;
     let client = Client::new_with_client(
-        &format!("http://{}/v1", api.addr),
+        &format!("{}/v1", api.url()),
         reqwest::Client::new(),
         Credentials::new(KEY, TOKEN),
     );
     client.get_album().id("B0064UPU4G").send().await.unwrap();
-    let leaked = other_host.requests();
+    let leaked = other_host.headers();
     assert_eq!(leaked.len(), 1);
     assert!(!leaked[0].contains_key(header::AUTHORIZATION));
     assert_eq!(leaked[0]["x-api-key"], KEY);

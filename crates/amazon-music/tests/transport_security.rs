@@ -1,51 +1,19 @@
 //! The ergonomic client's transport promises: no credential crosses to another origin on a
 //! redirect, and plain http is refused off loopback unless explicitly allowed.
 
-use std::sync::{Arc, Mutex};
-
 use amazon_music::{Client, Error};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::IntoResponse;
+use amazon_music_workspace_tests::hop::Hop;
 
 const KEY: &str = "transport-KEY-51e0";
 const TOKEN: &str = "transport-TOKEN-c3a8";
 
-/// Records each request's headers; redirects to `location` + path when given one.
-async fn hop(ip: &str, location: Option<String>) -> (String, Arc<Mutex<Vec<HeaderMap>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let shared = seen.clone();
-    let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
-        let shared = shared.clone();
-        let location = location.clone();
-        async move {
-            shared.lock().unwrap().push(headers);
-            match location {
-                Some(to) => (
-                    StatusCode::TEMPORARY_REDIRECT,
-                    [(header::LOCATION, format!("{to}{}", uri.path()))],
-                )
-                    .into_response(),
-                None => (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    r#"{"data": {"album": {"id": "B0064UPU4G"}}}"#,
-                )
-                    .into_response(),
-            }
-        }
-    });
-    let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), seen)
-}
-
 #[tokio::test]
 async fn a_redirect_to_another_host_or_port_is_not_followed() {
     for other_ip in ["127.0.0.2", "127.0.0.1"] {
-        let (elsewhere, reached) = hop(other_ip, None).await;
-        let (api, at_api) = hop("127.0.0.1", Some(elsewhere)).await;
+        let elsewhere = Hop::start(other_ip, None).await;
+        let api = Hop::start("127.0.0.1", Some((307, elsewhere.url()))).await;
         let client = Client::builder()
-            .base_url(format!("{api}/v1"))
+            .base_url(format!("{}/v1", api.url()))
             .api_key(KEY)
             .token(TOKEN)
             .build()
@@ -55,12 +23,12 @@ async fn a_redirect_to_another_host_or_port_is_not_followed() {
             matches!(&error, Error::UnexpectedResponse { status, .. } if status.as_u16() == 307),
             "{error}"
         );
-        assert_eq!(at_api.lock().unwrap()[0]["x-api-key"], KEY);
-        for headers in reached.lock().unwrap().iter() {
+        assert_eq!(api.headers()[0]["x-api-key"], KEY);
+        for headers in elsewhere.headers() {
             let shown = format!("{headers:?}");
             assert!(!shown.contains(KEY) && !shown.contains(TOKEN), "{shown}");
         }
-        assert!(reached.lock().unwrap().is_empty(), "{other_ip}: followed");
+        assert!(elsewhere.headers().is_empty(), "{other_ip}: followed");
     }
 }
 

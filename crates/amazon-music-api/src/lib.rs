@@ -26,8 +26,9 @@
 //!
 //! What differs from plain progenitor output (the adaptation step, see ARCHITECTURE.md):
 //! credentials from [`Credentials`] are sent on every request, comma-separated list
-//! parameters go out as `ids=a,b` rather than `ids=a&ids=b`, and no `api-version` header is
-//! sent.
+//! parameters go out as `ids=a,b` rather than `ids=a&ids=b`, no `api-version` header is
+//! sent, and a path parameter `.` or `..` is refused with [`Error::InvalidRequest`] (URL
+//! normalization would otherwise send the request to another operation's path).
 
 // Generated files are formatted by the generator (prettyplease), not rustfmt, so that
 // `cargo xtask generate --check` compares like with like.
@@ -40,6 +41,7 @@ mod generated;
 #[path = "generated/adaptations.rs"]
 mod generated_adaptations;
 mod hooks;
+mod path;
 mod redirect;
 mod transport;
 /// Typed [`httpmock`] helpers: one `MockServerExt` method per operation, so tests of code

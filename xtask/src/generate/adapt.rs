@@ -16,8 +16,9 @@
 //!   `Vec`, which does not compile. [`httpmock`] rewrites that into the comma-separated form the
 //!   client sends. (Exploded array query parameters are refused by the pre-generation checks,
 //!   since no adaptation exists for them.)
-//! * [`client`] makes `Client::new` follow same-origin redirects only, and drops the
-//!   `api-version` header progenitor adds to every request (the API versions by path).
+//! * [`client`] makes `Client::new` follow same-origin redirects only, drops the
+//!   `api-version` header progenitor adds to every request (the API versions by path), and
+//!   passes every path parameter through `crate::path::segment`, which refuses `.` and `..`.
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
@@ -113,7 +114,11 @@ pub fn httpmock(mut file: syn::File) -> syn::File {
 ///   (it strips only the headers it knows, such as `Authorization`);
 /// * the `api-version` header progenitor announces the spec's `info.version` in is not built:
 ///   the API versions by path (`/v1`) and never asked for it. Dropping it here rather than
-///   removing it from each request saves every call a header map and two header operations.
+///   removing it from each request saves every call a header map and two header operations;
+/// * every `encode_path(&value)` in a `format!` becomes
+///   `encode_path(&crate::path::segment(value).map_err(Error::InvalidRequest)?)`: `.` and `..`
+///   pass percent-encoding unchanged and URL normalization would then send the request to
+///   another path, so they are refused before anything is sent.
 pub fn client(mut file: syn::File) -> syn::File {
     use syn::visit_mut::VisitMut;
 
@@ -151,7 +156,33 @@ pub fn client(mut file: syn::File) -> syn::File {
                 self.visit_expr_mut(expr);
                 return;
             }
+            if let syn::Expr::Call(call) = expr
+                && let syn::Expr::Path(path) = &*call.func
+                && path.path.is_ident("encode_path")
+                && call.args.len() == 1
+                && let syn::Expr::Reference(reference) = &call.args[0]
+            {
+                let value = &reference.expr;
+                *expr = syn::parse_quote! {
+                    encode_path(&crate::path::segment(#value).map_err(Error::InvalidRequest)?)
+                };
+                return;
+            }
             syn::visit_mut::visit_expr_mut(self, expr);
+        }
+
+        // progenitor builds each URL in `format!`, whose arguments syn leaves as tokens.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            use syn::punctuated::Punctuated;
+            if mac.path.is_ident("format")
+                && let Ok(mut args) =
+                    mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            {
+                for arg in args.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+                mac.tokens = quote::quote!(#args);
+            }
         }
 
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
@@ -325,6 +356,30 @@ mod tests {
             text.contains("client.client.get(url).header(ACCEPT,json).build()?"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn every_path_parameter_is_checked_before_it_is_encoded() {
+        let file: syn::File = syn::parse_quote! {
+            impl<'a> GetEntity<'a> {
+                pub async fn send(self) -> Result<(), ()> {
+                    let url = format!(
+                        "{}/playback/sessions/{}/entities/{}", client.baseurl,
+                        encode_path(&session_id.to_string()), encode_path(&entity.to_string()),
+                    );
+                    Ok(())
+                }
+            }
+        };
+        let text: String = prettyplease::unparse(&client(file))
+            .split_whitespace()
+            .collect();
+        for name in ["session_id", "entity"] {
+            let checked = format!(
+                "encode_path(&crate::path::segment({name}.to_string()).map_err(Error::InvalidRequest)?)"
+            );
+            assert!(text.contains(&checked), "{text}");
+        }
     }
 
     #[test]

@@ -5381,7 +5381,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/albums/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/albums/{}", client.baseurl, encode_path(& crate ::path::segment(id
+                .to_string()).map_err(Error::InvalidRequest) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -5608,7 +5609,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/me/library/albums/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/me/library/albums/{}", client.baseurl, encode_path(& crate
+                ::path::segment(id.to_string()).map_err(Error::InvalidRequest) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -5708,7 +5710,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/me/library/albums/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/me/library/albums/{}", client.baseurl, encode_path(& crate
+                ::path::segment(id.to_string()).map_err(Error::InvalidRequest) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6199,8 +6202,9 @@ pub mod builder {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/current", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/playback/sessions/{}/current", client.baseurl, encode_path(& crate
+                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6321,7 +6325,10 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/playback/sessions/{}/entities/{}", client.baseurl, encode_path(&
-                session_id.to_string()), encode_path(& entity_reference_id.to_string()),
+                crate ::path::segment(session_id.to_string())
+                .map_err(Error::InvalidRequest) ?), encode_path(& crate
+                ::path::segment(entity_reference_id.to_string())
+                .map_err(Error::InvalidRequest) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6451,8 +6458,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/loop", client.baseurl, encode_path(& session_id
-                .to_string()),
+                "{}/playback/sessions/{}/loop", client.baseurl, encode_path(& crate
+                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6571,8 +6579,9 @@ pub mod builder {
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/next", client.baseurl, encode_path(& session_id
-                .to_string()),
+                "{}/playback/sessions/{}/next", client.baseurl, encode_path(& crate
+                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6691,8 +6700,9 @@ pub mod builder {
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/previous", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/playback/sessions/{}/previous", client.baseurl, encode_path(& crate
+                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6824,8 +6834,9 @@ pub mod builder {
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/queue", client.baseurl, encode_path(& session_id
-                .to_string()),
+                "{}/playback/sessions/{}/queue", client.baseurl, encode_path(& crate
+                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6957,8 +6968,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/queue/last", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/playback/sessions/{}/queue/last", client.baseurl, encode_path(& crate
+                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -7089,8 +7101,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/queue/next", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/playback/sessions/{}/queue/next", client.baseurl, encode_path(& crate
+                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -7223,8 +7236,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/shuffle", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/playback/sessions/{}/shuffle", client.baseurl, encode_path(& crate
+                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client

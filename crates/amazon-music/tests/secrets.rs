@@ -14,22 +14,10 @@ use amazon_music::{Client, RetryPolicy};
 use amazon_music_mock::{ALL_SCOPES, FaultKind, FaultRule, MockConfig, MockServer, MockState};
 use futures::TryStreamExt;
 
+mod support;
+
 const KEY: &str = "key-SECRET-5c1d0e";
 const FIXED_TOKEN: &str = "token-SECRET-9aa7f3";
-
-/// Collects everything tracing writes.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Issues real mock tokens and remembers each, so the test can search for all of them. The
 /// first is already expired at the server, which forces a refresh.
@@ -62,13 +50,7 @@ fn fast() -> RetryPolicy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_debug_display_errors_or_tracing() {
-    let sink = Sink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let trace = support::TraceCapture::start();
 
     let config = MockConfig::default()
         .api_key(KEY)
@@ -198,7 +180,7 @@ async fn no_secret_in_debug_display_errors_or_tracing() {
         outcomes.iter().any(|o| o.contains("B0064UPU4G")),
         "some calls succeeded: {outcomes:#?}"
     );
-    let logged = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let logged = trace.text();
     assert!(logged.contains("retrying"), "retries were traced: {logged}");
     assert!(logged.contains("amazon_music.request"), "spans were traced");
     let everything = format!("{logged}\n{}\n{}", outcomes.join("\n"), shown.join("\n"));

@@ -3,42 +3,11 @@
 //! Alone in its binary: tracing caches whether a callsite is enabled, and a test without a
 //! subscriber running beside this one on another thread could make it cache "disabled".
 
-use std::sync::{Arc, Mutex};
-
-use amazon_music::Client;
-
-fn client(server: &httpmock::MockServer) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .api_key("key-SECRET-1")
-        .token("token-SECRET-2")
-        .build()
-        .unwrap()
-}
-
-/// Collects everything tracing writes.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+mod support;
 
 #[tokio::test]
 async fn tracing_and_debug_output_carry_no_secret() {
-    let sink = Sink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let trace = support::TraceCapture::start();
 
     let server = httpmock::MockServer::start_async().await;
     server.mock(|when, then| {
@@ -47,10 +16,10 @@ async fn tracing_and_debug_output_carry_no_secret() {
             .header("content-type", "application/json")
             .body(r#"{"error": {"status": "401", "code": "INVALID_ACCESS_TOKEN", "message": "expired"}}"#);
     });
-    let client = client(&server);
+    let client = support::httpmock_client(&server);
     let error = client.get_album("B0064UPU4G").await.unwrap_err();
 
-    let logged = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let logged = trace.text();
     assert!(
         logged.contains("amazon_music.request"),
         "no span was logged: {logged}"

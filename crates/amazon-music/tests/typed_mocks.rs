@@ -1,17 +1,10 @@
 //! The client against the generated crate's typed httpmock helpers: responses the spec does
 //! not allow become decode errors that name the JSON path.
 
+use amazon_music::Error;
 use amazon_music::api::mock::MockServerExt;
-use amazon_music::{Client, Error};
 
-fn client(server: &httpmock::MockServer) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .api_key("key-SECRET-1")
-        .token("token-SECRET-2")
-        .build()
-        .unwrap()
-}
+mod support;
 
 #[tokio::test]
 async fn a_body_off_the_spec_names_the_path_that_failed() {
@@ -22,7 +15,11 @@ async fn a_body_off_the_spec_names_the_path_that_failed() {
             .header("content-type", "application/json")
             .body(r#"{"data": {"album": {"id": "B0064UPU4G", "trackCount": "fourteen"}}}"#);
     });
-    match client(&server).get_album("B0064UPU4G").await.unwrap_err() {
+    match support::httpmock_client(&server)
+        .get_album("B0064UPU4G")
+        .await
+        .unwrap_err()
+    {
         Error::Decode {
             operation,
             path,
@@ -51,7 +48,7 @@ async fn typed_mocks_drive_the_ergonomic_client() {
         when.ids(&ids);
         then.ok(&response);
     });
-    let batch = client(&server)
+    let batch = support::httpmock_client(&server)
         .get_albums(["B0064UPU4G", "B00D3PLC1K"])
         .await
         .unwrap();

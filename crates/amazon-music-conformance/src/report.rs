@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::{DriftKind, Outcome, Spec};
+use crate::{Drift, DriftKind, Outcome, Spec};
 
 /// An input that could not be used at all (exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -317,16 +317,7 @@ impl Report {
                     );
                 }
                 if drift_fails {
-                    for d in &o.drift {
-                        let _ = writeln!(
-                            body,
-                            "drift at {}: {:?} (spec {}{})",
-                            d.body_pointer,
-                            d.found,
-                            d.spec_pointer,
-                            line(d.spec_line)
-                        );
-                    }
+                    drift_lines(&mut body, &o.drift);
                 }
                 let _ = write!(
                     out,
@@ -338,16 +329,7 @@ impl Report {
             }
             if !o.drift.is_empty() && !drift_fails {
                 let mut body = String::new();
-                for d in &o.drift {
-                    let _ = writeln!(
-                        body,
-                        "drift at {}: {:?} (spec {}{})",
-                        d.body_pointer,
-                        d.found,
-                        d.spec_pointer,
-                        line(d.spec_line)
-                    );
-                }
+                drift_lines(&mut body, &o.drift);
                 let _ = write!(out, "\n      <system-out>{}</system-out>", xml(&body));
             }
             let closing = if o.violations.is_empty() && o.drift.is_empty() {
@@ -359,6 +341,20 @@ impl Report {
         }
         out.push_str("  </testsuite>\n</testsuites>\n");
         out
+    }
+}
+
+/// One line per drift finding, for a JUnit failure or its standard output.
+fn drift_lines(body: &mut String, drift: &[Drift]) {
+    for d in drift {
+        let _ = writeln!(
+            body,
+            "drift at {}: {:?} (spec {}{})",
+            d.body_pointer,
+            d.found,
+            d.spec_pointer,
+            line(d.spec_line)
+        );
     }
 }
 

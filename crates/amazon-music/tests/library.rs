@@ -8,17 +8,12 @@ use amazon_music::{Error, Result};
 use amazon_music_mock::MockConfig;
 use futures::{StreamExt, TryStreamExt};
 
-fn ids(edges: &[LibraryAlbumEdge]) -> Vec<String> {
-    edges.iter().map(|e| e.node.id.to_string()).collect()
-}
-
 fn library_of(n: usize) -> (MockConfig, Vec<String>) {
-    let config = MockConfig::default();
-    let all = amazon_music_mock::MockState::new(&config)
-        .unwrap()
-        .album_ids();
-    let chosen: Vec<String> = all.into_iter().take(n).collect();
-    (config.initial_library(chosen.clone()), chosen)
+    let chosen: Vec<String> = support::catalog_ids().into_iter().take(n).collect();
+    (
+        MockConfig::default().initial_library(chosen.clone()),
+        chosen,
+    )
 }
 
 #[tokio::test]
@@ -33,7 +28,7 @@ async fn save_list_and_remove() {
         .try_collect()
         .await
         .unwrap();
-    assert!(ids(&all).contains(&"B091MTJT3P".to_owned()));
+    assert!(support::edge_ids(&all).contains(&"B091MTJT3P".to_owned()));
     let removed = client.remove_album("B091MTJT3P").await.unwrap();
     assert_eq!(removed.save_state.as_str(), "REMOVED");
     let all: Vec<LibraryAlbumEdge> = client
@@ -43,7 +38,7 @@ async fn save_list_and_remove() {
         .try_collect()
         .await
         .unwrap();
-    assert!(!ids(&all).contains(&"B091MTJT3P".to_owned()));
+    assert!(!support::edge_ids(&all).contains(&"B091MTJT3P".to_owned()));
 }
 
 #[tokio::test]
@@ -57,7 +52,7 @@ async fn the_stream_crosses_page_boundaries_without_loss_or_repeat() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(ids(&all), chosen);
+    assert_eq!(support::edge_ids(&all), chosen);
     assert_eq!(server.requests("getLibraryAlbums"), 5);
 }
 
@@ -77,8 +72,8 @@ async fn a_saved_cursor_resumes_where_it_stopped() {
         .try_collect()
         .await
         .unwrap();
-    let mut seen = ids(&first.items);
-    seen.extend(ids(&rest));
+    let mut seen = support::edge_ids(&first.items);
+    seen.extend(support::edge_ids(&rest));
     assert_eq!(seen, chosen);
 }
 
@@ -94,7 +89,7 @@ async fn prefetch_yields_the_same_items() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(ids(&all), chosen);
+    assert_eq!(support::edge_ids(&all), chosen);
 }
 
 #[tokio::test]

@@ -36,14 +36,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn catalog() -> Vec<String> {
-    MockState::new(&MockConfig::default()).unwrap().album_ids()
-}
-
-fn ids(edges: &[LibraryAlbumEdge]) -> Vec<String> {
-    edges.iter().map(|e| e.node.id.to_string()).collect()
-}
-
 /// The mock's router behind a layer that fails the `fail_at`-th listing request (1-based) with
 /// a 500, which the client does not retry: the stream ends in an error at that page.
 async fn serve_failing_at(config: &MockConfig, fail_at: u64) -> SocketAddr {
@@ -103,7 +95,7 @@ async fn read(
             Ok(page) => page,
             Err(_) => return (resume, false),
         };
-        out.extend(ids(&page.items));
+        out.extend(support::edge_ids(&page.items));
         read += 1;
         match page.next_cursor {
             Some(next) => resume = Some(next),
@@ -139,7 +131,7 @@ fn changed_run(
     changes: Vec<(u8, usize)>,
     unique: bool,
 ) -> ChangedRun {
-    let catalog = catalog();
+    let catalog = support::catalog_ids();
     let chosen: Vec<String> = catalog.iter().take(initial).cloned().collect();
     let config = MockConfig::default().initial_library(chosen.clone());
     runtime().block_on(async {
@@ -173,7 +165,7 @@ async fn stream_while_changing(
     let mut changes = changes.into_iter();
     while let Some(page) = pages.next().await {
         let page = page.expect("no page fails");
-        got.extend(ids(&page.items));
+        got.extend(support::edge_ids(&page.items));
         // Only while the stream has further pages: a change after the last cannot reach it.
         let Some((kind, pick)) = page.next_cursor.and_then(|_| changes.next()) else {
             continue;
@@ -232,7 +224,7 @@ proptest! {
         interrupt_at in 0usize..16,
         by_fault in any::<bool>(),
     ) {
-        let chosen: Vec<String> = catalog().into_iter().take(albums).collect();
+        let chosen: Vec<String> = support::catalog_ids().into_iter().take(albums).collect();
         let pages = albums.div_ceil(page_size as usize);
         let interrupt_at = interrupt_at % pages;
         let config = MockConfig::default().initial_library(chosen.clone());
@@ -320,7 +312,7 @@ proptest! {
 #[tokio::test]
 async fn the_resume_helper_reads_everything_without_interruption() {
     // The property above is only as good as `read`: uninterrupted, it returns the library.
-    let chosen: Vec<String> = catalog().into_iter().take(5).collect();
+    let chosen: Vec<String> = support::catalog_ids().into_iter().take(5).collect();
     let server =
         amazon_music_mock::MockServer::start(MockConfig::default().initial_library(chosen.clone()))
             .await
@@ -336,13 +328,13 @@ async fn the_resume_helper_reads_everything_without_interruption() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(ids(&all), chosen);
+    assert_eq!(support::edge_ids(&all), chosen);
 }
 
 #[tokio::test]
 async fn an_album_removed_and_saved_again_mid_stream_comes_again_unless_unique_by() {
     // Pinned so that neither stream silently changes: flat by default, exact when asked.
-    let chosen: Vec<String> = catalog().into_iter().take(5).collect();
+    let chosen: Vec<String> = support::catalog_ids().into_iter().take(5).collect();
     for unique in [false, true] {
         let server = amazon_music_mock::MockServer::start(
             MockConfig::default().initial_library(chosen.clone()),
@@ -355,12 +347,12 @@ async fn an_album_removed_and_saved_again_mid_stream_comes_again_unless_unique_b
             paginator = paginator.unique_by(|edge| edge.node.id.to_string());
         }
         let mut pages = Box::pin(paginator.pages());
-        let mut got = ids(&pages.next().await.unwrap().unwrap().items);
+        let mut got = support::edge_ids(&pages.next().await.unwrap().unwrap().items);
         assert_eq!(got, chosen[..2]);
         client.remove_album(&chosen[0]).await.unwrap();
         client.save_album(&chosen[0]).await.unwrap();
         while let Some(page) = pages.next().await {
-            got.extend(ids(&page.unwrap().items));
+            got.extend(support::edge_ids(&page.unwrap().items));
         }
         let mut expected = chosen.clone();
         if !unique {

@@ -5,8 +5,9 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use amazon_music::types::LibraryAlbumEdge;
 use amazon_music::{Client, ClientBuilder, RetryPolicy};
-use amazon_music_mock::{MockConfig, MockServer};
+use amazon_music_mock::{MockConfig, MockServer, MockState};
 
 /// Retries fast enough for tests, still jittered and bounded.
 pub fn quick_retries() -> RetryPolicy {
@@ -28,6 +29,16 @@ pub async fn start(config: MockConfig) -> (MockServer, Client) {
     let server = MockServer::start(config).await.unwrap();
     let client = builder(&server).build().unwrap();
     (server, client)
+}
+
+/// The ids of the default mock catalog, in its order.
+pub fn catalog_ids() -> Vec<String> {
+    MockState::new(&MockConfig::default()).unwrap().album_ids()
+}
+
+/// The album ids of library edges, in order.
+pub fn edge_ids(edges: &[LibraryAlbumEdge]) -> Vec<String> {
+    edges.iter().map(|e| e.node.id.to_string()).collect()
 }
 
 /// A client of an httpmock server, with credentials a test can look for in output.

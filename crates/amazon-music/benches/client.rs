@@ -5,7 +5,8 @@
 //! ```
 //!
 //! `ROUNDS=N` shortens the overhead run, and `ONLY=ergonomic|generated|hand-written` makes
-//! only one contender's calls (both for counting instructions under `valgrind --tool=callgrind`).
+//! only one contender's calls (both for counting instructions under `valgrind --tool=callgrind`;
+//! see [`Rounds`]).
 //!
 //! 1. Per-request overhead: median latency of `Client::get_album` against a hand-written
 //!    reqwest + serde_json call of the same route, interleaved on the same connection to a mock
@@ -129,8 +130,50 @@ const CONTENDERS: [Contender; 3] = [
     Contender::HandWritten,
 ];
 
+/// How many rounds the overhead comparison makes, and of which contenders.
+struct Rounds {
+    count: usize,
+    only: Option<Contender>,
+}
+
+impl Rounds {
+    /// `ROUNDS=N` (default 6,000); `ONLY=ergonomic|generated|hand-written` makes only that
+    /// call, for counting one contender's instructions under callgrind against a `ROUNDS=0` run.
+    fn from_env() -> Result<Self, String> {
+        let count = match std::env::var("ROUNDS") {
+            Err(_) => 6_000,
+            Ok(text) => text
+                .parse()
+                .map_err(|_| format!("ROUNDS={text:?}: expected a number of rounds"))?,
+        };
+        let only = match std::env::var("ONLY").ok().as_deref() {
+            None => None,
+            Some("ergonomic") => Some(Contender::Ergonomic),
+            Some("generated") => Some(Contender::Generated),
+            Some("hand-written") => Some(Contender::HandWritten),
+            Some(other) => {
+                return Err(format!(
+                    "ONLY={other:?}: expected ergonomic, generated or hand-written"
+                ));
+            }
+        };
+        if count == 0 && only.is_none() {
+            // A median of no samples: only a callgrind baseline (with ONLY) wants zero rounds.
+            return Err("ROUNDS=0 measures nothing; it is the baseline of an ONLY= count".into());
+        }
+        Ok(Self { count, only })
+    }
+}
+
 /// Runs the comparison on a current-thread runtime, then on a multi-thread one.
 fn overhead() {
+    let rounds = match Rounds::from_env() {
+        Ok(rounds) => rounds,
+        Err(message) => {
+            eprintln!("overhead: {message}");
+            std::process::exit(2);
+        }
+    };
     let mock = ChildMock::start(1_000);
     let current = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -140,11 +183,11 @@ fn overhead() {
         ("current-thread", current),
         ("multi-thread", multi_thread()),
     ] {
-        runtime.block_on(compare(name, &mock.base_url));
+        runtime.block_on(compare(name, &mock.base_url, &rounds));
     }
 }
 
-async fn compare(runtime: &str, base: &str) {
+async fn compare(runtime: &str, base: &str, rounds: &Rounds) {
     let client = client(base);
     // One reqwest client (one pool, so one keep-alive connection) under all three contenders:
     // with a client each, each connection's luck in scheduling biased the figures by a few per
@@ -176,20 +219,9 @@ async fn compare(runtime: &str, base: &str) {
             call(contender).await;
         }
     }
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(6_000);
-    // `ONLY=ergonomic|generated|hand-written` makes only that call, for counting one
-    // contender's instructions under callgrind against a `ROUNDS=0` run.
-    let only = std::env::var("ONLY").ok().map(|o| match o.as_str() {
-        "ergonomic" => Contender::Ergonomic,
-        "generated" => Contender::Generated,
-        "hand-written" => Contender::HandWritten,
-        other => panic!("ONLY={other:?}: expected ergonomic, generated or hand-written"),
-    });
     let mut samples: [Vec<Duration>; 3] = Default::default();
-    for round in 0..rounds {
+    let only = rounds.only;
+    for round in 0..rounds.count {
         // The order rotates every round, so that no contender always follows the same one.
         for turn in 0..3 {
             let index = (round + turn) % 3;
@@ -203,7 +235,7 @@ async fn compare(runtime: &str, base: &str) {
         }
     }
     if only.is_some() {
-        println!("overhead ({runtime} runtime): {rounds} calls made");
+        println!("overhead ({runtime} runtime): {} calls made", rounds.count);
         return;
     }
     let [ours, bare, theirs] = samples.map(median);

@@ -78,6 +78,21 @@ fn parses_as_openapi_3_0_3() {
     );
 }
 
+/// The mock embeds its own copy of the spec (a packaged crate cannot reach `spec/`): the copy
+/// must be the spec, byte for byte, or the mock would serve and validate against a stale one.
+#[test]
+fn the_mock_embeds_the_spec_verbatim() {
+    let root = amazon_music_workspace_tests::workspace_root();
+    let read = |path: &str| {
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    assert!(
+        read("spec/openapi.yaml") == read("crates/amazon-music-mock/spec/openapi.yaml"),
+        "crates/amazon-music-mock/spec/openapi.yaml differs from spec/openapi.yaml: run \
+         `cp spec/openapi.yaml crates/amazon-music-mock/spec/openapi.yaml`"
+    );
+}
+
 #[test]
 fn a_document_of_another_version_is_refused() {
     let err = Spec::from_yaml_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")

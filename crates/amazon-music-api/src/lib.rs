@@ -43,6 +43,11 @@ mod generated_adaptations;
 mod hooks;
 mod path;
 mod redirect;
+/// The Login with Amazon scopes the spec declares, and which ones each operation needs (from
+/// the operations' security requirements), so that an application asks for what it calls.
+#[rustfmt::skip]
+#[path = "generated/scopes.rs"]
+pub mod scopes;
 mod transport;
 /// Typed [`httpmock`] helpers: one `MockServerExt` method per operation, so tests of code
 /// built on this client can mock the API with checked paths, parameters and bodies.

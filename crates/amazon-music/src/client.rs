@@ -121,8 +121,8 @@ impl Client {
             span.record("attempts", outcome.attempts);
             span.record("latency_ms", started.elapsed().as_millis() as u64);
         }
-        if let Some(message) = outcome.token_error {
-            return Err(Error::Token(message));
+        if let Some(error) = outcome.token_error {
+            return Err(error.into());
         }
         match result {
             Ok(value) => Ok(value.into_inner()),

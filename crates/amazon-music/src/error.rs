@@ -69,6 +69,9 @@ pub enum Error {
     /// The token provider could not supply a token.
     #[error("could not obtain an access token: {0}")]
     Token(String),
+    /// The sign-in is gone (never made, revoked or expired): the person must sign in again.
+    #[error("sign in again: {0}")]
+    SignInRequired(String),
     /// The server sent a page cursor it had already sent, which would loop forever.
     #[error(
         "{operation}: the server repeated the page cursor {cursor:?}; stopping instead of looping"

@@ -11,7 +11,7 @@ use amazon_music_api::{Transport, TransportFuture};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Request, Response, StatusCode};
 
-use crate::auth::TokenSource;
+use crate::auth::{TokenError, TokenSource};
 use crate::retry::{self, RetryPolicy};
 
 /// What the transport saw of one call, for the error the call may end in: the generated
@@ -21,7 +21,8 @@ pub(crate) struct Outcome {
     pub status: Option<StatusCode>,
     pub content_type: Option<String>,
     pub attempts: u32,
-    pub token_error: Option<String>,
+    /// Typed, so that a refresh needing a new sign-in stays that error for the caller.
+    pub token_error: Option<TokenError>,
 }
 
 tokio::task_local! {
@@ -205,7 +206,7 @@ impl RetryingTransport {
                 Ok(Some(token)) => Next::Refreshed(with_token(spare, &token)),
                 Ok(None) => Next::Done(Ok(response)),
                 Err(error) => {
-                    record(|o| o.token_error = Some(error.to_string()));
+                    record(|o| o.token_error = Some(TokenError::from_client_error(error)));
                     Next::Done(Ok(response))
                 }
             };

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use amazon_music::auth::{AccessToken, TokenFuture, TokenProvider};
+use amazon_music::auth::{AccessToken, TokenError, TokenFuture, TokenProvider};
 use amazon_music::{Client, Error, ErrorCode};
 use amazon_music_mock::{ALL_SCOPES, MockConfig, MockServer, MockState};
 
@@ -115,7 +115,7 @@ async fn a_failing_provider_is_a_token_error() {
     struct Broken;
     impl TokenProvider for Broken {
         fn fetch(&self) -> TokenFuture<'_> {
-            Box::pin(async { Err("the refresh token was revoked".to_owned()) })
+            Box::pin(async { Err("the token service is down".into()) })
         }
     }
     let (server, _) = support::start(MockConfig::default()).await;
@@ -125,8 +125,37 @@ async fn a_failing_provider_is_a_token_error() {
         .unwrap();
     let error = client.get_album("B0064UPU4G").await.unwrap_err();
     assert!(
-        matches!(&error, Error::Token(m) if m.contains("revoked")),
+        matches!(&error, Error::Token(m) if m.contains("down")),
         "{error}"
+    );
+    assert_eq!(server.requests("getAlbum"), 0);
+}
+
+#[tokio::test]
+async fn a_provider_that_needs_a_new_sign_in_says_so_in_a_typed_error() {
+    struct Revoked;
+    impl TokenProvider for Revoked {
+        fn fetch(&self) -> TokenFuture<'_> {
+            Box::pin(async {
+                Err(TokenError::SignInRequired(
+                    "the refresh token was revoked".into(),
+                ))
+            })
+        }
+    }
+    let (server, _) = support::start(MockConfig::default()).await;
+    let client = support::builder(&server)
+        .token_provider(Revoked)
+        .build()
+        .unwrap();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::SignInRequired(m) if m.contains("revoked")),
+        "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "sign in again: the refresh token was revoked"
     );
     assert_eq!(server.requests("getAlbum"), 0);
 }

@@ -6,6 +6,7 @@
 mod adapt;
 mod checks;
 mod render;
+mod scopes;
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -44,6 +44,10 @@ pub fn render(api: &OpenAPI, spec_sha256: &str) -> anyhow::Result<Vec<GeneratedF
             path: "src/generated/adaptations.rs",
             text: format!("{header}{}", format_source(&super::adapt::render(api))?),
         },
+        GeneratedFile {
+            path: "src/generated/scopes.rs",
+            text: format!("{header}{}", format_source(&super::scopes::render(api)?)?),
+        },
     ])
 }
 

@@ -1,8 +1,13 @@
-//! Access tokens: a fixed one, or one a [`TokenProvider`] refreshes.
+//! Access tokens: a fixed one, or one a [`TokenProvider`] refreshes; signing in with Login
+//! with Amazon; and the scopes each operation needs.
 //!
 //! Login with Amazon tokens last about an hour. With a provider, the client refreshes a token
 //! shortly before it expires and once more when the API answers `401 INVALID_ACCESS_TOKEN`;
 //! however many requests wait at that moment, one refresh is in flight.
+//!
+//! With the `lwa` feature (on by default), [`lwa`] signs a person in (the device flow for
+//! anything without a browser, the browser flow with PKCE for desktop apps), [`store`] keeps
+//! the tokens between runs, and [`LwaTokenProvider`] refreshes them for the client.
 
 use std::fmt;
 use std::future::Future;
@@ -14,6 +19,20 @@ use amazon_music_api::Credentials;
 use tokio::sync::Mutex;
 
 use crate::Error;
+
+#[cfg(feature = "lwa")]
+mod browser;
+#[cfg(feature = "lwa")]
+pub mod lwa;
+#[cfg(feature = "lwa")]
+mod provider;
+mod scope;
+#[cfg(feature = "lwa")]
+pub mod store;
+
+#[cfg(feature = "lwa")]
+pub use provider::LwaTokenProvider;
+pub use scope::{Scope, scopes_for};
 
 /// Refresh this long before a token's announced expiry, so that no request carries a token
 /// that expires on the way.
@@ -55,8 +74,55 @@ impl fmt::Debug for AccessToken {
     }
 }
 
+/// Why a [`TokenProvider`] could not supply a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// Nothing short of signing in again helps: no stored sign-in, or the refresh token was
+    /// revoked or expired. The client reports it as [`Error::SignInRequired`].
+    #[error("{0}")]
+    SignInRequired(String),
+    /// Anything else (the token service unreachable, a store that cannot be read, ...); the
+    /// client reports it as [`Error::Token`].
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<String> for TokenError {
+    fn from(message: String) -> Self {
+        TokenError::Failed(message)
+    }
+}
+
+impl From<&str> for TokenError {
+    fn from(message: &str) -> Self {
+        TokenError::Failed(message.to_owned())
+    }
+}
+
+impl TokenError {
+    /// The token part of a client error, keeping whether a new sign-in is needed.
+    pub(crate) fn from_client_error(error: Error) -> Self {
+        match error {
+            Error::SignInRequired(message) => TokenError::SignInRequired(message),
+            Error::Token(message) => TokenError::Failed(message),
+            other => TokenError::Failed(other.to_string()),
+        }
+    }
+}
+
+impl From<TokenError> for Error {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::SignInRequired(message) => Error::SignInRequired(message),
+            TokenError::Failed(message) => Error::Token(message),
+        }
+    }
+}
+
 /// The future a [`TokenProvider`] returns.
-pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, String>> + Send + 'a>>;
+pub type TokenFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<AccessToken, TokenError>> + Send + 'a>>;
 
 /// Supplies fresh access tokens (from a refresh token, a secrets store, ...).
 ///
@@ -76,7 +142,8 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, Strin
 /// }
 /// ```
 pub trait TokenProvider: Send + Sync + 'static {
-    /// Fetches a new token. The error is shown to the caller as [`Error::Token`].
+    /// Fetches a new token. The error reaches the caller as [`Error::SignInRequired`] or
+    /// [`Error::Token`] (see [`TokenError`]).
     fn fetch(&self) -> TokenFuture<'_>;
 }
 
@@ -127,7 +194,7 @@ impl TokenSource {
         if current.as_ref().is_some_and(AccessToken::is_fresh) {
             return Ok(());
         }
-        let token = provider.fetch().await.map_err(Error::Token)?;
+        let token = provider.fetch().await?;
         self.install(&token)?;
         *current = Some(token);
         Ok(())
@@ -145,7 +212,7 @@ impl TokenSource {
         {
             return Ok(Some(token.secret.clone()));
         }
-        let token = provider.fetch().await.map_err(Error::Token)?;
+        let token = provider.fetch().await?;
         self.install(&token)?;
         let secret = token.secret.clone();
         *current = Some(token);

@@ -1,0 +1,921 @@
+//! Signing in with Login with Amazon (LWA): the device flow, the browser flow and refresh.
+//!
+//! The standard parts (the authorization URL with PKCE, the code exchange, refresh, the error
+//! object) go through the `oauth2` crate. LWA's device flow is not standard (its code-pair
+//! request and its `grant_type=device_code` poll with the `user_code` predate RFC 8628's final
+//! form), so that part is written here, by hand, and parsed into the same token types.
+//!
+//! ```no_run
+//! use amazon_music::auth::lwa::{Lwa, LwaConfig};
+//! use amazon_music::auth::scopes_for;
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let lwa = Lwa::new(LwaConfig::from_env()?)?;
+//! let scopes = scopes_for(&["getAlbum", "getLibraryAlbums"])?;
+//! let pending = lwa.start_device_flow(&scopes).await?;
+//! println!("Open {} and enter {}", pending.verification_uri(), pending.user_code());
+//! let tokens = lwa.poll_device_flow(&pending, std::future::pending()).await?;
+//! println!("signed in until {:?}", tokens.expires_at());
+//! # Ok(())
+//! # }
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use oauth2::basic::{BasicClient, BasicTokenResponse};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet, EndpointSet,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, TokenResponse, TokenUrl,
+};
+use serde::Deserialize;
+use url::Url;
+
+use super::Scope;
+use super::store::StoreError;
+
+/// Login with Amazon's token and code-pair host.
+pub const PRODUCTION_API_URL: &str = "https://api.amazon.com";
+/// Login with Amazon's consent page host (the browser flow).
+pub const PRODUCTION_CONSENT_URL: &str = "https://www.amazon.com";
+
+/// How many seconds a `slow_down` answer adds to the polling interval (RFC 8628, 3.5).
+const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+/// The polling interval when the code pair names none (RFC 8628's default).
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
+/// LWA's answers are a few hundred bytes (tokens at most 2 KiB each); more is not LWA.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// How long one request to LWA may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+type OAuthClient =
+    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+
+/// Everything that can go wrong while signing in or refreshing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LwaError {
+    /// The sign-in is misconfigured (no client id, an insecure URL, ...).
+    #[error("Login with Amazon configuration: {0}")]
+    Config(String),
+    /// The refresh token (or authorization code) was refused: revoked, expired or already
+    /// used. Only a new sign-in helps.
+    #[error("Login with Amazon refused the grant ({description}): sign in again")]
+    SignInAgain {
+        /// What LWA said.
+        description: String,
+    },
+    /// The device code expired before the person entered the user code.
+    #[error("the code expired before it was entered: start the sign-in again")]
+    DeviceCodeExpired,
+    /// The person declined the sign-in.
+    #[error("the sign-in was declined ({description})")]
+    Denied {
+        /// What LWA said.
+        description: String,
+    },
+    /// The caller cancelled the sign-in.
+    #[error("the sign-in was cancelled")]
+    Cancelled,
+    /// The browser came back with a `state` this sign-in did not send: the answer may come
+    /// from another site, so it is refused.
+    #[error(
+        "the browser's answer carried a state this sign-in did not send; refused (it may come from another site)"
+    )]
+    StateMismatch,
+    /// LWA answered with an error this crate has no variant for.
+    #[error("Login with Amazon answered {code}: {description}")]
+    Lwa {
+        /// The error code, as LWA spells it.
+        code: LwaErrorCode,
+        /// What LWA said (may be empty).
+        description: String,
+    },
+    /// LWA could not be reached, or the connection broke.
+    #[error("Login with Amazon could not be reached: {0}")]
+    Transport(String),
+    /// LWA answered something it does not document.
+    #[error("Login with Amazon answered something unexpected: {0}")]
+    Response(String),
+    /// The loopback listener of the browser flow failed.
+    #[error("the sign-in redirect listener: {0}")]
+    Listener(String),
+    /// The token store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+macro_rules! lwa_codes {
+    ($($variant:ident => $code:literal;)*) => {
+        /// The error codes of LWA's token endpoint, with a fallback that keeps an unknown one.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum LwaErrorCode {
+            $(
+                #[doc = concat!("`", $code, "`")]
+                $variant,
+            )*
+            /// A code this version does not know, as LWA spelled it.
+            Other(String),
+        }
+
+        impl LwaErrorCode {
+            /// The code as LWA spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(LwaErrorCode::$variant => $code,)*
+                    LwaErrorCode::Other(code) => code,
+                }
+            }
+        }
+
+        impl From<&str> for LwaErrorCode {
+            fn from(code: &str) -> Self {
+                match code {
+                    $($code => LwaErrorCode::$variant,)*
+                    other => LwaErrorCode::Other(other.to_owned()),
+                }
+            }
+        }
+    };
+}
+
+lwa_codes! {
+    InvalidRequest => "invalid_request";
+    InvalidClient => "invalid_client";
+    InvalidGrant => "invalid_grant";
+    UnauthorizedClient => "unauthorized_client";
+    UnsupportedGrantType => "unsupported_grant_type";
+    InvalidScope => "invalid_scope";
+    ServerError => "server_error";
+    TemporarilyUnavailable => "temporarily_unavailable";
+    AuthorizationPending => "authorization_pending";
+    SlowDown => "slow_down";
+    ExpiredToken => "expired_token";
+    AccessDenied => "access_denied";
+}
+
+impl fmt::Display for LwaErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl LwaError {
+    /// The error for LWA's `{"error", "error_description"}`, typed where a caller acts on it.
+    pub(crate) fn from_answer(code: &str, description: Option<&str>) -> Self {
+        let description = description.unwrap_or_default().to_owned();
+        match LwaErrorCode::from(code) {
+            LwaErrorCode::InvalidGrant => LwaError::SignInAgain { description },
+            LwaErrorCode::ExpiredToken => LwaError::DeviceCodeExpired,
+            LwaErrorCode::AccessDenied => LwaError::Denied { description },
+            code => LwaError::Lwa { code, description },
+        }
+    }
+}
+
+/// Where Login with Amazon is and who is asking: the security profile's client id (and
+/// secret, for a confidential client).
+#[derive(Clone)]
+pub struct LwaConfig {
+    client_id: String,
+    client_secret: Option<String>,
+    api_url: String,
+    consent_url: String,
+    allow_insecure_http: bool,
+}
+
+impl fmt::Debug for LwaConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LwaConfig")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("api_url", &self.api_url)
+            .field("consent_url", &self.consent_url)
+            .finish()
+    }
+}
+
+impl LwaConfig {
+    /// Login with Amazon's production endpoints, for the security profile `client_id`.
+    pub fn new(client_id: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: None,
+            api_url: PRODUCTION_API_URL.to_owned(),
+            consent_url: PRODUCTION_CONSENT_URL.to_owned(),
+            allow_insecure_http: false,
+        }
+    }
+
+    /// From `AMAZON_MUSIC_CLIENT_ID` (required), `AMAZON_MUSIC_CLIENT_SECRET` (optional) and
+    /// `AMAZON_MUSIC_LWA_URL` (optional: one base URL for every LWA endpoint, such as the
+    /// mock's; Amazon's hosts otherwise).
+    pub fn from_env() -> Result<Self, LwaError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let client_id = var("AMAZON_MUSIC_CLIENT_ID").ok_or_else(|| {
+            LwaError::Config(
+                "AMAZON_MUSIC_CLIENT_ID is not set (the client id of your security profile)".into(),
+            )
+        })?;
+        let mut config = LwaConfig::new(client_id);
+        if let Some(secret) = var("AMAZON_MUSIC_CLIENT_SECRET") {
+            config = config.client_secret(secret);
+        }
+        if let Some(url) = var("AMAZON_MUSIC_LWA_URL") {
+            config = config.base_url(url);
+        }
+        Ok(config)
+    }
+
+    /// The security profile's client secret, for a confidential client (a server). Public
+    /// clients (a CLI, a desktop app) have none and rely on PKCE.
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.client_secret = Some(secret.into()).filter(|s| !s.is_empty());
+        self
+    }
+
+    /// Serves every LWA endpoint (code pair, token, consent page) from `url`: the mock's
+    /// sign-in emulator, or a test server.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        let url = url.into().trim_end_matches('/').to_owned();
+        self.api_url.clone_from(&url);
+        self.consent_url = url;
+        self
+    }
+
+    /// Allows plain `http` to a host other than loopback. Tokens and the client secret then
+    /// cross the network unencrypted: only for a test host you control.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The security profile's client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> String {
+        format!("{}/auth/o2/token", self.api_url)
+    }
+
+    /// The code-pair endpoint of the device flow.
+    pub fn code_pair_url(&self) -> String {
+        format!("{}/auth/o2/create/codepair", self.api_url)
+    }
+
+    /// The consent page of the browser flow.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/ap/oa", self.consent_url)
+    }
+
+    fn check_url(&self, url: &str) -> Result<Url, LwaError> {
+        let parsed = Url::parse(url).map_err(|e| LwaError::Config(format!("URL {url:?}: {e}")))?;
+        match parsed.scheme() {
+            "https" => Ok(parsed),
+            "http" if self.allow_insecure_http || is_loopback(&parsed) => Ok(parsed),
+            "http" => Err(LwaError::Config(format!(
+                "{url} is plain http on a non-loopback host: tokens would travel unencrypted"
+            ))),
+            other => Err(LwaError::Config(format!(
+                "URL scheme {other:?} of {url} is not http(s)"
+            ))),
+        }
+    }
+}
+
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name == "localhost",
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// What a sign-in or refresh yields: the access token, the refresh token when LWA gave one,
+/// when the access token expires, and the scopes granted. Secrets are redacted in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenSet {
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_at: SystemTime,
+    scopes: Vec<Scope>,
+}
+
+impl fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("access_token", &"<redacted>")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("expires_at", &self.expires_at)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+impl TokenSet {
+    /// A token set from its parts (for a [`TokenStore`](super::store::TokenStore) of your own).
+    pub fn new(
+        access_token: impl Into<String>,
+        refresh_token: Option<String>,
+        expires_at: SystemTime,
+        scopes: Vec<Scope>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            refresh_token,
+            expires_at,
+            scopes,
+        }
+    }
+
+    /// The access token. Keep it out of logs.
+    pub fn access_token(&self) -> &str {
+        &self.access_token
+    }
+
+    /// The refresh token, when LWA gave one. Keep it out of logs.
+    pub fn refresh_token(&self) -> Option<&str> {
+        self.refresh_token.as_deref()
+    }
+
+    /// When the access token stops working.
+    pub fn expires_at(&self) -> SystemTime {
+        self.expires_at
+    }
+
+    /// How long the access token still works from now (zero once expired).
+    pub fn expires_in(&self) -> Duration {
+        self.expires_at
+            .duration_since(SystemTime::now())
+            .unwrap_or_default()
+    }
+
+    /// The scopes granted.
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    /// This set with the refresh token of `previous` when LWA sent no new one: a refresh
+    /// answer without a refresh token leaves the old one valid.
+    pub(crate) fn keeping_refresh_token_of(mut self, previous: &TokenSet) -> Self {
+        if self.refresh_token.is_none() {
+            self.refresh_token.clone_from(&previous.refresh_token);
+        }
+        self
+    }
+
+    fn from_response(response: &BasicTokenResponse, requested: &[Scope]) -> Self {
+        let scopes = match response.scopes() {
+            Some(granted) => granted
+                .iter()
+                .filter_map(|s| s.as_str().parse().ok())
+                .collect(),
+            None => requested.to_vec(),
+        };
+        Self {
+            access_token: response.access_token().secret().clone(),
+            refresh_token: response.refresh_token().map(|t| t.secret().clone()),
+            // LWA always says; an hour is what it documents when it would not.
+            expires_at: SystemTime::now()
+                + response.expires_in().unwrap_or(Duration::from_secs(3600)),
+            scopes,
+        }
+    }
+}
+
+/// A device sign-in in progress: show [`user_code`](Self::user_code) and
+/// [`verification_uri`](Self::verification_uri) to the person, then
+/// [`Lwa::poll_device_flow`]. The device code itself stays inside (redacted in `Debug`).
+#[derive(Clone)]
+pub struct DeviceAuthorization {
+    user_code: String,
+    device_code: String,
+    verification_uri: String,
+    expires_in: Duration,
+    interval: Duration,
+    scopes: Vec<Scope>,
+    started: tokio::time::Instant,
+}
+
+impl fmt::Debug for DeviceAuthorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceAuthorization")
+            .field("user_code", &self.user_code)
+            .field("device_code", &"<redacted>")
+            .field("verification_uri", &self.verification_uri)
+            .field("expires_in", &self.expires_in)
+            .field("interval", &self.interval)
+            .finish()
+    }
+}
+
+impl DeviceAuthorization {
+    /// The code the person enters at the verification URI.
+    pub fn user_code(&self) -> &str {
+        &self.user_code
+    }
+
+    /// Where the person enters the code (amazon.com/code, for the real service).
+    pub fn verification_uri(&self) -> &str {
+        &self.verification_uri
+    }
+
+    /// How long the code stays valid from when it was issued.
+    pub fn expires_in(&self) -> Duration {
+        self.expires_in
+    }
+
+    /// How long to wait between polls, as LWA asked.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+}
+
+#[derive(Deserialize)]
+struct CodePair {
+    user_code: String,
+    device_code: String,
+    verification_uri: String,
+    expires_in: u64,
+    interval: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct ErrorAnswer {
+    error: String,
+    error_description: Option<String>,
+}
+
+/// A Login with Amazon client: cheap to clone, shareable.
+#[derive(Clone)]
+pub struct Lwa {
+    inner: Arc<LwaInner>,
+}
+
+struct LwaInner {
+    config: LwaConfig,
+    http: reqwest::Client,
+    oauth: OAuthClient,
+    code_pair_url: Url,
+}
+
+impl fmt::Debug for Lwa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lwa")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Lwa {
+    /// A client of the LWA endpoints `config` names; refuses plain http off loopback.
+    pub fn new(config: LwaConfig) -> Result<Self, LwaError> {
+        if config.client_id.trim().is_empty() {
+            return Err(LwaError::Config("the client id is empty".into()));
+        }
+        let token_url = config.check_url(&config.token_url())?;
+        let authorize_url = config.check_url(&config.authorize_url())?;
+        let code_pair_url = config.check_url(&config.code_pair_url())?;
+        let mut oauth = BasicClient::new(ClientId::new(config.client_id.clone()))
+            .set_auth_uri(AuthUrl::from_url(authorize_url))
+            .set_token_uri(TokenUrl::from_url(token_url))
+            // LWA takes the client's credentials in the form body.
+            .set_auth_type(AuthType::RequestBody);
+        if let Some(secret) = &config.client_secret {
+            oauth = oauth.set_client_secret(ClientSecret::new(secret.clone()));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            // A token endpoint has no reason to redirect, and a redirect could carry the
+            // form (with its secrets) somewhere else.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| LwaError::Config(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(LwaInner {
+                config,
+                http,
+                oauth,
+                code_pair_url,
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &LwaConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn oauth(&self) -> &OAuthClient {
+        &self.inner.oauth
+    }
+
+    /// Step 1 of the device flow: asks LWA for a code pair. Show the person the result's
+    /// user code and verification URI, then call [`poll_device_flow`](Self::poll_device_flow).
+    pub async fn start_device_flow(
+        &self,
+        scopes: &[Scope],
+    ) -> Result<DeviceAuthorization, LwaError> {
+        if scopes.is_empty() {
+            return Err(LwaError::Config(
+                "no scopes: ask for at least one (see scopes_for)".into(),
+            ));
+        }
+        let scope = Scope::join(scopes);
+        let form = [
+            ("response_type", "device_code"),
+            ("client_id", self.inner.config.client_id.as_str()),
+            ("scope", scope.as_str()),
+        ];
+        let started = tokio::time::Instant::now();
+        let body = self
+            .post_form(self.inner.code_pair_url.clone(), &form)
+            .await?;
+        let pair: CodePair = decode(&body, "the code pair")?;
+        if pair.user_code.is_empty() || pair.device_code.is_empty() {
+            return Err(LwaError::Response(
+                "the code pair has an empty user or device code".into(),
+            ));
+        }
+        if pair.expires_in == 0 {
+            return Err(LwaError::Response(
+                "the code pair expires at once (expires_in 0)".into(),
+            ));
+        }
+        Ok(DeviceAuthorization {
+            user_code: pair.user_code,
+            device_code: pair.device_code,
+            verification_uri: pair.verification_uri,
+            expires_in: Duration::from_secs(pair.expires_in),
+            interval: pair
+                .interval
+                .filter(|&s| s > 0)
+                .map_or(DEFAULT_INTERVAL, Duration::from_secs),
+            scopes: scopes.to_vec(),
+            started,
+        })
+    }
+
+    /// Step 3 of the device flow: polls the token endpoint every interval (longer after each
+    /// `slow_down`) until the person has entered the code, then returns the tokens.
+    ///
+    /// Stops with [`LwaError::DeviceCodeExpired`] once the code has expired,
+    /// [`LwaError::Denied`] when the person declines, and [`LwaError::Cancelled`] as soon as
+    /// `cancel` completes (pass `std::future::pending()` to never cancel, or a Ctrl-C signal).
+    pub async fn poll_device_flow(
+        &self,
+        authorization: &DeviceAuthorization,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<TokenSet, LwaError> {
+        tokio::select! {
+            biased;
+            () = cancel => Err(LwaError::Cancelled),
+            result = self.poll_until_done(authorization) => result,
+        }
+    }
+
+    async fn poll_until_done(
+        &self,
+        authorization: &DeviceAuthorization,
+    ) -> Result<TokenSet, LwaError> {
+        let deadline = authorization.started + authorization.expires_in;
+        let mut interval = authorization.interval;
+        loop {
+            tokio::time::sleep(interval).await;
+            // A server that never says `expired_token` must not keep the device polling.
+            if tokio::time::Instant::now() > deadline + interval {
+                return Err(LwaError::DeviceCodeExpired);
+            }
+            match self.device_token(authorization).await {
+                Err(LwaError::Lwa {
+                    code: LwaErrorCode::AuthorizationPending,
+                    ..
+                }) => {}
+                Err(LwaError::Lwa {
+                    code: LwaErrorCode::SlowDown,
+                    ..
+                }) => interval += SLOW_DOWN_STEP,
+                other => return other,
+            }
+        }
+    }
+
+    async fn device_token(
+        &self,
+        authorization: &DeviceAuthorization,
+    ) -> Result<TokenSet, LwaError> {
+        // LWA's own grant: the bare word `device_code`, and the user code beside the device
+        // code (RFC 8628 has neither).
+        let form = [
+            ("grant_type", "device_code"),
+            ("device_code", authorization.device_code.as_str()),
+            ("user_code", authorization.user_code.as_str()),
+        ];
+        let token_url = Url::parse(&self.inner.config.token_url())
+            .map_err(|e| LwaError::Config(e.to_string()))?;
+        let body = self.post_form(token_url, &form).await?;
+        let response: BasicTokenResponse = decode(&body, "the token answer")?;
+        Ok(TokenSet::from_response(&response, &authorization.scopes))
+    }
+
+    /// Exchanges a refresh token for a new access token. When LWA sends a new refresh token it
+    /// is in the result and replaces the old one; a revoked or expired refresh token is
+    /// [`LwaError::SignInAgain`].
+    pub async fn refresh(&self, tokens: &TokenSet) -> Result<TokenSet, LwaError> {
+        let refresh_token = tokens
+            .refresh_token
+            .as_ref()
+            .ok_or_else(|| LwaError::SignInAgain {
+                description: "no refresh token was stored with this sign-in".into(),
+            })?;
+        let refresh_token = RefreshToken::new(refresh_token.clone());
+        let http = OAuthHttp(&self.inner.http);
+        let response = self
+            .inner
+            .oauth
+            .exchange_refresh_token(&refresh_token)
+            .request_async(&http)
+            .await
+            .map_err(from_oauth)?;
+        Ok(TokenSet::from_response(&response, &tokens.scopes).keeping_refresh_token_of(tokens))
+    }
+
+    /// Exchanges an authorization code of the browser flow, proving with the PKCE verifier that
+    /// this client started it.
+    pub(crate) async fn exchange_code(
+        &self,
+        code: String,
+        verifier: PkceCodeVerifier,
+        redirect_uri: RedirectUrl,
+        scopes: &[Scope],
+    ) -> Result<TokenSet, LwaError> {
+        let http = OAuthHttp(&self.inner.http);
+        let response = self
+            .inner
+            .oauth
+            .exchange_code(AuthorizationCode::new(code))
+            .set_pkce_verifier(verifier)
+            .set_redirect_uri(Cow::Owned(redirect_uri))
+            .request_async(&http)
+            .await
+            .map_err(from_oauth)?;
+        Ok(TokenSet::from_response(&response, scopes))
+    }
+
+    /// Posts a form and returns the body of a 2xx answer; an LWA error object becomes its
+    /// typed error.
+    async fn post_form(&self, url: Url, form: &[(&str, &str)]) -> Result<Vec<u8>, LwaError> {
+        let response = self
+            .inner
+            .http
+            .post(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(
+                form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(form)
+                    .finish(),
+            )
+            .send()
+            .await
+            .map_err(|e| LwaError::Transport(without_url(&e)))?;
+        let status = response.status();
+        let body = read_bounded(response)
+            .await
+            .map_err(|e| LwaError::Transport(without_url(&e)))?;
+        if status.is_success() {
+            return Ok(body);
+        }
+        match serde_json::from_slice::<ErrorAnswer>(&body) {
+            Ok(answer) => Err(LwaError::from_answer(
+                &answer.error,
+                answer.error_description.as_deref(),
+            )),
+            Err(_) => Err(LwaError::Response(format!(
+                "HTTP {status} without LWA's error object"
+            ))),
+        }
+    }
+}
+
+/// The HTTP client `oauth2` sends through: this crate's reqwest, bounded answers. A named
+/// type with a boxed future, because a closure over an `async fn` is not `Send` for every
+/// lifetime `oauth2` asks about.
+struct OAuthHttp<'a>(&'a reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp<'_> {
+    type Error = SendError;
+    type Future =
+        Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, SendError>> + Send + 'c>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(send(self.0, request))
+    }
+}
+
+async fn send(
+    http: &reqwest::Client,
+    request: oauth2::HttpRequest,
+) -> Result<oauth2::HttpResponse, SendError> {
+    let (parts, body) = request.into_parts();
+    let response = http
+        .request(parts.method, parts.uri.to_string())
+        .headers(parts.headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| SendError(without_url(&e)))?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = read_bounded(response)
+        .await
+        .map_err(|e| SendError(without_url(&e)))?;
+    let mut answer = oauth2::HttpResponse::new(body);
+    *answer.status_mut() = status;
+    *answer.headers_mut() = headers;
+    Ok(answer)
+}
+
+/// A transport failure seen by `oauth2`; its text names no URL and no secret.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct SendError(String);
+
+async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            // Keep what fits: the caller reports a body that does not parse.
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A reqwest error without its URL: the URLs here carry no secret, but the message stays
+/// short and the same whatever the endpoint.
+fn without_url(error: &reqwest::Error) -> String {
+    let mut message = if error.is_timeout() {
+        "no answer within the timeout".to_owned()
+    } else if error.is_connect() {
+        "cannot connect".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// Decodes an LWA answer. The error names the JSON path only, never a value: values here are
+/// tokens and codes.
+fn decode<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, LwaError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let category = match e.inner().classify() {
+            serde_json::error::Category::Io => "unreadable",
+            serde_json::error::Category::Syntax => "not JSON",
+            serde_json::error::Category::Data => "a field is missing or of the wrong type",
+            serde_json::error::Category::Eof => "cut short",
+        };
+        LwaError::Response(format!("{what} is {category} (at {path})"))
+    })
+}
+
+fn from_oauth(error: RequestTokenError<SendError, oauth2::basic::BasicErrorResponse>) -> LwaError {
+    match error {
+        RequestTokenError::ServerResponse(answer) => LwaError::from_answer(
+            answer.error().as_ref(),
+            answer.error_description().map(String::as_str),
+        ),
+        RequestTokenError::Request(e) => LwaError::Transport(e.0),
+        // The body may hold tokens: only the path where parsing failed is kept.
+        RequestTokenError::Parse(e, _body) => {
+            LwaError::Response(format!("the token answer does not parse (at {})", e.path()))
+        }
+        RequestTokenError::Other(message) => LwaError::Response(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_map_to_the_errors_callers_act_on() {
+        assert!(matches!(
+            LwaError::from_answer("invalid_grant", Some("revoked")),
+            LwaError::SignInAgain { description } if description == "revoked"
+        ));
+        assert!(matches!(
+            LwaError::from_answer("expired_token", None),
+            LwaError::DeviceCodeExpired
+        ));
+        assert!(matches!(
+            LwaError::from_answer("access_denied", None),
+            LwaError::Denied { .. }
+        ));
+        let other = LwaError::from_answer("brand_new", Some("x"));
+        assert!(
+            matches!(&other, LwaError::Lwa { code: LwaErrorCode::Other(c), .. } if c == "brand_new")
+        );
+        assert_eq!(other.to_string(), "Login with Amazon answered brand_new: x");
+        assert_eq!(LwaErrorCode::from("slow_down"), LwaErrorCode::SlowDown);
+    }
+
+    #[test]
+    fn plain_http_is_refused_off_loopback() {
+        let error = Lwa::new(LwaConfig::new("id").base_url("http://lwa.example")).unwrap_err();
+        assert!(error.to_string().contains("unencrypted"), "{error}");
+        assert!(Lwa::new(LwaConfig::new("id").base_url("http://127.0.0.1:9")).is_ok());
+        assert!(Lwa::new(LwaConfig::new("id").base_url("http://localhost:9/")).is_ok());
+        assert!(
+            Lwa::new(
+                LwaConfig::new("id")
+                    .base_url("http://lwa.example")
+                    .allow_insecure_http(true)
+            )
+            .is_ok()
+        );
+        assert!(Lwa::new(LwaConfig::new(" ")).is_err());
+        assert!(Lwa::new(LwaConfig::new("id").base_url("ftp://x")).is_err());
+    }
+
+    #[test]
+    fn production_endpoints_are_amazons() {
+        let config = LwaConfig::new("id");
+        assert_eq!(config.token_url(), "https://api.amazon.com/auth/o2/token");
+        assert_eq!(
+            config.code_pair_url(),
+            "https://api.amazon.com/auth/o2/create/codepair"
+        );
+        assert_eq!(config.authorize_url(), "https://www.amazon.com/ap/oa");
+    }
+
+    #[test]
+    fn debug_output_keeps_secrets_out() {
+        let config = LwaConfig::new("id").client_secret("s3cret-value");
+        assert!(!format!("{config:?}").contains("s3cret-value"));
+        let tokens = TokenSet::new(
+            "access-value",
+            Some("refresh-value".into()),
+            SystemTime::now(),
+            vec![Scope::Catalog],
+        );
+        let text = format!("{tokens:?}");
+        assert!(
+            !text.contains("access-value") && !text.contains("refresh-value"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_never_the_value() {
+        let error =
+            decode::<CodePair>(br#"{"user_code":"U","device_code":7,"verification_uri":"v","expires_in":"secret-ish"}"#, "the code pair")
+                .err()
+                .unwrap();
+        let text = error.to_string();
+        assert!(text.contains("device_code"), "{text}");
+        assert!(!text.contains("secret-ish"), "{text}");
+    }
+
+    #[test]
+    fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
+        let old = TokenSet::new("a1", Some("r1".into()), SystemTime::now(), vec![]);
+        let new = TokenSet::new("a2", None, SystemTime::now(), vec![]);
+        assert_eq!(
+            new.keeping_refresh_token_of(&old).refresh_token(),
+            Some("r1")
+        );
+        let rotated = TokenSet::new("a3", Some("r2".into()), SystemTime::now(), vec![]);
+        assert_eq!(
+            rotated.keeping_refresh_token_of(&old).refresh_token(),
+            Some("r2")
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! The scopes each operation needs, read from the spec's security requirements, so that an
+//! application can ask Login with Amazon for exactly what it calls.
+//!
+//! progenitor ignores security requirements altogether; this table is the one place they
+//! reach Rust, and it is generated so that it cannot drift from the spec.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use anyhow::{Context, bail};
+use openapiv3::{OpenAPI, SecurityScheme};
+
+/// The security scheme whose scopes are Login with Amazon's.
+const SCHEME: &str = "loginWithAmazon";
+
+/// Renders `generated/scopes.rs`: every scope the scheme declares, and per operation (in
+/// operationId order) the scopes its security requirement names.
+pub fn render(api: &OpenAPI) -> anyhow::Result<String> {
+    let declared = declared_scopes(api)?;
+    let mut operations = BTreeMap::new();
+    for (path, method, operation) in api.operations() {
+        let id = operation
+            .operation_id
+            .as_deref()
+            .with_context(|| format!("{method} {path} has no operationId"))?;
+        let requirements = operation
+            .security
+            .as_ref()
+            .or(api.security.as_ref())
+            .with_context(|| format!("{id} has no security requirement"))?;
+        let mut scopes: Vec<&str> = Vec::new();
+        for requirement in requirements {
+            for scope in requirement.get(SCHEME).into_iter().flatten() {
+                if !declared.iter().any(|(name, _)| *name == scope.as_str()) {
+                    bail!("{id} needs scope {scope:?}, which {SCHEME} does not declare");
+                }
+                if !scopes.contains(&scope.as_str()) {
+                    scopes.push(scope);
+                }
+            }
+        }
+        scopes.sort_unstable();
+        operations.insert(id, scopes);
+    }
+    let mut out = String::new();
+    out.push_str(
+        "/// Every scope the spec declares for Login with Amazon, with what it grants, in spec \
+         order.\npub const SCOPES: &[(&str, &str)] = &[\n",
+    );
+    for (scope, description) in &declared {
+        writeln!(out, "    ({scope:?}, {description:?}),")?;
+    }
+    out.push_str(
+        "];\n\n/// The scopes each operation needs (by operationId, sorted), from its security \
+         requirement.\npub const OPERATION_SCOPES: &[(&str, &[&str])] = &[\n",
+    );
+    for (id, scopes) in &operations {
+        writeln!(out, "    ({id:?}, &{scopes:?}),")?;
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
+/// The declared scopes in the spec's order (the scheme's map keeps it).
+fn declared_scopes(api: &OpenAPI) -> anyhow::Result<Vec<(&str, &str)>> {
+    let components = api
+        .components
+        .as_ref()
+        .context("the spec has no components")?;
+    let scheme = components
+        .security_schemes
+        .get(SCHEME)
+        .and_then(|s| s.as_item())
+        .with_context(|| format!("the spec declares no security scheme {SCHEME}"))?;
+    let SecurityScheme::OAuth2 { flows, .. } = scheme else {
+        bail!("{SCHEME} is not an OAuth 2 scheme");
+    };
+    let flow = flows
+        .authorization_code
+        .as_ref()
+        .with_context(|| format!("{SCHEME} declares no authorization code flow"))?;
+    Ok(flow
+        .scopes
+        .iter()
+        .map(|(scope, description)| (scope.as_str(), description.as_str()))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(extra: &str) -> OpenAPI {
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n\
+             security: [{{loginWithAmazon: ['a::read']}}]\n\
+             paths:\n  /x:\n    get:\n      operationId: getX\n{extra}      responses: {{'200': {{description: ok}}}}\n  \
+             /y:\n    get:\n      operationId: getY\n      responses: {{'200': {{description: ok}}}}\n\
+             components:\n  securitySchemes:\n    loginWithAmazon:\n      type: oauth2\n      flows:\n        \
+             authorizationCode:\n          authorizationUrl: https://a/oa\n          tokenUrl: https://a/t\n          \
+             scopes: {{'a::read': Read, 'a::write': Write}}\n"
+        );
+        serde_yaml::from_str(&yaml).unwrap()
+    }
+
+    #[test]
+    fn an_operation_without_its_own_requirement_takes_the_document_default() {
+        let text = render(&spec(
+            "      security: [{loginWithAmazon: ['a::write', 'a::read']}]\n",
+        ))
+        .unwrap();
+        assert!(
+            text.contains("(\"getX\", &[\"a::read\", \"a::write\"]),"),
+            "{text}"
+        );
+        assert!(text.contains("(\"getY\", &[\"a::read\"]),"), "{text}");
+        assert!(text.contains("(\"a::write\", \"Write\"),"), "{text}");
+    }
+
+    #[test]
+    fn an_undeclared_scope_is_refused_naming_the_operation() {
+        let error = render(&spec("      security: [{loginWithAmazon: ['a::typo']}]\n"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "getX needs scope \"a::typo\", which loginWithAmazon does not declare"
+        );
+    }
+}

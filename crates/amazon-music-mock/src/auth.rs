@@ -12,12 +12,16 @@
 //! The API key is checked first: it identifies the calling application, before any user.
 //! The docs give no code for a missing key; the spec's 403 response names it among the
 //! forbidden cases, so it is `ACCESS_DENIED`.
+//!
+//! Expiry is measured on tokio's clock, so a test that pauses and advances time sees tokens
+//! expire without waiting.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode, header};
+use tokio::time::Instant;
 
 use crate::config::MockConfig;
 use crate::error::ApiError;
@@ -74,6 +78,30 @@ impl Auth {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(token, grant);
+    }
+
+    /// Marks those of `tokens` that are still valid as expired; how many were.
+    pub(crate) fn expire<'a>(&self, tokens: impl IntoIterator<Item = &'a str>) -> usize {
+        let now = Instant::now();
+        let mut map = self.tokens.write().unwrap_or_else(|e| e.into_inner());
+        let mut expired = 0;
+        for token in tokens {
+            if let Some(grant) = map.get_mut(token)
+                && grant.expires_at.is_none_or(|at| now < at)
+            {
+                grant.expires_at = Some(now);
+                expired += 1;
+            }
+        }
+        expired
+    }
+
+    /// Stops accepting `tokens` at all, to keep the map bounded once they have expired.
+    pub(crate) fn forget<'a>(&self, tokens: impl IntoIterator<Item = &'a str>) {
+        let mut map = self.tokens.write().unwrap_or_else(|e| e.into_inner());
+        for token in tokens {
+            map.remove(token);
+        }
     }
 
     /// The user the request acts for, when it may call an operation that needs `scope`.

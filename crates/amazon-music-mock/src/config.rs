@@ -1,4 +1,4 @@
-//! How a mock server is set up: seed, credentials, limits and faults.
+//! How a mock server is set up: seed, credentials, limits, faults and the sign-in emulator.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -73,6 +73,8 @@ pub struct MockConfig {
     pub initial_library: Vec<String>,
     /// Faults to inject, checked in order.
     pub faults: Vec<FaultRule>,
+    /// The Login with Amazon emulator: its client, its user, lifetimes and test switches.
+    pub lwa: LwaConfig,
 }
 
 impl Default for MockConfig {
@@ -92,6 +94,7 @@ impl Default for MockConfig {
             // The two albums of the spec's library example.
             initial_library: vec!["B07B62ZK5S".to_owned(), "B06VWVWDDH".to_owned()],
             faults: Vec::new(),
+            lwa: LwaConfig::default(),
         }
     }
 }
@@ -108,6 +111,7 @@ impl std::fmt::Debug for MockConfig {
             .field("skip_limit", &self.skip_limit)
             .field("initial_library", &self.initial_library)
             .field("faults", &self.faults)
+            .field("lwa", &self.lwa)
             .finish()
     }
 }
@@ -173,6 +177,162 @@ impl MockConfig {
     /// Adds a fault.
     pub fn fault(mut self, rule: FaultRule) -> Self {
         self.faults.push(rule);
+        self
+    }
+
+    /// Sets up the Login with Amazon emulator.
+    pub fn lwa(mut self, lwa: LwaConfig) -> Self {
+        self.lwa = lwa;
+        self
+    }
+}
+
+/// The set-up of the Login with Amazon emulator the mock serves next to the API.
+///
+/// `LwaConfig::default()` is the client `mock-client-id` without a secret, signing in the user
+/// `mock-user`, with access tokens of an hour, device codes of ten minutes polled every five
+/// seconds, consent given at once, device codes waiting for approval, and refresh tokens
+/// rotated on every refresh. The builder methods change one thing each:
+///
+/// ```
+/// use std::time::Duration;
+/// use amazon_music_mock::{LwaConfig, MockConfig};
+///
+/// let config = MockConfig::default().lwa(
+///     LwaConfig::default()
+///         .client_secret("s3cret")
+///         .auto_approve(true)
+///         .poll_interval(Duration::from_secs(1)),
+/// );
+/// assert!(config.lwa.auto_approve);
+/// assert!(!format!("{config:?}").contains("s3cret"));
+/// ```
+#[derive(Clone)]
+pub struct LwaConfig {
+    /// The one client (security profile) the emulator knows; any other gets `invalid_client`.
+    pub client_id: String,
+    /// The client's secret. When set, a token request that sends a secret must send this
+    /// one, and an authorization code exchange without PKCE must send it. When `None`, a
+    /// secret sent is ignored.
+    pub client_secret: Option<String>,
+    /// The person who consents at `/ap/oa` and approves device codes at `/code`: tokens
+    /// issued act for this user, so the API shows this user's library and sessions.
+    pub user: String,
+    /// How long an issued access token is valid (the `expires_in` of a token answer).
+    pub access_token_lifetime: Duration,
+    /// How long a device code can be approved and polled.
+    pub device_code_lifetime: Duration,
+    /// The shortest time between two polls of a device code at first (the `interval` of a
+    /// code pair, rounded up to whole seconds); each `slow_down` adds five seconds.
+    pub poll_interval: Duration,
+    /// Approve every device code as [`user`](Self::user) when it is created, as if the person
+    /// had typed it in at once.
+    pub auto_approve: bool,
+    /// Refuse consent at `/ap/oa`: the browser is sent back with `error=access_denied`.
+    pub deny_consent: bool,
+    /// Answer the first N polls of each device code `slow_down`, whatever their timing, so a
+    /// client's handling of it can be tested without racing a clock.
+    pub slow_down_first: u32,
+    /// Give a new refresh token on each refresh and invalidate the old one; when `false`, a
+    /// refresh answer carries no refresh token and the old one stays valid.
+    pub rotate_refresh_tokens: bool,
+}
+
+impl Default for LwaConfig {
+    fn default() -> Self {
+        Self {
+            client_id: "mock-client-id".to_owned(),
+            client_secret: None,
+            user: "mock-user".to_owned(),
+            access_token_lifetime: Duration::from_secs(3600),
+            device_code_lifetime: Duration::from_secs(600),
+            poll_interval: Duration::from_secs(5),
+            auto_approve: false,
+            deny_consent: false,
+            slow_down_first: 0,
+            rotate_refresh_tokens: true,
+        }
+    }
+}
+
+impl std::fmt::Debug for LwaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LwaConfig")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("user", &self.user)
+            .field("access_token_lifetime", &self.access_token_lifetime)
+            .field("device_code_lifetime", &self.device_code_lifetime)
+            .field("poll_interval", &self.poll_interval)
+            .field("auto_approve", &self.auto_approve)
+            .field("deny_consent", &self.deny_consent)
+            .field("slow_down_first", &self.slow_down_first)
+            .field("rotate_refresh_tokens", &self.rotate_refresh_tokens)
+            .finish()
+    }
+}
+
+impl LwaConfig {
+    /// Sets the client id.
+    pub fn client_id(mut self, id: impl Into<String>) -> Self {
+        self.client_id = id.into();
+        self
+    }
+
+    /// Gives the client a secret.
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.client_secret = Some(secret.into());
+        self
+    }
+
+    /// Sets the user who signs in.
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = user.into();
+        self
+    }
+
+    /// Sets how long access tokens are valid.
+    pub fn access_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.access_token_lifetime = lifetime;
+        self
+    }
+
+    /// Sets how long device codes are valid.
+    pub fn device_code_lifetime(mut self, lifetime: Duration) -> Self {
+        self.device_code_lifetime = lifetime;
+        self
+    }
+
+    /// Sets the first polling interval of device codes.
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// Approves device codes as soon as they are created (or not).
+    pub fn auto_approve(mut self, yes: bool) -> Self {
+        self.auto_approve = yes;
+        self
+    }
+
+    /// Refuses consent at `/ap/oa` (or not).
+    pub fn deny_consent(mut self, yes: bool) -> Self {
+        self.deny_consent = yes;
+        self
+    }
+
+    /// Answers the first `polls` polls of each device code `slow_down`.
+    pub fn slow_down_first(mut self, polls: u32) -> Self {
+        self.slow_down_first = polls;
+        self
+    }
+
+    /// Rotates refresh tokens on refresh (or not).
+    pub fn rotate_refresh_tokens(mut self, yes: bool) -> Self {
+        self.rotate_refresh_tokens = yes;
         self
     }
 }

@@ -8,6 +8,13 @@
 //! docs; faults (latency, throttling, 5xx, dropped connections, broken bodies) can be injected
 //! per route.
 //!
+//! Next to the API, on the same port, it emulates Login with Amazon: the device flow
+//! (`/auth/o2/create/codepair`, `/code`), the authorization code grant with PKCE (`/ap/oa`)
+//! and refresh, all through `/auth/o2/token`. A client signs in exactly as against LWA, and
+//! the tokens it gets are accepted by the API with the scopes granted. [`LwaConfig`] sets it
+//! up; [`MockState::approve_user_code`], [`MockState::expire_access_tokens`] and their
+//! neighbours let a test play the person and the passing hour.
+//!
 //! ```
 //! use amazon_music_mock::{MockConfig, MockServer};
 //!
@@ -30,6 +37,7 @@ mod config;
 mod error;
 mod faults;
 mod library;
+mod lwa;
 mod playback;
 mod prng;
 mod server;
@@ -40,7 +48,7 @@ mod validation;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-pub use config::{ALL_SCOPES, MockConfig, TokenGrant};
+pub use config::{ALL_SCOPES, LwaConfig, MockConfig, TokenGrant};
 pub use error::ApiError;
 pub use faults::{FaultKind, FaultParseError, FaultRule};
 pub use server::{MockServer, MockState, SPEC_YAML, router};

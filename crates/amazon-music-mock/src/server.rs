@@ -1,5 +1,6 @@
 //! The HTTP side: the router, the per-request pipeline (count, faults, auth, spec checks),
-//! the handlers, and [`MockServer`], which runs it all on a socket.
+//! the handlers, and [`MockServer`], which runs it all on a socket. The sign-in emulator's
+//! routes (`crate::lwa`) share the router but not the pipeline.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -21,10 +22,11 @@ use tokio::task::JoinHandle;
 
 use crate::auth::Auth;
 use crate::catalog::Catalog;
-use crate::config::MockConfig;
+use crate::config::{LwaConfig, MockConfig};
 use crate::error::{ApiError, ok_empty, ok_json};
 use crate::faults::{self, FaultKind, FaultRule};
 use crate::library::Libraries;
+use crate::lwa::Lwa;
 use crate::playback::Playback;
 use crate::validation::{self, Checked, OperationSpec};
 
@@ -47,6 +49,7 @@ struct Inner {
     libraries: Libraries,
     playback: Playback,
     auth: Auth,
+    lwa: Lwa,
     seed: u64,
     issued: AtomicU64,
 }
@@ -91,6 +94,7 @@ impl MockState {
             libraries: Libraries::new(config.seed, config.initial_library.clone()),
             playback: Playback::new(config.seed, config.skip_limit),
             auth: Auth::new(config),
+            lwa: Lwa::new(config.lwa.clone()),
             seed: config.seed,
             issued: AtomicU64::new(0),
         })))
@@ -137,6 +141,54 @@ impl MockState {
     pub fn album_ids(&self) -> Vec<String> {
         self.0.catalog.album_ids().map(str::to_owned).collect()
     }
+
+    /// The sign-in emulator's set-up.
+    pub fn lwa_config(&self) -> &LwaConfig {
+        self.0.lwa.config()
+    }
+
+    /// Approves the code pair whose user code is `user_code` (case, spaces and dashes
+    /// ignored) as the configured [`LwaConfig::user`], as if they had typed it in at `/code`.
+    /// `false` if no code pair that can still be approved has this user code (unknown,
+    /// expired, denied or already exchanged).
+    pub fn approve_user_code(&self, user_code: &str) -> bool {
+        self.0.lwa.approve(user_code)
+    }
+
+    /// Refuses the code pair whose user code is `user_code`: its next poll answers
+    /// `access_denied`. `false` if no code pair that can still be refused has this user code.
+    pub fn deny_user_code(&self, user_code: &str) -> bool {
+        self.0.lwa.deny(user_code)
+    }
+
+    /// Revokes every refresh token the emulator issued to `user`, as if they had signed the
+    /// app out; their next refresh answers `invalid_grant`. Returns how many were revoked.
+    pub fn revoke_refresh_tokens(&self, user: &str) -> usize {
+        self.0.lwa.revoke_refresh_tokens(user)
+    }
+
+    /// Expires every access token the emulator issued so far, as if their hour had passed:
+    /// the API then answers them `401 INVALID_ACCESS_TOKEN`. Returns how many were still
+    /// valid. Tokens of [`MockConfig::tokens`] and [`issue_token`](Self::issue_token) are
+    /// not touched.
+    pub fn expire_access_tokens(&self) -> usize {
+        self.0.lwa.expire_access_tokens(&self.0.auth)
+    }
+
+    /// When each token poll of the code pair of `user_code` arrived, measured on tokio's
+    /// clock from the pair's creation (so virtual time under a paused test clock). Empty for
+    /// an unknown user code.
+    pub fn device_polls(&self, user_code: &str) -> Vec<Duration> {
+        self.0.lwa.device_polls(user_code)
+    }
+
+    pub(crate) fn lwa(&self) -> &Lwa {
+        &self.0.lwa
+    }
+
+    pub(crate) fn auth(&self) -> &Auth {
+        &self.0.auth
+    }
 }
 
 /// What the pipeline hands a handler: the user the token belongs to and the checked input.
@@ -147,7 +199,8 @@ struct Ctx {
 
 type Context = Extension<Arc<Ctx>>;
 
-/// The mock's routes under `/v1`, for serving or for embedding in another axum app.
+/// The mock's routes: the API under `/v1` and the sign-in emulator at the root
+/// (`/auth/o2/...`, `/ap/oa`, `/code`), for serving or for embedding in another axum app.
 pub fn router(state: MockState) -> Router {
     let api = Router::new()
         .route("/v1/albums/{id}", get(get_album))
@@ -190,8 +243,10 @@ pub fn router(state: MockState) -> Router {
                 "This path does not take this method.",
             )
         })
-        .with_state(state);
-    api.layer(middleware::from_fn(log_request))
+        .with_state(state.clone());
+    // Merged after the pipeline's route_layer, so sign-in requests skip it.
+    api.merge(crate::lwa::routes(state))
+        .layer(middleware::from_fn(log_request))
 }
 
 /// One log line per request. The path only: headers (key, token) and query never reach logs.
@@ -485,6 +540,7 @@ impl MockServer {
             .unwrap_or_else(|| SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        state.lwa().set_bound(addr);
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());
         let task = tokio::spawn(async move {
@@ -530,6 +586,43 @@ impl MockServer {
     /// See [`MockState::requests`].
     pub fn requests(&self, operation_id: &str) -> u64 {
         self.state.requests(operation_id)
+    }
+
+    /// The sign-in emulator's base URL on this server, such as `http://127.0.0.1:41234`: the
+    /// counterpart of both `https://api.amazon.com` (`/auth/o2/...`) and
+    /// `https://www.amazon.com` (`/ap/oa`).
+    pub fn lwa_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// See [`MockState::lwa_config`].
+    pub fn lwa_config(&self) -> &LwaConfig {
+        self.state.lwa_config()
+    }
+
+    /// See [`MockState::approve_user_code`].
+    pub fn approve_user_code(&self, user_code: &str) -> bool {
+        self.state.approve_user_code(user_code)
+    }
+
+    /// See [`MockState::deny_user_code`].
+    pub fn deny_user_code(&self, user_code: &str) -> bool {
+        self.state.deny_user_code(user_code)
+    }
+
+    /// See [`MockState::revoke_refresh_tokens`].
+    pub fn revoke_refresh_tokens(&self, user: &str) -> usize {
+        self.state.revoke_refresh_tokens(user)
+    }
+
+    /// See [`MockState::expire_access_tokens`].
+    pub fn expire_access_tokens(&self) -> usize {
+        self.state.expire_access_tokens()
+    }
+
+    /// See [`MockState::device_polls`].
+    pub fn device_polls(&self, user_code: &str) -> Vec<Duration> {
+        self.state.device_polls(user_code)
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the server

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test file uses a different part of it
 
+pub mod lwa;
+
 use amazon_music_mock::{MockConfig, MockServer};
 use reqwest::Method;
 use serde_json::Value;

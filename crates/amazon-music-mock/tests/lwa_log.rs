@@ -1,0 +1,119 @@
+//! The request log never holds a user code, device code, authorization code, PKCE verifier,
+//! client secret or token, while it does name the sign-in paths.
+//!
+//! Alone in its binary: tracing caches whether a callsite is enabled, and a test without a
+//! subscriber running beside this one on another thread could make it cache "disabled".
+
+mod common;
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use amazon_music_mock::LwaConfig;
+use common::lwa::{CLIENT, Lwa, REDIRECT, VERIFIER, str_of};
+
+/// Everything tracing writes while this lives. The subscriber is the thread's default and the
+/// test runtime is single-threaded, so the server's tasks write through it too.
+struct TraceCapture {
+    written: Arc<Mutex<Vec<u8>>>,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+impl TraceCapture {
+    fn start() -> Self {
+        let written = Arc::new(Mutex::new(Vec::new()));
+        let writer = Sink(written.clone());
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish();
+        Self {
+            written,
+            _guard: tracing::subscriber::set_default(subscriber),
+        }
+    }
+
+    fn text(&self) -> String {
+        let bytes = self
+            .written
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        String::from_utf8(bytes).unwrap()
+    }
+}
+
+#[derive(Clone)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_request_log_names_paths_but_no_code_or_token() {
+    let capture = TraceCapture::start();
+    let lwa = Lwa::start(LwaConfig::default().client_secret("client-SECRET")).await;
+    let pair = lwa.codepair("music::catalog").await;
+    let user_code = str_of(&pair, "user_code").to_owned();
+    lwa.send(
+        lwa.http
+            .get(lwa.url(&format!("/code?user_code={user_code}"))),
+    )
+    .await;
+    lwa.post("/code", &[("user_code", &user_code)]).await;
+    let device = lwa.poll(&pair).await.json();
+    let code = lwa.code(&[]).await;
+    let exchanged = lwa
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("client_id", CLIENT),
+            ("client_secret", "client-SECRET"),
+            ("code_verifier", VERIFIER),
+        ])
+        .await
+        .json();
+    let refreshed = lwa
+        .refresh(str_of(&exchanged, "refresh_token"))
+        .await
+        .json();
+    lwa.api("/albums/B0064UPU4G", str_of(&refreshed, "access_token"))
+        .await;
+
+    let log = capture.text();
+    for path in [
+        "POST /auth/o2/create/codepair 200",
+        "GET /code 200",
+        "POST /code 200",
+        "POST /auth/o2/token 200",
+        "GET /ap/oa 302",
+        "GET /v1/albums/B0064UPU4G 200",
+    ] {
+        assert!(log.contains(path), "{path} in {log}");
+    }
+    let mut secrets = vec![
+        user_code,
+        str_of(&pair, "device_code").to_owned(),
+        code,
+        VERIFIER.to_owned(),
+        "client-SECRET".to_owned(),
+    ];
+    for tokens in [&device, &exchanged, &refreshed] {
+        secrets.push(str_of(tokens, "access_token").to_owned());
+        secrets.push(str_of(tokens, "refresh_token").to_owned());
+    }
+    for secret in secrets {
+        assert!(!log.contains(&secret), "the log holds a secret: {log}");
+    }
+    assert!(!format!("{:?}", lwa.server.lwa_config()).contains("client-SECRET"));
+}

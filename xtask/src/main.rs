@@ -1,18 +1,17 @@
-//! `cargo xtask`: the maintainer tasks of this workspace, one subcommand each.
+//! `cargo xtask`: the maintainers' tasks of this workspace, one subcommand each.
 //!
 //! Each subcommand lives in its own module; `main` only parses arguments and reports errors.
 //! Every failure is printed as a readable message with a non-zero exit code, never a panic.
+//! The tools users run (the mock, `validate`, `docs-check`) live in the `amazon-music` command
+//! line (`crates/amazon-music-cli`), which works outside a checkout too.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod docs_check;
 mod generate;
-mod mock;
 mod spec_diff;
-mod validate;
 
 #[derive(Parser)]
 #[command(
@@ -28,12 +27,6 @@ struct Cli {
 enum Command {
     /// Regenerate crates/amazon-music-api from spec/openapi.yaml.
     Generate(generate::Args),
-    /// Validate recorded (JSON, HAR) or live traffic against spec/openapi.yaml.
-    Validate(validate::Args),
-    /// Compare the facts of the upstream docs pages with the spec and its corrections ledger.
-    DocsCheck(docs_check::Args),
-    /// Serve the mock Amazon Music API (crates/amazon-music-mock) until interrupted.
-    Mock(mock::Args),
     /// Report spec changes since a git revision that break the generated client's users.
     SpecDiff(spec_diff::Args),
 }
@@ -42,9 +35,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate::run(&args),
-        Command::Validate(args) => validate::run(&args),
-        Command::DocsCheck(args) => docs_check::run(&args),
-        Command::Mock(args) => mock::run(args),
         Command::SpecDiff(args) => spec_diff::run(&args),
     };
     match result {

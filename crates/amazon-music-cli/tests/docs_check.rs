@@ -1,11 +1,11 @@
-//! `cargo xtask docs-check` on the published pages, on edited copies of them, and on small pages
+//! `amazon-music docs-check` on the published pages, on edited copies of them, and on small pages
 //! written for these tests in both table layouts.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn upstream() -> PathBuf {
@@ -19,8 +19,8 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
+fn amazon_music(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amazon-music"))
         .arg("docs-check")
         .args(args)
         .current_dir(workspace())
@@ -34,7 +34,7 @@ fn stdout(out: &Output) -> String {
 
 #[test]
 fn the_published_pages_are_explained_and_match_the_digest() {
-    let out = xtask(&[]);
+    let out = amazon_music(&[]);
     let text = stdout(&out);
     assert_eq!(
         out.status.code(),
@@ -85,7 +85,7 @@ fn an_edited_limit_and_a_new_parameter_are_named() {
     }) else {
         return;
     };
-    let out = xtask(&[page.to_str().unwrap()]);
+    let out = amazon_music(&[page.to_str().unwrap()]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     for expected in [
@@ -113,7 +113,7 @@ fn edited_allowed_values_a_removed_parameter_and_a_new_endpoint_are_named() {
     }) else {
         return;
     };
-    let out = xtask(&[page.to_str().unwrap()]);
+    let out = amazon_music(&[page.to_str().unwrap()]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     for expected in [
@@ -158,7 +158,7 @@ fn small_pages_in_both_layouts() {
         digest.to_str().unwrap(),
         empty_ledger.to_str().unwrap(),
     );
-    let out = xtask(&[p, s, "--digest", d, "--ledger", l]);
+    let out = amazon_music(&[p, s, "--digest", d, "--ledger", l]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     let unexplained = [
@@ -191,7 +191,7 @@ fn small_pages_in_both_layouts() {
     )
     .unwrap();
     let ledger = ledger.to_str().unwrap();
-    let out = xtask(&[p, s, "--digest", d, "--ledger", ledger, "--update-digest"]);
+    let out = amazon_music(&[p, s, "--digest", d, "--ledger", ledger, "--update-digest"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let written = std::fs::read_to_string(&digest).unwrap();
     assert!(
@@ -204,7 +204,7 @@ fn small_pages_in_both_layouts() {
         ),
         "{written}"
     );
-    let out = xtask(&[p, s, "--digest", d, "--ledger", ledger]);
+    let out = amazon_music(&[p, s, "--digest", d, "--ledger", ledger]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(
         stdout(&out)
@@ -219,7 +219,7 @@ fn small_pages_in_both_layouts() {
         format!("corrections:\n  - id: old\n    facts: [\"GET /albums query ids required=false\", {}]\n", facts.join(", ")),
     )
     .unwrap();
-    let out = xtask(&[
+    let out = amazon_music(&[
         p,
         s,
         "--digest",
@@ -239,7 +239,7 @@ fn unusable_pages_exit_2_naming_the_file() {
     let dir = scratch("unusable");
     let prose = dir.join("prose.txt");
     std::fs::write(&prose, "Nothing but prose here.\n").unwrap();
-    let out = xtask(&[prose.to_str().unwrap()]);
+    let out = amazon_music(&[prose.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -249,12 +249,66 @@ fn unusable_pages_exit_2_naming_the_file() {
 
     let bad_row = dir.join("row.txt");
     std::fs::write(&bad_row, "T\nGET\n/albums\nQuery Parameters\nName | Data Type | Required | Description |\n---|---|---|---|\nids | string | Perhaps | x |\n").unwrap();
-    let out = xtask(&[bad_row.to_str().unwrap()]);
+    let out = amazon_music(&[bad_row.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("{}:7:", bad_row.display())));
 
     let missing = dir.join("missing.txt");
-    let out = xtask(&[missing.to_str().unwrap()]);
+    let out = amazon_music(&[missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&missing.display().to_string()));
+}
+
+/// As an installed binary runs it, outside any checkout: the pages and the ledger are named on
+/// the command line and the spec is the built-in one; without them it says, on one line, what
+/// to pass.
+#[test]
+fn outside_a_checkout_the_pages_and_the_ledger_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+            .arg("docs-check")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let stderr = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("pass the pages to check"),
+        "{}",
+        stderr(&out)
+    );
+
+    let page = dir.path().join("pipe.txt");
+    std::fs::write(
+        &page,
+        "Albums\nGet Several Albums\nGET\n/albums\nAuthorization Scope: [music::catalog]\n",
+    )
+    .unwrap();
+    let page = page.to_str().unwrap();
+    let out = run(&[page]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("pass --ledger FILE"),
+        "{}",
+        stderr(&out)
+    );
+
+    let ledger = dir.path().join("ledger.yaml");
+    std::fs::write(&ledger, "corrections: []\n").unwrap();
+    let out = run(&["-v", page, "--ledger", ledger.to_str().unwrap()]);
+    let text = stdout(&out);
+    // The page leaves out the spec's `ids` parameter, and the empty ledger explains nothing.
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert!(text.contains("note: no digest given (--digest)"), "{text}");
+    assert!(
+        text.contains("  GET /albums query ids absent\n      spec: the spec has this parameter"),
+        "{text}"
+    );
+    assert!(stderr(&out).contains("spec: the copy built into this program"));
 }

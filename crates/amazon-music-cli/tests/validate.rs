@@ -1,4 +1,4 @@
-//! `cargo xtask validate` as a user runs it: real files, real exit codes, and a live run against
+//! `amazon-music validate` as a user runs it: real files, real exit codes, and a live run against
 //! the mock server on loopback.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use serde_json::{Value, json};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// A fresh directory for one test.
@@ -18,8 +18,8 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
+fn amazon_music(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amazon-music"))
         .args(args)
         .current_dir(workspace())
         .env_remove("AMAZON_MUSIC_API_KEY")
@@ -46,7 +46,7 @@ fn album_exchange(album: Value) -> String {
 
 #[test]
 fn the_recordings_conform() {
-    let out = xtask(&["validate", "recorded", "spec/recordings"]);
+    let out = amazon_music(&["validate", "recorded", "spec/recordings"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -61,7 +61,7 @@ fn the_recordings_conform() {
 fn a_violation_exits_1_and_names_the_file() {
     let dir = scratch("violation");
     let file = write(&dir, "bad.json", &album_exchange(json!({"id": 5})));
-    let out = xtask(&["validate", "recorded", &file]);
+    let out = amazon_music(&["validate", "recorded", &file]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(stdout.contains(&format!("FAIL {file}")), "{stdout}");
@@ -79,7 +79,7 @@ fn an_exchange_matching_no_operation_is_a_violation_not_a_crash() {
         "x.json",
         r#"{"method": "GET", "url": "https://h/v1/artists/1", "status": 200, "body": {}}"#,
     );
-    let out = xtask(&["validate", "recorded", &file]);
+    let out = amazon_music(&["validate", "recorded", &file]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("operation expected a path of the spec"));
 }
@@ -92,10 +92,10 @@ fn drift_passes_unless_strict() {
         "drift.json",
         &album_exchange(json!({"id": "B1", "mood": "sunny"})),
     );
-    let out = xtask(&["validate", "recorded", &file]);
+    let out = amazon_music(&["validate", "recorded", &file]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("drift at /data/album/mood: unknown field \"mood\""));
-    let strict = xtask(&["validate", "recorded", "--strict", &file]);
+    let strict = amazon_music(&["validate", "recorded", "--strict", &file]);
     assert_eq!(strict.status.code(), Some(1));
 }
 
@@ -119,7 +119,7 @@ fn unusable_inputs_exit_2_naming_the_file_and_the_rest_is_still_checked() {
     let good = write(&dir, "good.json", &album_exchange(json!({"id": "B1"})));
     for (name, contents) in cases {
         let file = write(&dir, name, contents);
-        let out = xtask(&["validate", "recorded", &file, &good]);
+        let out = amazon_music(&["validate", "recorded", &file, &good]);
         assert_eq!(out.status.code(), Some(2), "{name}");
         let stderr = text(&out.stderr);
         assert!(stderr.contains(&file), "{name}: {stderr}");
@@ -129,7 +129,7 @@ fn unusable_inputs_exit_2_naming_the_file_and_the_rest_is_still_checked() {
         );
     }
     let missing = dir.join("missing.json").display().to_string();
-    let out = xtask(&["validate", "recorded", &missing]);
+    let out = amazon_music(&["validate", "recorded", &missing]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains(&missing));
 }
@@ -147,7 +147,7 @@ fn har_entries_under_the_base_path_are_validated() {
          "response": {"status": 200, "content": {"text": "<html>oops</html>"}}}
     ]}});
     let file = write(&dir, "capture.har", &har.to_string());
-    let out = xtask(&[
+    let out = amazon_music(&[
         "validate",
         "recorded",
         "--format",
@@ -169,7 +169,7 @@ fn har_entries_under_the_base_path_are_validated() {
 fn junit_output() {
     let dir = scratch("junit");
     let file = write(&dir, "bad.json", &album_exchange(json!({"id": 5})));
-    let out = xtask(&["validate", "recorded", "--format", "junit", &file]);
+    let out = amazon_music(&["validate", "recorded", "--format", "junit", &file]);
     assert_eq!(out.status.code(), Some(1));
     let xml = text(&out.stdout);
     assert!(xml.starts_with("<?xml"), "{xml}");
@@ -178,13 +178,13 @@ fn junit_output() {
         xml.contains("<failure message=\"1 violations, 0 drift\">"),
         "{xml}"
     );
-    let bad_format = xtask(&["validate", "recorded", "--format", "yaml", &file]);
+    let bad_format = amazon_music(&["validate", "recorded", "--format", "yaml", &file]);
     assert_eq!(bad_format.status.code(), Some(2));
 }
 
 #[test]
 fn live_needs_credentials() {
-    let out = xtask(&["validate", "live", "--ids", "B0064UPU4G"]);
+    let out = amazon_music(&["validate", "live", "--ids", "B0064UPU4G"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("AMAZON_MUSIC_API_KEY"));
 }
@@ -224,7 +224,7 @@ fn live_against_mock_with(
         &record,
     ];
     args.extend_from_slice(extra);
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let out = Command::new(env!("CARGO_BIN_EXE_amazon-music"))
         .args(&args)
         .current_dir(workspace())
         .env("AMAZON_MUSIC_API_KEY", key)
@@ -294,7 +294,7 @@ fn live_read_only_against_the_mock() {
     }
     assert!(!stdout.contains("mock-token") && !stdout.contains("mock-api-key"));
     // What was recorded validates as recorded traffic.
-    let again = xtask(&["validate", "recorded", &dir.display().to_string()]);
+    let again = amazon_music(&["validate", "recorded", &dir.display().to_string()]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));
 }
 
@@ -352,4 +352,19 @@ fn live_reports_and_recordings_carry_no_secret_in_any_format() {
             "{format}: a credential header was written"
         );
     }
+}
+
+/// An installed binary outside a checkout validates against the spec built into it.
+#[test]
+fn outside_a_checkout_the_built_in_spec_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "bad.json", &album_exchange(json!({"id": 5})));
+    let out = Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+        .args(["-v", "validate", "recorded", &file])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("spec: the copy built into this program"));
+    assert!(text(&out.stdout).contains("violation at /data/album/id: type"));
 }

@@ -1,13 +1,16 @@
-//! `cargo xtask docs-check [PAGE...]`: extracts the facts of the upstream reference pages,
+//! `amazon-music docs-check [PAGE...]`: extracts the facts of the upstream reference pages,
 //! compares them with the spec and lists every difference that no entry of the corrections
 //! ledger explains, and every fact that changed since the committed digest.
+//!
+//! Inside a checkout (see `crate::checkout`) the pages, ledger, digest and spec default to the
+//! checkout's; elsewhere the pages and `--ledger` must be given, and the spec is the built-in
+//! one unless `--spec` names another.
 //!
 //! Exit codes: 0 when everything is explained and the digest is current, 1 otherwise, 2 when a
 //! page, the spec, the ledger or the digest cannot be read.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use amazon_music_conformance::docs::compare::{Ledger, compare};
 use amazon_music_conformance::docs::digest::Digest;
@@ -16,41 +19,72 @@ use amazon_music_conformance::docs::page;
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 
-use crate::validate::{ReportArgs, load_validator};
+use crate::commands::validate::{ReportArgs, load_validator};
+use crate::exit::{Failure, Status};
+use crate::output::Out;
 
-/// Arguments of `cargo xtask docs-check`.
-#[derive(ClapArgs)]
+/// Appends a line to the report; writing to a `String` cannot fail.
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&format!($($arg)*));
+        $out.push('\n');
+    }};
+}
+
+/// Arguments of `amazon-music docs-check` (`-v`, global, lists the explained differences too).
+#[derive(ClapArgs, Debug)]
+#[command(
+    after_help = "Inside a checkout (a directory holding spec/openapi.yaml and \
+                        spec/corrections.yaml, or below one) the defaults are that checkout's \
+                        files and the pages ../shared/upstream/*.txt beside it; elsewhere pass \
+                        the pages and --ledger.\n\n\
+                        Exit codes: 0 every difference explained and the digest current, 1 \
+                        otherwise, 2 a page, the spec, the ledger or the digest cannot be read."
+)]
 pub struct Args {
-    /// Pages to check (default: ../shared/upstream/*.txt beside the workspace).
+    /// Pages to check [default inside a checkout: ../shared/upstream/*.txt beside it]
     pages: Vec<PathBuf>,
-    /// The corrections ledger (default: spec/corrections.yaml).
+    /// The corrections ledger [default: spec/corrections.yaml of the checkout]
     #[arg(long)]
     ledger: Option<PathBuf>,
-    /// The facts digest (default: spec/docs-facts.yaml).
+    /// The facts digest [default: spec/docs-facts.yaml of the checkout]
     #[arg(long)]
     digest: Option<PathBuf>,
-    /// The spec (default: spec/openapi.yaml).
+    /// The spec [default: spec/openapi.yaml of the checkout, else the built-in spec]
     #[arg(long)]
     spec: Option<PathBuf>,
     /// After review: write the pages' facts into the digest.
     #[arg(long)]
     update_digest: bool,
-    /// List the explained differences too.
-    #[arg(long, short)]
-    verbose: bool,
 }
 
-/// Runs `cargo xtask docs-check`.
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let root = crate::workspace_root();
+/// Runs `amazon-music docs-check`; `verbose` lists the explained differences too.
+pub fn run(args: &Args, verbose: bool) -> Result<Status, Failure> {
+    // Everything goes to stdout at the end, in one write: a reader that closes the pipe early
+    // ends the command quietly instead of with a panic in the middle of a line.
+    let mut out = String::new();
+    let result = check(args, verbose, &mut out);
+    Out::stdout().write(&out)?;
+    result
+}
+
+fn check(args: &Args, verbose: bool, out: &mut String) -> Result<Status, Failure> {
+    let root = crate::checkout::find();
     let pages = if args.pages.is_empty() {
+        let Some(root) = &root else {
+            return Err(Failure::usage(
+                "no pages given, and the current directory is not inside a checkout of \
+                 amazon-music-rs: pass the pages to check (PAGE...)",
+            ));
+        };
         let dir = root.join("../shared/upstream");
         if !dir.is_dir() {
-            println!(
+            say!(
+                out,
                 "docs-check skipped: {} does not exist (pass pages explicitly to check them)",
                 dir.display()
             );
-            return Ok(ExitCode::SUCCESS);
+            return Ok(Status::Success);
         }
         let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
             .with_context(|| format!("cannot list {}", dir.display()))?
@@ -62,30 +96,50 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         args.pages.clone()
     };
-    let validator = load_validator(&ReportArgs {
-        format: Default::default(),
-        strict: false,
-        spec: args.spec.clone(),
-    })?;
-    let ledger_path = args
+    let validator = load_validator(
+        &ReportArgs {
+            format: Default::default(),
+            strict: false,
+            spec: args.spec.clone(),
+        },
+        verbose,
+    )?;
+    let in_checkout = |file: &str| root.as_ref().map(|root| root.join(file));
+    let Some(ledger_path) = args
         .ledger
         .clone()
-        .unwrap_or_else(|| root.join("spec/corrections.yaml"));
+        .or_else(|| in_checkout("spec/corrections.yaml"))
+    else {
+        return Err(Failure::usage(
+            "no corrections ledger: outside a checkout pass --ledger FILE",
+        ));
+    };
     let ledger = Ledger::from_yaml_str(&read(&ledger_path)?)
         .map_err(|e| anyhow::anyhow!("{}: {e}", ledger_path.display()))?;
     let digest_path = args
         .digest
         .clone()
-        .unwrap_or_else(|| root.join("spec/docs-facts.yaml"));
-    let mut digest = if digest_path.exists() {
-        Digest::from_yaml_str(&read(&digest_path)?)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", digest_path.display()))?
-    } else {
-        println!(
-            "note: no digest at {}; every page is new",
-            digest_path.display()
-        );
-        Digest::default()
+        .or_else(|| in_checkout("spec/docs-facts.yaml"));
+    if args.update_digest && digest_path.is_none() {
+        return Err(Failure::usage(
+            "--update-digest needs a digest to write: outside a checkout pass --digest FILE",
+        ));
+    }
+    let mut digest = match &digest_path {
+        Some(path) if path.exists() => Digest::from_yaml_str(&read(path)?)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        Some(path) => {
+            say!(
+                out,
+                "note: no digest at {}; every page is new",
+                path.display()
+            );
+            Digest::default()
+        }
+        None => {
+            say!(out, "note: no digest given (--digest); every page is new");
+            Digest::default()
+        }
     };
 
     let mut failed = false;
@@ -97,7 +151,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.line, e.message))?;
         let facts = page_facts(&parsed);
         let name = page_name(path);
-        println!(
+        say!(
+            out,
             "== {} ({} endpoints, {} facts)",
             path.display(),
             parsed.endpoints.len(),
@@ -106,17 +161,20 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         endpoints.extend(parsed.endpoints.iter().map(endpoint_key));
         match digest.change(&name, &facts) {
             Some(change) if !change.is_empty() => {
-                println!("changed since the digest ({name} in spec/docs-facts.yaml):");
+                say!(
+                    out,
+                    "changed since the digest ({name} in spec/docs-facts.yaml):"
+                );
                 for fact in &change.added {
-                    println!("  + {fact}");
+                    say!(out, "  + {fact}");
                 }
                 for fact in &change.removed {
-                    println!("  - {fact}");
+                    say!(out, "  - {fact}");
                 }
                 failed |= !args.update_digest;
             }
-            Some(_) => println!("facts unchanged since the digest"),
-            None => println!("not in the digest: no earlier facts to compare with"),
+            Some(_) => say!(out, "facts unchanged since the digest"),
+            None => say!(out, "not in the digest: no earlier facts to compare with"),
         }
         let differences = compare(&parsed, &validator, &ledger);
         let (explained, unexplained): (Vec<_>, Vec<_>) =
@@ -125,20 +183,25 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             facts_explained.insert(d.fact.clone());
         }
         if unexplained.is_empty() {
-            println!(
+            say!(
+                out,
                 "every difference from the spec is explained ({} by the ledger)",
                 explained.len()
             );
         } else {
             failed = true;
-            println!("differences from the spec that no ledger entry explains:");
+            say!(
+                out,
+                "differences from the spec that no ledger entry explains:"
+            );
             for d in &unexplained {
-                println!("  {}\n      spec: {}", d.fact, d.spec_says);
+                say!(out, "  {}\n      spec: {}", d.fact, d.spec_says);
             }
         }
-        if args.verbose {
+        if verbose {
             for d in &explained {
-                println!(
+                say!(
+                    out,
                     "  explained by {}: {}",
                     d.explained_by.as_deref().unwrap_or(""),
                     d.fact
@@ -157,22 +220,23 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 .iter()
                 .any(|e| fact == e || fact.starts_with(&format!("{e} ")));
             if about_checked && !facts_explained.contains(fact) {
-                println!(
+                say!(
+                    out,
                     "warning: ledger entry {} lists {fact:?}, which no difference produces any more",
                     entry.id
                 );
             }
         }
     }
-    if args.update_digest {
-        std::fs::write(&digest_path, digest.to_yaml())
+    if let (true, Some(digest_path)) = (args.update_digest, &digest_path) {
+        std::fs::write(digest_path, digest.to_yaml())
             .with_context(|| format!("writing {}", digest_path.display()))?;
-        println!("wrote {}", digest_path.display());
+        say!(out, "wrote {}", digest_path.display());
     }
     Ok(if failed {
-        ExitCode::from(1)
+        Status::Refused
     } else {
-        ExitCode::SUCCESS
+        Status::Success
     })
 }
 

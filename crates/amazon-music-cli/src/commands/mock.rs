@@ -1,11 +1,16 @@
-//! `cargo xtask mock`: runs the mock Amazon Music API standalone, logging one line per request
+//! `amazon-music mock`: runs the mock Amazon Music API standalone, logging one line per request
 //! (method, path, status, latency; never a header, so never a key or token).
+//!
+//! Ctrl-C or SIGTERM shuts it down gracefully: requests in flight are answered first.
 
 use std::net::SocketAddr;
-use std::process::ExitCode;
 
 use amazon_music_mock::{ALL_SCOPES, FaultRule, MockConfig, MockServer};
 use anyhow::Context;
+
+use crate::exit::{Failure, Status};
+use crate::output::Out;
+use crate::signal::Shutdown;
 
 /// Serve the mock Amazon Music API until interrupted.
 #[derive(clap::Args, Debug)]
@@ -35,10 +40,13 @@ fn parse_fault(text: &str) -> Result<FaultRule, String> {
         .map_err(|e: amazon_music_mock::FaultParseError| e.to_string())
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// Runs the mock until Ctrl-C or SIGTERM.
+pub fn run(args: Args) -> Result<Status, Failure> {
     tracing_subscriber::fmt()
         .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(crate::output::color_on(std::io::IsTerminal::is_terminal(
+            &std::io::stderr(),
+        )))
         .with_writer(std::io::stderr)
         .init();
     let mut config = MockConfig::default()
@@ -56,15 +64,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
+        // Listening for the signals before announcing the server: a script that sends one as
+        // soon as it reads the line below must not kill the process mid-request.
+        let mut shutdown = Shutdown::listen().context("cannot listen for Ctrl-C")?;
         let server = MockServer::start(config)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
-        // The one line scripts wait for; it names no secret.
-        println!("mock Amazon Music API listening on {}", server.base_url());
-        tokio::signal::ctrl_c()
-            .await
-            .context("cannot wait for Ctrl-C")?;
+        // The one line scripts wait for; it names no secret. A reader gone already does not
+        // stop the server: its log goes to stderr anyway.
+        let announced = Out::stdout().write(&format!(
+            "mock Amazon Music API listening on {}\n",
+            server.base_url()
+        ));
+        if let Err(failure) = announced {
+            failure.print();
+        }
+        shutdown.recv().await;
         server.shutdown().await.context("shutting down")?;
-        Ok(ExitCode::SUCCESS)
+        Ok::<_, Failure>(Status::Success)
     })
 }

@@ -1,38 +1,46 @@
-//! `cargo xtask validate`: checks recorded traffic (`recorded`) or a live run against the API
+//! `amazon-music validate`: checks recorded traffic (`recorded`) or a live run against the API
 //! (`live`) with the spec, and reports violations, drift and coverage.
 //!
 //! Exit codes: 0 when everything conforms, 1 when anything violates the spec (or drifts, with
 //! `--strict`), 2 when an input is unusable (the message names the file).
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use amazon_music_conformance::report::{Format, InputError, Report};
 use amazon_music_conformance::{Exchange, Spec, Validator, parse_har, parse_recorded};
 use anyhow::Context as _;
 use clap::{Args as ClapArgs, Subcommand};
 
+use crate::exit::{Failure, Status};
+use crate::output::{Out, note};
+
 mod live;
 
-/// Arguments of `cargo xtask validate`.
-#[derive(ClapArgs)]
+/// Arguments of `amazon-music validate`.
+#[derive(ClapArgs, Debug)]
 pub struct Args {
     #[command(subcommand)]
     mode: Mode,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Debug)]
 enum Mode {
     /// Validate recorded exchanges (`.json`, one exchange per file) and HAR 1.2 archives
     /// (`.har`); each PATH a file or a directory searched recursively.
+    #[command(
+        after_help = "Example: amazon-music validate recorded spec/recordings \
+                            --format junit > report.xml"
+    )]
     Recorded(RecordedArgs),
     /// Call the API's read-only operations (and, with --allow-writes, mutating ones, undone
-    /// afterwards) with AMAZON_MUSIC_API_KEY and AMAZON_MUSIC_TOKEN, and validate every response.
+    /// afterwards) with the API key and token, and validate every response.
+    #[command(after_help = "Example: amazon-music validate live --ids B0064UPU4G \
+                            --record recordings/")]
     Live(live::LiveArgs),
 }
 
 /// Options shared by both modes.
-#[derive(ClapArgs, Clone)]
+#[derive(ClapArgs, Clone, Debug)]
 pub struct ReportArgs {
     /// Report format: human, json or junit.
     #[arg(long, default_value = "human", value_parser = parse_format)]
@@ -40,12 +48,13 @@ pub struct ReportArgs {
     /// Fail on drift (unknown fields, unlisted values) too.
     #[arg(long)]
     pub strict: bool,
-    /// The spec to validate against (default: spec/openapi.yaml of the workspace).
+    /// The spec to validate against [default: spec/openapi.yaml of the checkout the current
+    /// directory is in, else the spec built into this program]
     #[arg(long)]
     pub spec: Option<PathBuf>,
 }
 
-#[derive(ClapArgs)]
+#[derive(ClapArgs, Debug)]
 struct RecordedArgs {
     /// Files or directories.
     #[arg(required = true)]
@@ -58,35 +67,51 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
 }
 
-/// Runs `cargo xtask validate`.
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+/// Runs `amazon-music validate`.
+pub fn run(args: &Args, verbose: bool) -> Result<Status, Failure> {
     match &args.mode {
         Mode::Recorded(recorded) => {
-            let validator = load_validator(&recorded.report)?;
+            let validator = load_validator(&recorded.report, verbose)?;
             let report = validate_paths(&validator, &recorded.paths, recorded.report.strict);
-            Ok(emit(&report, recorded.report.format))
+            emit(&report, recorded.report.format)
         }
-        Mode::Live(live) => live::run(live),
+        Mode::Live(live) => live::run(live, verbose),
     }
 }
 
-/// Loads and compiles the spec.
-pub fn load_validator(args: &ReportArgs) -> anyhow::Result<Validator> {
-    let path = args
-        .spec
-        .clone()
-        .unwrap_or_else(|| crate::workspace_root().join("spec/openapi.yaml"));
+/// Loads and compiles the spec: `--spec`, else the checkout's, else the built-in copy (the one
+/// the mock serves), so an installed binary validates anywhere.
+pub fn load_validator(args: &ReportArgs, verbose: bool) -> anyhow::Result<Validator> {
+    let path = match &args.spec {
+        Some(path) => Some(path.clone()),
+        None => crate::checkout::find().map(|root| root.join("spec/openapi.yaml")),
+    };
+    let Some(path) = path else {
+        if verbose {
+            note("spec: the copy built into this program");
+        }
+        let spec = Spec::from_yaml_str(amazon_music_mock::SPEC_YAML)
+            .context("loading the built-in spec")?;
+        return Validator::new(spec).context("compiling the built-in spec");
+    };
+    if verbose {
+        note(&format!("spec: {}", path.display()));
+    }
     let spec = Spec::load(&path).with_context(|| format!("loading the spec {}", path.display()))?;
     Validator::new(spec).with_context(|| format!("compiling the spec {}", path.display()))
 }
 
-/// Prints the report (unusable inputs also on stderr) and returns its exit code.
-pub fn emit(report: &Report, format: Format) -> ExitCode {
+/// Prints the report (unusable inputs also on stderr) and returns its exit status.
+pub fn emit(report: &Report, format: Format) -> Result<Status, Failure> {
     for error in &report.input_errors {
-        eprintln!("error: {}: {}", error.file, error.message);
+        Failure::usage(format!("{}: {}", error.file, error.message)).print();
     }
-    print!("{}", report.render(format));
-    ExitCode::from(report.exit_code())
+    Out::stdout().write(&report.render(format))?;
+    Ok(match report.exit_code() {
+        0 => Status::Success,
+        1 => Status::Refused,
+        _ => Status::Usage,
+    })
 }
 
 /// Validates every exchange found under `paths`.

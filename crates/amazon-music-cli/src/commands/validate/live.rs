@@ -1,27 +1,33 @@
-//! `cargo xtask validate live`: calls the API with the user's credentials and validates every
+//! `amazon-music validate live`: calls the API with the user's credentials and validates every
 //! response. Read-only operations always; mutating ones only with `--allow-writes`, each undone
 //! afterwards (an album added to the library is removed again, one removed is added back).
 //!
-//! Credentials come from AMAZON_MUSIC_API_KEY and AMAZON_MUSIC_TOKEN and never reach the report
-//! or a recording: recordings keep only an allow-list of response headers, and any occurrence of
-//! either secret in a URL or body is replaced by `<redacted>`.
+//! Credentials come from `--api-key` and `--token` or AMAZON_MUSIC_API_KEY and
+//! AMAZON_MUSIC_TOKEN (`crate::credentials`) and never reach the report or a recording:
+//! recordings keep only an allow-list of response headers, and any occurrence of either secret
+//! in a URL or body is replaced by `<redacted>`.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use amazon_music_conformance::report::{InputError, Report};
 use amazon_music_conformance::{Body, Exchange, Outcome, Validator};
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::{Value, json};
 
 use super::{ReportArgs, emit, load_validator};
+use crate::cli::ApiArgs;
+use crate::credentials::{Resolved, process_env};
+use crate::exit::{Failure, Status};
+use crate::output::note;
 
-/// Arguments of `cargo xtask validate live`.
-#[derive(ClapArgs)]
+/// Arguments of `amazon-music validate live`.
+#[derive(ClapArgs, Debug)]
 pub struct LiveArgs {
+    #[command(flatten)]
+    api: ApiArgs,
     /// Album ids to read (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     ids: Vec<String>,
@@ -58,25 +64,27 @@ struct Session {
 }
 
 /// Runs the live validation.
-pub fn run(args: &LiveArgs) -> anyhow::Result<ExitCode> {
-    let key = secret("AMAZON_MUSIC_API_KEY")?;
-    let token = secret("AMAZON_MUSIC_TOKEN")?;
-    let validator = load_validator(&args.report)?;
-    let base = match std::env::var("AMAZON_MUSIC_BASE_URL") {
-        Ok(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
-        _ => validator
-            .spec()
-            .openapi()
-            .servers
-            .first()
-            .map(|s| s.url.trim_end_matches('/').to_owned())
-            .context("the spec names no server and AMAZON_MUSIC_BASE_URL is not set")?,
-    };
-    if base.starts_with("https:") && !cfg!(feature = "tls") {
-        bail!(
-            "{base} needs TLS, which this build leaves out to keep CI fast: run \
-             `cargo run -p xtask --features tls -- validate live ...`"
-        );
+pub fn run(args: &LiveArgs, verbose: bool) -> Result<Status, Failure> {
+    let credentials = Resolved::resolve(&args.api, &process_env)?;
+    if verbose {
+        for line in credentials.describe() {
+            note(&line);
+        }
+    }
+    let key = secret("the API key", credentials.require_api_key()?)?;
+    let token = secret("the access token", credentials.require_token()?)?;
+    let validator = load_validator(&args.report, verbose)?;
+    let base = credentials
+        .base_url
+        .value()
+        .trim()
+        .trim_end_matches('/')
+        .to_owned();
+    if base.starts_with("https:") && !cfg!(any(feature = "rustls", feature = "native-tls")) {
+        return Err(Failure::usage(format!(
+            "{base} needs TLS, which this build leaves out: build with the rustls or \
+             native-tls feature"
+        )));
     }
     let mut ids = args.ids.clone();
     if let Some(config) = &args.config {
@@ -90,11 +98,7 @@ pub fn run(args: &LiveArgs) -> anyhow::Result<ExitCode> {
         .timeout(Duration::from_secs(30))
         .build()
         .context("building the HTTP client")?;
-    let progress = ProgressBar::new(0);
-    progress.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let progress = crate::output::progress(0, "{msg}");
     let mut session = Session {
         client,
         base,
@@ -120,19 +124,17 @@ pub fn run(args: &LiveArgs) -> anyhow::Result<ExitCode> {
         session.errors,
         args.report.strict,
     );
-    Ok(emit(&report, args.report.format))
+    emit(&report, args.report.format)
 }
 
-fn secret(name: &str) -> anyhow::Result<String> {
-    match std::env::var(name) {
-        Ok(value) if value.trim().chars().any(|c| !c.is_ascii_graphic()) => {
-            bail!("{name} holds characters an HTTP header cannot carry")
-        }
-        Ok(value) if !value.trim().is_empty() => Ok(value.trim().to_owned()),
-        _ => bail!(
-            "{name} is not set: validate live needs AMAZON_MUSIC_API_KEY and AMAZON_MUSIC_TOKEN"
-        ),
+fn secret(name: &str, value: &str) -> Result<String, Failure> {
+    let value = value.trim();
+    if value.chars().any(|c| !c.is_ascii_graphic()) {
+        return Err(Failure::usage(format!(
+            "{name} holds characters an HTTP header cannot carry"
+        )));
     }
+    Ok(value.to_owned())
 }
 
 fn config_ids(path: &PathBuf) -> anyhow::Result<Vec<String>> {
@@ -204,7 +206,7 @@ impl Session {
     fn writes(&mut self, ids: &[String]) {
         let Some(id) = ids.first() else {
             self.progress
-                .println("no album id given: skipping the mutating operations");
+                .suspend(|| note("no album id given: skipping the mutating operations"));
             return;
         };
         // The library is left as found: an album already saved is removed and saved again.

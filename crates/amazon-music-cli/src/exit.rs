@@ -1,0 +1,237 @@
+//! Exit codes, and the one-line error every failure becomes.
+//!
+//! A command returns `Result<Status, Failure>`; `main` prints a failure as one line on stderr,
+//! `error: <what>` with an optional `(hint: ...)`, and exits with its status. Nothing else in
+//! the crate decides an exit code, so `--help`, the README and the code say the same thing.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use amazon_music::{Error, ErrorCode};
+
+/// The hint given whenever the API refuses the credentials or there is no token.
+///
+/// When `login` lands (`commands/auth.rs`), this becomes "run `amazon-music login`".
+pub const SIGN_IN_HINT: &str = "pass a valid access token with --token or AMAZON_MUSIC_TOKEN";
+
+/// How the process ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// 0: the command did what was asked.
+    Success,
+    /// 1: the API or the validation said no (an error answer, a missing album, a violation,
+    /// an unreachable server).
+    Refused,
+    /// 2: the command line or an input is unusable (bad flag, impossible id, unreadable file).
+    Usage,
+    /// 3: signing in is needed (no token, or the API refused it).
+    SignIn,
+    /// 130: interrupted with Ctrl-C after printing what was there so far.
+    Interrupted,
+}
+
+impl Status {
+    /// The numeric exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Success => 0,
+            Status::Refused => 1,
+            Status::Usage => 2,
+            Status::SignIn => 3,
+            Status::Interrupted => 130,
+        }
+    }
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        ExitCode::from(status.code())
+    }
+}
+
+/// A command that did not succeed: the status to exit with and the line to say why.
+#[derive(Debug)]
+pub struct Failure {
+    /// The exit status.
+    pub status: Status,
+    /// What went wrong; empty for a failure that has nothing to say (a closed pipe).
+    pub message: String,
+    /// What to do about it, when there is something useful to say.
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    fn new(status: Status, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Exit 2: the command line or an input cannot be used.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Status::Usage, message)
+    }
+
+    /// Exit 1: the API or the validation said no.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(Status::Refused, message)
+    }
+
+    /// Exit 3: a token is needed.
+    pub fn sign_in(message: impl Into<String>) -> Self {
+        Self::new(Status::SignIn, message).hint(SIGN_IN_HINT)
+    }
+
+    /// Ends with `status` and prints nothing (stdout was closed by its reader, say).
+    pub fn silent(status: Status) -> Self {
+        Self::new(status, "")
+    }
+
+    /// Adds what to do about it.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Prints the failure on stderr as one line (nothing for a silent one).
+    pub fn print(&self) {
+        if self.message.is_empty() {
+            return;
+        }
+        let stderr = std::io::stderr();
+        let prefix = if crate::output::color_on(stderr.is_terminal()) {
+            "\x1b[1;31merror:\x1b[0m"
+        } else {
+            "error:"
+        };
+        eprintln!("{prefix} {self}");
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&one_line(&self.message))?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {})", one_line(hint))?;
+        }
+        Ok(())
+    }
+}
+
+/// Folds line breaks (an API message, an error chain) into spaces: an error is one line.
+fn one_line(text: &str) -> String {
+    text.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Api(api) => {
+                let line = format!("{}: {}", api.code, api.message);
+                let line = match &api.reference {
+                    Some(reference) => format!("{line} [reference {reference}]"),
+                    None => line,
+                };
+                match api.code {
+                    ErrorCode::InvalidAccessToken
+                    | ErrorCode::InvalidAuthToken
+                    | ErrorCode::InvalidAuthType => Failure::sign_in(line),
+                    ErrorCode::MaxConcurrencyReached => Failure::refused(line).hint(
+                        "another stream of this user is playing; pass --take-over to take it over",
+                    ),
+                    ErrorCode::Throttled => {
+                        Failure::refused(line).hint("too many requests; try again in a moment")
+                    }
+                    ref code => {
+                        let failure = Failure::refused(line);
+                        match code.hint() {
+                            Some(hint) => failure.hint(hint),
+                            None => failure,
+                        }
+                    }
+                }
+            }
+            Error::Validation { what, message } => {
+                Failure::usage(format!("invalid {what}: {message}"))
+            }
+            Error::Config(message) => Failure::usage(message),
+            Error::Token(message) => {
+                Failure::sign_in(format!("could not obtain an access token: {message}"))
+            }
+            Error::Transport { operation, source } => {
+                let url = source
+                    .url()
+                    .map(|url| format!(" {}", without_query(url)))
+                    .unwrap_or_default();
+                Failure::refused(format!(
+                    "{operation}: cannot reach the API{url}: {}",
+                    root_cause(&source)
+                ))
+            }
+            // Decode, unexpected responses, timeouts, repeated cursors: the client's own
+            // message is one line and says what happened.
+            other => Failure::refused(other.to_string()),
+        }
+    }
+}
+
+/// A URL to show: the query string can carry nothing secret here, but it is noise.
+fn without_query(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.to_string()
+}
+
+/// The innermost cause of an error ("Connection refused (os error 111)"), which says more
+/// than reqwest's "error sending request".
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// The moved maintainer tools report their failures with `anyhow`: an unusable input (exit 2),
+/// printed with its context chain on one line.
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Failure::usage(format!("{error:#}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_and_hints_stay_on_one_line() {
+        let failure = Failure::refused("first\nsecond\r\n third").hint("do\nthis");
+        assert_eq!(failure.to_string(), "first second third (hint: do this)");
+    }
+
+    #[test]
+    fn refused_credentials_ask_for_a_sign_in() {
+        let error = Error::Api(amazon_music::ApiError {
+            operation: "getAlbum",
+            status: reqwest::StatusCode::UNAUTHORIZED,
+            code: ErrorCode::InvalidAccessToken,
+            message: "The access token is invalid.".into(),
+            reference: None,
+            url: None,
+        });
+        let failure = Failure::from(error);
+        assert_eq!(failure.status, Status::SignIn);
+        assert_eq!(
+            failure.to_string(),
+            format!("INVALID_ACCESS_TOKEN: The access token is invalid. (hint: {SIGN_IN_HINT})")
+        );
+    }
+}

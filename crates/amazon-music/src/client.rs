@@ -50,8 +50,11 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from `AMAZON_MUSIC_BASE_URL` (optional), `AMAZON_MUSIC_API_KEY`
-    /// and `AMAZON_MUSIC_TOKEN`.
+    /// A client configured from the environment: `AMAZON_MUSIC_BASE_URL` (optional),
+    /// `AMAZON_MUSIC_API_KEY`, and a token, taken from `AMAZON_MUSIC_TOKEN` when set, or
+    /// else (with the `lwa` feature) from the sign-in stored for `AMAZON_MUSIC_CLIENT_ID` and
+    /// `AMAZON_MUSIC_USER` (default `default`) by a device or browser sign-in, refreshed
+    /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default).
     pub fn from_env() -> Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let mut builder = Client::builder();
@@ -60,9 +63,21 @@ impl Client {
         }
         let key = var("AMAZON_MUSIC_API_KEY")
             .ok_or_else(|| Error::Config("AMAZON_MUSIC_API_KEY is not set".into()))?;
-        let token = var("AMAZON_MUSIC_TOKEN")
-            .ok_or_else(|| Error::Config("AMAZON_MUSIC_TOKEN is not set".into()))?;
-        builder.api_key(key).token(token).build()
+        builder = builder.api_key(key);
+        if let Some(token) = var("AMAZON_MUSIC_TOKEN") {
+            return builder.token(token).build();
+        }
+        #[cfg(feature = "lwa")]
+        if var("AMAZON_MUSIC_CLIENT_ID").is_some() {
+            let user = var("AMAZON_MUSIC_USER").unwrap_or_else(|| "default".to_owned());
+            return builder
+                .token_provider(crate::auth::LwaTokenProvider::from_env(&user)?)
+                .build();
+        }
+        Err(Error::Config(
+            "neither AMAZON_MUSIC_TOKEN nor AMAZON_MUSIC_CLIENT_ID (for a stored sign-in) is set"
+                .into(),
+        ))
     }
 
     /// The generated client underneath, for any operation this crate has no helper for. Its

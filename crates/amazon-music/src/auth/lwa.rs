@@ -188,6 +188,7 @@ pub struct LwaConfig {
     api_url: String,
     consent_url: String,
     allow_insecure_http: bool,
+    request_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for LwaConfig {
@@ -213,6 +214,7 @@ impl LwaConfig {
             api_url: PRODUCTION_API_URL.to_owned(),
             consent_url: PRODUCTION_CONSENT_URL.to_owned(),
             allow_insecure_http: false,
+            request_timeout: Some(REQUEST_TIMEOUT),
         }
     }
 
@@ -256,6 +258,13 @@ impl LwaConfig {
     /// cross the network unencrypted: only for a test host you control.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How long one request to LWA may take (30 s unless set; `None` for no limit, as in
+    /// tests on a paused clock, where a pending timeout would be the next thing time jumps to).
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.request_timeout = timeout;
         self
     }
 
@@ -499,11 +508,16 @@ impl Lwa {
         if let Some(secret) = &config.client_secret {
             oauth = oauth.set_client_secret(ClientSecret::new(secret.clone()));
         }
-        let http = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
+        let mut http = reqwest::Client::builder()
+            // One request an hour (a refresh) gains nothing from a kept-alive connection.
+            .pool_max_idle_per_host(0)
             // A token endpoint has no reason to redirect, and a redirect could carry the
             // form (with its secrets) somewhere else.
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(timeout) = config.request_timeout {
+            http = http.timeout(timeout);
+        }
+        let http = http
             .build()
             .map_err(|e| LwaError::Config(format!("HTTP client: {e}")))?;
         Ok(Self {

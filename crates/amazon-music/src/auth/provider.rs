@@ -5,8 +5,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use super::lwa::{Lwa, LwaError, TokenSet};
-use super::store::TokenStore;
+use super::lwa::{Lwa, LwaConfig, LwaError, TokenSet};
+use super::store::{FileTokenStore, TokenStore};
 use super::{AccessToken, REFRESH_MARGIN, TokenError, TokenFuture, TokenProvider};
 
 /// A [`TokenProvider`] over a stored sign-in.
@@ -63,6 +63,16 @@ impl LwaTokenProvider {
             store,
             handed_out: Mutex::new(None),
         }
+    }
+
+    /// The sign-in stored for `user` and the client of [`LwaConfig::from_env`], in the
+    /// platform's config directory ([`FileTokenStore::for_user`]).
+    pub fn from_env(user: &str) -> Result<Self, crate::Error> {
+        let config = LwaConfig::from_env().map_err(|e| crate::Error::Config(e.to_string()))?;
+        let store = FileTokenStore::for_user(config.client_id(), user)
+            .map_err(|e| crate::Error::Config(e.to_string()))?;
+        let lwa = Lwa::new(config).map_err(|e| crate::Error::Config(e.to_string()))?;
+        Ok(Self::new(lwa, store))
     }
 
     async fn next_token(&self) -> Result<AccessToken, TokenError> {

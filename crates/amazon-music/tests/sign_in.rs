@@ -1,0 +1,417 @@
+//! Signing in end to end against the mock's Login with Amazon emulator on loopback: each flow
+//! signs in, calls the API with what it got, survives the access token expiring (the next call
+//! refreshes and succeeds), rotates the refresh token, and turns a revoked one into
+//! `Error::SignInRequired`. Polling runs on tokio's paused clock: no test sleeps for real.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use amazon_music::auth::lwa::{Lwa, LwaConfig, LwaError, TokenSet};
+use amazon_music::auth::store::{FileTokenStore, MemoryTokenStore, TokenStore};
+use amazon_music::auth::{LwaTokenProvider, Scope, scopes_for};
+use amazon_music::{Client, Error};
+use amazon_music_mock::{LwaConfig as EmulatorConfig, MockConfig, MockServer};
+
+const USER: &str = "mock-user";
+
+async fn emulator(lwa: EmulatorConfig) -> MockServer {
+    MockServer::start(MockConfig::default().lwa(lwa))
+        .await
+        .unwrap()
+}
+
+/// A sign-in client of the emulator. No request timeout: on a paused clock a pending timeout
+/// is what time would jump to while a request waits for the loopback.
+fn lwa(server: &MockServer) -> Lwa {
+    Lwa::new(
+        LwaConfig::new("mock-client-id")
+            .base_url(server.lwa_url())
+            .request_timeout(None),
+    )
+    .unwrap()
+}
+
+fn client(server: &MockServer, provider: LwaTokenProvider) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .api_key("mock-api-key")
+        .token_provider(provider)
+        .retry_policy(support::quick_retries())
+        .build()
+        .unwrap()
+}
+
+/// Runs the device flow to the end, the "person" approving once the device has polled
+/// `pending_polls` times.
+async fn device_sign_in(
+    server: &MockServer,
+    lwa: &Lwa,
+    scopes: &[Scope],
+    pending_polls: usize,
+) -> TokenSet {
+    let pending = lwa.start_device_flow(scopes).await.unwrap();
+    let code = pending.user_code().to_owned();
+    let person = async {
+        while server.device_polls(&code).len() < pending_polls {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(server.approve_user_code(&code));
+    };
+    let (tokens, ()) = tokio::join!(
+        lwa.poll_device_flow(&pending, std::future::pending()),
+        person
+    );
+    tokens.unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn device_flow_signs_in_refreshes_rotates_and_asks_to_sign_in_again_when_revoked() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let lwa = lwa(&server);
+    let scopes = scopes_for(&["getAlbum", "getLibraryAlbums"]).unwrap();
+    let tokens = device_sign_in(&server, &lwa, &scopes, 2).await;
+    assert_eq!(tokens.scopes(), [Scope::Catalog, Scope::LibraryRead]);
+    let first_refresh = tokens.refresh_token().unwrap().to_owned();
+
+    let store = Arc::new(MemoryTokenStore::with(tokens.clone()));
+    let client = client(
+        &server,
+        LwaTokenProvider::shared(lwa.clone(), store.clone()),
+    );
+    let album = client.get_album("B0064UPU4G").await.unwrap();
+    assert_eq!(album.title.as_deref(), Some("Discovery"));
+    assert_eq!(
+        store.load().unwrap().unwrap(),
+        tokens,
+        "a fresh token is used as stored"
+    );
+
+    // The hour passes: the API refuses the token, the client refreshes once and carries on.
+    assert!(server.expire_access_tokens() >= 1);
+    let album = client.get_album("B0064UPU4G").await.unwrap();
+    assert_eq!(album.title.as_deref(), Some("Discovery"));
+    let refreshed = store.load().unwrap().unwrap();
+    assert_ne!(refreshed.access_token(), tokens.access_token());
+    let rotated = refreshed.refresh_token().unwrap();
+    assert_ne!(rotated, first_refresh, "the refresh token is rotated");
+    assert_eq!(refreshed.scopes(), tokens.scopes());
+    // The old refresh token is spent.
+    assert!(matches!(
+        lwa.refresh(&tokens).await,
+        Err(LwaError::SignInAgain { .. })
+    ));
+
+    // The scopes granted are the scopes asked for: no playback.
+    let refused = client.active_sessions().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(403), "{refused}");
+
+    // Revoked: the next refresh needs a new sign-in, and the error says so in its type.
+    assert!(server.revoke_refresh_tokens(USER) >= 1);
+    server.expire_access_tokens();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert!(matches!(error, Error::SignInRequired(_)), "{error}");
+    assert!(error.to_string().starts_with("sign in again: "), "{error}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn polling_waits_the_interval_and_slows_down_when_told() {
+    let server = emulator(EmulatorConfig {
+        poll_interval: Duration::from_secs(5),
+        slow_down_first: 2,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let lwa = lwa(&server);
+    let pending = lwa.start_device_flow(&[Scope::Catalog]).await.unwrap();
+    assert_eq!(pending.interval(), Duration::from_secs(5));
+    let code = pending.user_code().to_owned();
+    let person = async {
+        while server.device_polls(&code).len() < 4 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(server.approve_user_code(&code));
+    };
+    let (tokens, ()) = tokio::join!(
+        lwa.poll_device_flow(&pending, std::future::pending()),
+        person
+    );
+    tokens.unwrap();
+    let polls = server.device_polls(&code);
+    assert_eq!(polls.len(), 5, "{polls:?}");
+    let gaps: Vec<u64> = std::iter::once(polls[0])
+        .chain(polls.windows(2).map(|w| w[1] - w[0]))
+        .map(|d| d.as_secs())
+        .collect();
+    // 5 s at first; each slow_down adds 5 s for good (RFC 8628 3.5).
+    assert_eq!(gaps, [5, 10, 15, 15, 15], "{polls:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn polling_never_triggers_slow_down_by_itself() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let lwa = lwa(&server);
+    device_sign_in(&server, &lwa, &[Scope::Catalog], 6).await;
+    // The emulator answers slow_down to any poll early by its reckoning; getting through six
+    // pending polls at the same interval shows none came early.
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expired_code_a_refusal_and_a_cancel_each_end_with_their_error() {
+    let server = emulator(EmulatorConfig {
+        device_code_lifetime: Duration::from_secs(60),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let lwa = lwa(&server);
+
+    let pending = lwa.start_device_flow(&[Scope::Catalog]).await.unwrap();
+    let expired = lwa.poll_device_flow(&pending, std::future::pending()).await;
+    assert!(
+        matches!(expired, Err(LwaError::DeviceCodeExpired)),
+        "{expired:?}"
+    );
+
+    let pending = lwa.start_device_flow(&[Scope::Catalog]).await.unwrap();
+    assert!(server.deny_user_code(pending.user_code()));
+    let denied = lwa.poll_device_flow(&pending, std::future::pending()).await;
+    assert!(matches!(denied, Err(LwaError::Denied { .. })), "{denied:?}");
+
+    let pending = lwa.start_device_flow(&[Scope::Catalog]).await.unwrap();
+    let cancelled = lwa
+        .poll_device_flow(&pending, tokio::time::sleep(Duration::from_secs(12)))
+        .await;
+    assert!(
+        matches!(cancelled, Err(LwaError::Cancelled)),
+        "{cancelled:?}"
+    );
+    assert_eq!(
+        server.device_polls(pending.user_code()).len(),
+        2,
+        "polled at 5 s and 10 s only"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_client_id_and_an_unknown_scope_are_lwa_errors() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let stranger = Lwa::new(LwaConfig::new("someone-else").base_url(server.lwa_url())).unwrap();
+    let error = stranger
+        .start_device_flow(&[Scope::Catalog])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string().split(':').next(),
+        Some("Login with Amazon answered invalid_client"),
+        "{error}"
+    );
+    let error = lwa(&server)
+        .start_device_flow(&[Scope::Other("music::everything".into())])
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("Login with Amazon answered invalid_scope"),
+        "{error}"
+    );
+}
+
+/// Plays the browser: follows the consent page's redirect back to the listener, with the
+/// redirect's `state` replaced when `forge_state` is given. Returns the listener's status.
+async fn browse(authorize_url: &str, forge_state: Option<&str>) -> u16 {
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let consent = browser.get(authorize_url).send().await.unwrap();
+    assert_eq!(consent.status().as_u16(), 302);
+    let location = consent.headers()["location"].to_str().unwrap().to_owned();
+    let mut back = url::Url::parse(&location).unwrap();
+    assert_eq!(back.host_str(), Some("127.0.0.1"));
+    if let Some(state) = forge_state {
+        let pairs: Vec<(String, String)> = back
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if k == "state" {
+                    state.to_owned()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        back.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    browser.get(back).send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn browser_flow_with_pkce_signs_in_and_its_tokens_refresh() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let lwa = lwa(&server);
+    let scopes = scopes_for(&["getAlbum", "addLibraryAlbum"]).unwrap();
+    let sign_in = lwa.start_browser_flow(&scopes, 0).await.unwrap();
+    let url = url::Url::parse(sign_in.authorize_url()).unwrap();
+    let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["scope"], "music::catalog music::library");
+    assert_eq!(query["redirect_uri"], sign_in.redirect_uri());
+    let authorize_url = sign_in.authorize_url().to_owned();
+    let (tokens, status) = tokio::join!(
+        sign_in.finish(std::future::pending()),
+        browse(&authorize_url, None)
+    );
+    assert_eq!(status, 200, "the browser is told it worked");
+    let tokens = tokens.unwrap();
+
+    let store = Arc::new(MemoryTokenStore::with(tokens.clone()));
+    let client = client(
+        &server,
+        LwaTokenProvider::shared(lwa.clone(), store.clone()),
+    );
+    client.save_album("B0064UPU4G").await.unwrap();
+    server.expire_access_tokens();
+    client.get_album("B0064UPU4G").await.unwrap();
+    assert_ne!(
+        store.load().unwrap().unwrap().access_token(),
+        tokens.access_token()
+    );
+}
+
+#[tokio::test]
+async fn a_browser_redirect_with_a_wrong_state_is_refused_and_no_code_is_exchanged() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let lwa = lwa(&server);
+    let sign_in = lwa.start_browser_flow(&[Scope::Catalog], 0).await.unwrap();
+    let authorize_url = sign_in.authorize_url().to_owned();
+    let (result, status) = tokio::join!(
+        sign_in.finish(std::future::pending()),
+        browse(&authorize_url, Some("forged-state"))
+    );
+    assert_eq!(status, 400, "the browser is told it failed");
+    assert!(matches!(result, Err(LwaError::StateMismatch)), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_declined_consent_is_a_typed_refusal() {
+    let server = emulator(EmulatorConfig {
+        deny_consent: true,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let lwa = lwa(&server);
+    let sign_in = lwa.start_browser_flow(&[Scope::Catalog], 0).await.unwrap();
+    let authorize_url = sign_in.authorize_url().to_owned();
+    let (result, status) = tokio::join!(
+        sign_in.finish(std::future::pending()),
+        browse(&authorize_url, None)
+    );
+    assert_eq!(status, 400);
+    assert!(matches!(result, Err(LwaError::Denied { .. })), "{result:?}");
+}
+
+#[tokio::test]
+async fn without_a_stored_sign_in_the_first_call_asks_for_one() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let client = client(
+        &server,
+        LwaTokenProvider::new(lwa(&server), MemoryTokenStore::new()),
+    );
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "sign in again: no sign-in is stored in memory"
+    );
+    assert_eq!(server.requests("getAlbum"), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sign_in_saved_to_a_file_is_owner_only_and_serves_the_next_process() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let lwa = lwa(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens/mock-client-id/default.json");
+    let store = FileTokenStore::at(&path, "mock-client-id", "default");
+    let tokens = device_sign_in(&server, &lwa, &[Scope::Catalog], 1).await;
+    store.save(&tokens).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // Another process: a new provider over the same file, refreshing when the hour is over.
+    server.expire_access_tokens();
+    let next = client(
+        &server,
+        LwaTokenProvider::new(
+            lwa.clone(),
+            FileTokenStore::at(&path, "mock-client-id", "default"),
+        ),
+    );
+    next.get_album("B0064UPU4G").await.unwrap();
+    let saved = store.load().unwrap().unwrap();
+    assert_ne!(
+        saved.refresh_token(),
+        tokens.refresh_token(),
+        "the rotated token was saved"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_secret_reaches_debug_display_errors_or_tracing() {
+    let trace = support::TraceCapture::start();
+    let server = emulator(EmulatorConfig {
+        client_secret: Some("client-SECRET-9".into()),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let lwa = Lwa::new(
+        LwaConfig::new("mock-client-id")
+            .client_secret("client-SECRET-9")
+            .base_url(server.lwa_url())
+            .request_timeout(None),
+    )
+    .unwrap();
+    let pending = lwa.start_device_flow(&[Scope::Catalog]).await.unwrap();
+    let pending_debug = format!("{pending:?}");
+    let tokens = device_sign_in(&server, &lwa, &[Scope::Catalog], 1).await;
+    let store = Arc::new(MemoryTokenStore::with(tokens.clone()));
+    let provider = LwaTokenProvider::shared(lwa.clone(), store.clone());
+    let provider_debug = format!("{provider:?}");
+    let client = client(&server, provider);
+    client.get_album("B0064UPU4G").await.unwrap();
+    server.expire_access_tokens();
+    client.get_album("B0064UPU4G").await.unwrap();
+    server.revoke_refresh_tokens(USER);
+    server.expire_access_tokens();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    let refreshed = store.load().unwrap().unwrap();
+
+    let mut secrets = vec!["client-SECRET-9".to_owned()];
+    for set in [&tokens, &refreshed] {
+        secrets.push(set.access_token().to_owned());
+        secrets.push(set.refresh_token().unwrap().to_owned());
+    }
+    let seen = [
+        trace.text(),
+        pending_debug,
+        provider_debug,
+        format!("{lwa:?} {tokens:?} {refreshed:?} {client:?}"),
+        format!("{error} {error:?}"),
+    ]
+    .join("\n");
+    assert!(
+        seen.contains("<redacted>"),
+        "the redactions are there to see"
+    );
+    for secret in &secrets {
+        assert!(!seen.contains(secret.as_str()), "a secret leaked: {seen}");
+    }
+    assert!(!seen.contains("Atza|") && !seen.contains("Atzr|"), "{seen}");
+}

@@ -81,9 +81,14 @@ pub enum Command {
 /// Where the API is and who is calling it.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ApiArgs {
-    /// The API's base URL, with its /v1 [env: AMAZON_MUSIC_BASE_URL] [default:
-    /// https://api.music.amazon.dev/v1]
-    #[arg(long, global = true, value_name = "URL")]
+    /// The API's base URL, with its `/v1`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "The API's base URL, with its /v1 [env: AMAZON_MUSIC_BASE_URL] [default: \
+                https://api.music.amazon.dev/v1]"
+    )]
     pub base_url: Option<String>,
     /// The API key (security profile id) [env: AMAZON_MUSIC_API_KEY]
     #[arg(long, global = true, value_name = "KEY")]

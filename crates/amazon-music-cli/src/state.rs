@@ -1,11 +1,13 @@
-//! The one thing the command line remembers between runs: the playback session last started
-//! or driven, per base URL, so `amazon-music session next` needs no id.
+//! The one thing the command line remembers between runs: the playback sessions it started or
+//! drove, per base URL, so `amazon-music session next` needs no id and `--session ID` can take
+//! up a session that is no longer among the active ones.
 //!
-//! It lives in `last-session.json` in the platform's data directory (`dirs::data_local_dir()`
+//! They live in `sessions.json` in the platform's data directory (`dirs::data_local_dir()`
 //! plus `amazon-music`: `~/.local/share/amazon-music` on Linux) or in
-//! `$AMAZON_MUSIC_STATE_DIR` when that is set. It holds ids only, never a credential, and is
-//! replaced atomically (written beside it, then renamed over it), so a crash leaves the old
-//! file or the new one, never half of one. `--session` always wins over it.
+//! `$AMAZON_MUSIC_STATE_DIR` when that is set: ids only, never a credential, the most recent
+//! first, at most [`KEPT`]. The file is replaced atomically (written beside it, then renamed
+//! over it), so a crash leaves the old file or the new one, never half of one. `--session`
+//! always wins over the most recent one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,11 +17,14 @@ use serde::{Deserialize, Serialize};
 use crate::exit::Failure;
 
 /// The file's name inside the state directory.
-const FILE: &str = "last-session.json";
+const FILE: &str = "sessions.json";
+
+/// How many sessions are remembered, across base URLs.
+pub const KEPT: usize = 20;
 
 /// A remembered session: enough to take it up again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LastSession {
+pub struct KnownSession {
     /// The API the session lives on: a session of the mock means nothing to the real API.
     pub base_url: String,
     /// The session's id.
@@ -29,7 +34,13 @@ pub struct LastSession {
     pub entity_reference_id: String,
 }
 
-/// Where the remembered session is kept.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Remembered {
+    /// The most recent first.
+    sessions: Vec<KnownSession>,
+}
+
+/// Where the remembered sessions are kept.
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: Option<PathBuf>,
@@ -50,30 +61,53 @@ impl Store {
         self.dir.as_ref().map(|dir| dir.join(FILE))
     }
 
-    /// The session remembered for `base_url`, if any. A file that cannot be read is an error
-    /// naming it, not a silently forgotten session.
-    pub fn load(&self, base_url: &str) -> Result<Option<LastSession>, Failure> {
+    /// The session last started or driven against `base_url`, if any.
+    pub fn last(&self, base_url: &str) -> Result<Option<KnownSession>, Failure> {
+        Ok(self
+            .read()?
+            .sessions
+            .into_iter()
+            .find(|known| known.base_url == base_url))
+    }
+
+    /// The remembered session `id` of `base_url`, if this program has seen it.
+    pub fn find(&self, base_url: &str, id: &str) -> Result<Option<KnownSession>, Failure> {
+        Ok(self
+            .read()?
+            .sessions
+            .into_iter()
+            .find(|known| known.base_url == base_url && known.session_id == id))
+    }
+
+    /// A file that cannot be read is an error naming it, not silently forgotten sessions.
+    fn read(&self) -> Result<Remembered, Failure> {
         let Some(path) = self.path() else {
-            return Ok(None);
+            return Ok(Remembered::default());
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Remembered::default());
+            }
             Err(e) => return Err(unreadable(&path, &e.to_string())),
         };
-        let last: LastSession =
-            serde_json::from_str(&text).map_err(|e| unreadable(&path, &e.to_string()))?;
-        Ok((last.base_url == base_url).then_some(last))
+        serde_json::from_str(&text).map_err(|e| unreadable(&path, &e.to_string()))
     }
 
-    /// Remembers `session`, replacing the file atomically.
-    pub fn save(&self, session: &LastSession) -> Result<PathBuf, String> {
+    /// Remembers `session` as the most recent, replacing the file atomically.
+    pub fn save(&self, session: &KnownSession) -> Result<PathBuf, String> {
         let (Some(dir), Some(path)) = (&self.dir, self.path()) else {
             return Err("this platform has no data directory; set AMAZON_MUSIC_STATE_DIR".into());
         };
+        let mut remembered = self.read().map_err(|failure| failure.to_string())?;
+        remembered.sessions.retain(|known| {
+            known.base_url != session.base_url || known.session_id != session.session_id
+        });
+        remembered.sessions.insert(0, session.clone());
+        remembered.sessions.truncate(KEPT);
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let mut text = serde_json::to_string_pretty(session).map_err(|e| e.to_string())?;
+        let mut text = serde_json::to_string_pretty(&remembered).map_err(|e| e.to_string())?;
         text.push('\n');
         let mut file = tempfile::NamedTempFile::new_in(dir)
             .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
@@ -88,7 +122,7 @@ impl Store {
 
 fn unreadable(path: &Path, why: &str) -> Failure {
     Failure::usage(format!(
-        "cannot read the remembered session {}: {why}",
+        "cannot read the remembered sessions {}: {why}",
         path.display()
     ))
     .hint("pass --session ID, or delete the file")
@@ -98,31 +132,63 @@ fn unreadable(path: &Path, why: &str) -> Failure {
 mod tests {
     use super::*;
 
+    fn known(base_url: &str, id: &str) -> KnownSession {
+        KnownSession {
+            base_url: base_url.into(),
+            session_id: id.into(),
+            entity_reference_id: format!("{id}-entity"),
+        }
+    }
+
     #[test]
-    fn a_session_is_remembered_per_base_url_and_replaced_whole() {
+    fn sessions_are_remembered_per_base_url_most_recent_first() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store {
             dir: Some(dir.path().join("nested")),
         };
-        assert_eq!(store.load("http://a/v1").unwrap(), None);
-        let first = LastSession {
-            base_url: "http://a/v1".into(),
-            session_id: "s1".into(),
-            entity_reference_id: "e1".into(),
-        };
-        store.save(&first).unwrap();
-        let second = LastSession {
-            session_id: "s2".into(),
-            ..first.clone()
-        };
-        store.save(&second).unwrap();
-        assert_eq!(store.load("http://a/v1").unwrap(), Some(second));
-        assert_eq!(store.load("http://b/v1").unwrap(), None);
+        assert_eq!(store.last("http://a/v1").unwrap(), None);
+        store.save(&known("http://a/v1", "s1")).unwrap();
+        store.save(&known("http://b/v1", "other")).unwrap();
+        store.save(&known("http://a/v1", "s2")).unwrap();
+        assert_eq!(
+            store.last("http://a/v1").unwrap(),
+            Some(known("http://a/v1", "s2"))
+        );
+        assert_eq!(
+            store.last("http://b/v1").unwrap(),
+            Some(known("http://b/v1", "other"))
+        );
+        assert_eq!(
+            store.find("http://a/v1", "s1").unwrap(),
+            Some(known("http://a/v1", "s1"))
+        );
+        assert_eq!(store.find("http://b/v1", "s1").unwrap(), None);
+        // Driving s1 again makes it the most recent, once.
+        store.save(&known("http://a/v1", "s1")).unwrap();
+        assert_eq!(
+            store.last("http://a/v1").unwrap(),
+            Some(known("http://a/v1", "s1"))
+        );
+        assert_eq!(store.read().unwrap().sessions.len(), 3);
         let files: Vec<_> = std::fs::read_dir(dir.path().join("nested"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(files, [FILE], "no temporary file is left behind");
+    }
+
+    #[test]
+    fn only_the_most_recent_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store {
+            dir: Some(dir.path().to_owned()),
+        };
+        for n in 0..KEPT + 5 {
+            store.save(&known("http://a/v1", &format!("s{n}"))).unwrap();
+        }
+        let sessions = store.read().unwrap().sessions;
+        assert_eq!(sessions.len(), KEPT);
+        assert_eq!(sessions[0].session_id, format!("s{}", KEPT + 4));
     }
 
     #[test]
@@ -132,7 +198,11 @@ mod tests {
         let store = Store {
             dir: Some(dir.path().to_owned()),
         };
-        let failure = store.load("http://a/v1").unwrap_err();
+        let failure = store.last("http://a/v1").unwrap_err();
         assert!(failure.message.contains(FILE), "{}", failure.message);
+        assert!(
+            store.save(&known("http://a/v1", "s1")).is_err(),
+            "not overwritten"
+        );
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! A session is named by `--session ID`, or else is the one last started or driven against the
 //! same base URL (`crate::state`). Taking a session up again needs one of its entities
-//! (`Client::resume_session`): the remembered one, or, for a session this program has not
-//! seen, its current entity from the active sessions.
+//! (`Client::resume_session`): the one remembered with it, or, for a session this program has
+//! not seen, its current entity from the active sessions.
 
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use crate::exit::{Failure, Status};
 use crate::ids;
 use crate::listing::{self, Extent};
 use crate::output::{self, Align, Out, Table, note};
-use crate::state::{LastSession, Store};
+use crate::state::{KnownSession, Store};
 
 /// A playback entity as printed (`--json` field names are part of the interface).
 #[derive(Debug, Serialize)]
@@ -158,12 +158,12 @@ fn loop_mode(mode: LoopArg) -> LoopMode {
 /// Remembers the session for the next `session` command; failing to is worth a warning, not
 /// a failure of a command that did its work.
 fn remember(client: &Client, store: &Store, session: &PlaybackSession, verbose: bool) {
-    let last = LastSession {
+    let known = KnownSession {
         base_url: client.base_url().to_owned(),
         session_id: session.id().to_owned(),
         entity_reference_id: session.current().entity_reference_id.to_string(),
     };
-    match store.save(&last) {
+    match store.save(&known) {
         Ok(path) if verbose => note(&format!("session: remembered in {}", path.display())),
         Ok(_) => {}
         Err(why) => note(&format!(
@@ -185,16 +185,15 @@ async fn open(
         Some(id) => {
             let id = ids::check("session id", id)?;
             let remembered = store
-                .load(base_url)?
-                .filter(|last| last.session_id == id)
-                .map(|last| last.entity_reference_id);
+                .find(base_url, id)?
+                .map(|known| known.entity_reference_id);
             if verbose {
                 note("session: from --session");
             }
             (id.to_owned(), remembered)
         }
         None => {
-            let Some(last) = store.load(base_url)? else {
+            let Some(last) = store.last(base_url)? else {
                 return Err(Failure::usage(
                     "no session: pass --session ID (`amazon-music sessions` lists them) or start one with `amazon-music play`",
                 ));

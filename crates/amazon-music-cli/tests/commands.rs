@@ -1,0 +1,657 @@
+//! The `amazon-music` binary as a user runs it, against a seeded mock started in this process
+//! on `127.0.0.1:0`: every command's human and JSON output (snapshots, base URL redacted), exit
+//! codes, and one clear line for every kind of bad input.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use amazon_music_mock::{MockConfig, MockServer};
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A mock for one test (its own seeded state, so outputs are deterministic), a runtime to
+/// serve it, and a state directory of its own for the remembered session.
+struct Mock {
+    server: Option<MockServer>,
+    runtime: tokio::runtime::Runtime,
+    base_url: String,
+    state: tempfile::TempDir,
+}
+
+impl Mock {
+    fn start() -> Self {
+        Self::with(MockConfig::default())
+    }
+
+    fn with(config: MockConfig) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(MockServer::start(config)).unwrap();
+        Self {
+            base_url: server.base_url(),
+            server: Some(server),
+            runtime,
+            state: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn requests(&self, operation: &str) -> u64 {
+        self.server.as_ref().unwrap().requests(operation)
+    }
+
+    /// The binary with a clean environment: no credentials but the ones a test passes, its
+    /// own state directory.
+    fn bare(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_amazon-music"));
+        command
+            .env_remove("AMAZON_MUSIC_BASE_URL")
+            .env_remove("AMAZON_MUSIC_API_KEY")
+            .env_remove("AMAZON_MUSIC_TOKEN")
+            .env_remove("NO_COLOR")
+            .env("AMAZON_MUSIC_STATE_DIR", self.state.path());
+        command
+    }
+
+    /// Runs `args` against the mock, the credentials passed as flags.
+    fn run(&self, args: &[&str]) -> Run {
+        let mut command = self.bare();
+        command.args(args).args([
+            "--base-url",
+            &self.base_url,
+            "--api-key",
+            "mock-api-key",
+            "--token",
+            "mock-token",
+        ]);
+        self.finish(command)
+    }
+
+    fn finish(&self, mut command: Command) -> Run {
+        let output = command.output().unwrap();
+        let run = Run {
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+            base_url: self.base_url.clone(),
+        };
+        // Nothing here is a terminal: no colour, whatever the command.
+        assert!(
+            !run.stdout.contains('\x1b') && !run.stderr.contains('\x1b'),
+            "ANSI escape in output:\n{}",
+            run.render()
+        );
+        run
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            let _ = self.runtime.block_on(server.shutdown());
+        }
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    base_url: String,
+}
+
+impl Run {
+    /// Exit code and both streams, the mock's address replaced by a placeholder.
+    fn render(&self) -> String {
+        let text = format!(
+            "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        redact_ports(&text.replace(&self.base_url, "[BASE_URL]"))
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.render()))
+    }
+
+    /// Asserts the exit code and that stderr is exactly one `error:` line containing `needle`.
+    fn fails_with_one_line(&self, code: i32, needle: &str) {
+        assert_eq!(self.code, Some(code), "{}", self.render());
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{}", self.render());
+        assert!(lines[0].starts_with("error: "), "{}", self.render());
+        assert!(lines[0].contains(needle), "{}", self.render());
+        assert!(!self.stderr.contains("panicked"), "{}", self.render());
+    }
+}
+
+/// The `id` of every object of a JSON array.
+fn ids_of(albums: &Value) -> Vec<String> {
+    albums
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|album| album["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Replaces every loopback port (`127.0.0.1:41234`) by `[PORT]`.
+fn redact_ports(text: &str) -> String {
+    let marker = "127.0.0.1:";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(marker) {
+        out.push_str(&rest[..at + marker.len()]);
+        rest = &rest[at + marker.len()..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 {
+            out.push_str("[PORT]");
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn album_get_prints_a_table_and_json() {
+    let mock = Mock::start();
+    let human = mock.run(&["album", "get", "B0064UPU4G", "B00D3PLC1K", "B0064UPU4G"]);
+    assert_eq!(human.code, Some(0));
+    insta::assert_snapshot!("album_get_human", human.render());
+    let json = mock.run(&["album", "get", "--json", "B0064UPU4G", "B00D3PLC1K"]);
+    assert_eq!(json.code, Some(0));
+    insta::assert_snapshot!("album_get_json", json.render());
+    assert_eq!(json.json()["albums"][0]["duration_seconds"], 3660);
+    assert_eq!(mock.requests("getAlbums"), 2, "one batched request per run");
+}
+
+#[test]
+fn album_get_of_an_unknown_id_prints_the_others_then_exits_1() {
+    let mock = Mock::start();
+    let run = mock.run(&["album", "get", "B0064UPU4G", "B0000NOPE0"]);
+    insta::assert_snapshot!("album_get_missing", run.render());
+    run.fails_with_one_line(1, "RESOURCE_NOT_FOUND: no album has the id B0000NOPE0");
+    let json = mock.run(&["album", "get", "--json", "B0000NOPE0"]);
+    assert_eq!(json.code, Some(1));
+    assert_eq!(json.json()["missing"][0], "B0000NOPE0");
+}
+
+#[test]
+fn album_get_of_many_ids_is_batched_without_a_progress_bar_off_a_terminal() {
+    let mock = Mock::start();
+    let ids: Vec<String> = mock.server.as_ref().unwrap().state().album_ids()[..250].to_vec();
+    let mut args = vec!["album", "get", "--json"];
+    args.extend(ids.iter().map(String::as_str));
+    let run = mock.run(&args);
+    assert_eq!(run.code, Some(0), "{}", run.render());
+    assert_eq!(run.stderr, "", "no progress bar when nobody watches");
+    assert_eq!(
+        ids_of(&run.json()["albums"]),
+        ids,
+        "every album, in the order asked"
+    );
+    assert_eq!(mock.requests("getAlbums"), 3, "100 ids a request");
+}
+
+#[test]
+fn library_list_in_every_format() {
+    let mock = Mock::start();
+    let human = mock.run(&["library", "list"]);
+    assert_eq!(human.code, Some(0));
+    insta::assert_snapshot!("library_list_human", human.render());
+    let json = mock.run(&["library", "list", "--json"]);
+    insta::assert_snapshot!("library_list_json", json.render());
+    let ndjson = mock.run(&["library", "list", "--ndjson"]);
+    insta::assert_snapshot!("library_list_ndjson", ndjson.render());
+    for line in ndjson.stdout.lines() {
+        let album: Value = serde_json::from_str(line).unwrap();
+        assert!(album["id"].is_string(), "{line}");
+    }
+    let limited = mock.run(&["library", "list", "--limit", "1"]);
+    insta::assert_snapshot!("library_list_limit", limited.render());
+}
+
+#[test]
+fn library_list_all_streams_every_page() {
+    let mock = Mock::with(
+        MockConfig::default().initial_library(
+            amazon_music_mock::MockState::new(&MockConfig::default())
+                .unwrap()
+                .album_ids()
+                .into_iter()
+                .take(250),
+        ),
+    );
+    let run = mock.run(&["library", "list", "--all", "--ndjson"]);
+    assert_eq!(run.code, Some(0), "{}", run.render());
+    assert_eq!(run.stdout.lines().count(), 250);
+    assert_eq!(run.stderr, "");
+    assert_eq!(mock.requests("getLibraryAlbums"), 3);
+    let one_page = mock.run(&["library", "list"]);
+    assert_eq!(
+        one_page.stdout.lines().count(),
+        101,
+        "a header and one page"
+    );
+    assert_eq!(
+        one_page.stderr,
+        "(the first 100 albums; --all lists every one)\n"
+    );
+}
+
+#[test]
+fn library_add_and_remove() {
+    let mock = Mock::start();
+    let added = mock.run(&["library", "add", "B0064UPU4G", "B00D3PLC1K"]);
+    assert_eq!(added.code, Some(0));
+    insta::assert_snapshot!("library_add_human", added.render());
+    let removed = mock.run(&["library", "remove", "--json", "B0064UPU4G"]);
+    assert_eq!(removed.code, Some(0));
+    insta::assert_snapshot!("library_remove_json", removed.render());
+    let listed = mock.run(&["library", "list", "--json"]);
+    assert_eq!(
+        ids_of(&listed.json()["albums"]),
+        ["B07B62ZK5S", "B06VWVWDDH", "B00D3PLC1K"]
+    );
+}
+
+/// A session driven by hand: started, remembered, moved, queued, looped, shuffled, reported.
+#[test]
+fn a_session_driven_by_hand() {
+    let mock = Mock::start();
+    let mut transcript = String::new();
+    let mut step = |args: &[&str]| {
+        let run = mock.run(args);
+        assert_eq!(run.code, Some(0), "{}", run.render());
+        transcript.push_str(&format!(
+            "$ amazon-music {}\n{}\n",
+            args.join(" "),
+            run.render()
+        ));
+        run
+    };
+    let started = step(&["play", "--album", "B0064UPU4G", "--json"]);
+    let session = started.json()["session_id"].as_str().unwrap().to_owned();
+    step(&["session", "current"]);
+    step(&["session", "next"]);
+    step(&["session", "next", "--json"]);
+    step(&["session", "previous"]);
+    step(&["session", "queue", "--limit", "3"]);
+    step(&["session", "queue", "--limit", "2", "--json"]);
+    step(&["session", "queue", "--limit", "2", "--ndjson"]);
+    step(&["session", "loop", "all"]);
+    step(&["session", "shuffle", "off", "--json"]);
+    step(&["session", "report", "started", "--position", "12"]);
+    step(&["sessions"]);
+    step(&["sessions", "--json"]);
+    // --session names the session explicitly and wins over the remembered one.
+    step(&["session", "--session", &session, "current", "--json"]);
+    insta::assert_snapshot!("session_by_hand", transcript);
+    assert_eq!(mock.requests("createPlaybackSession"), 1);
+    assert_eq!(mock.requests("getNextPlaybackEntity"), 2);
+}
+
+#[test]
+fn a_session_is_found_among_the_active_ones_when_not_remembered() {
+    let mock = Mock::start();
+    let started = mock.run(&["play", "--track", "B0BS2S4WXN", "--json"]);
+    let session = started.json()["session_id"].as_str().unwrap().to_owned();
+    // Another state directory: this program has never seen the session.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut command = mock.bare();
+    command
+        .env("AMAZON_MUSIC_STATE_DIR", elsewhere.path())
+        .args(["session", "--session", &session, "current", "--json"])
+        .args(["--base-url", &mock.base_url])
+        .args(["--api-key", "mock-api-key", "--token", "mock-token"]);
+    let run = mock.finish(command);
+    assert_eq!(run.code, Some(0), "{}", run.render());
+    assert_eq!(run.json()["track"]["id"], "B0BS2S4WXN");
+    assert_eq!(mock.requests("getActivePlaybackSessions"), 1);
+}
+
+#[test]
+fn session_errors_are_one_line() {
+    let mock = Mock::start();
+    mock.run(&["session", "next"])
+        .fails_with_one_line(2, "no session: pass --session ID");
+    mock.run(&["session", "--session", "no-such-session", "current"])
+        .fails_with_one_line(
+            1,
+            "session \"no-such-session\" is not among the active sessions",
+        );
+    mock.run(&["session", "--session", "../x", "current"])
+        .fails_with_one_line(2, "invalid session id \"../x\"");
+    let started = mock.run(&["play", "--track", "B0BS2S4WXN"]);
+    assert_eq!(started.code, Some(0), "{}", started.render());
+    let end = mock.run(&["session", "next"]);
+    insta::assert_snapshot!("session_next_at_the_end", end.render());
+    end.fails_with_one_line(1, "NO_MORE_NEXT_ENTITY: ");
+    assert_eq!(
+        mock.run(&["session", "previous"]).code,
+        Some(1),
+        "nothing before the first track either"
+    );
+}
+
+#[test]
+fn a_second_stream_conflicts_unless_it_takes_over() {
+    let mock = Mock::start();
+    let first = mock.run(&["play", "--album", "B0064UPU4G", "--json"]);
+    let first = first.json()["session_id"].as_str().unwrap().to_owned();
+    assert_eq!(mock.run(&["session", "report", "started"]).code, Some(0));
+    mock.run(&["play", "--track", "B0BS2S4WXN"]);
+    let conflict = mock.run(&["session", "report", "started"]);
+    insta::assert_snapshot!("report_conflict", conflict.render());
+    conflict.fails_with_one_line(1, "MAX_CONCURRENCY_REACHED");
+    let taken = mock.run(&["session", "report", "started", "--take-over", "--json"]);
+    assert_eq!(taken.code, Some(0), "{}", taken.render());
+    assert_eq!(taken.json()["event"], "PLAYBACK_STARTED");
+    // The first session lost the stream: reporting there now conflicts in turn.
+    mock.run(&["session", "--session", &first, "report", "resumed"])
+        .fails_with_one_line(1, "MAX_CONCURRENCY_REACHED");
+}
+
+#[test]
+fn ids_of_an_impossible_shape_are_refused_before_anything_is_sent() {
+    let mock = Mock::start();
+    for (id, reason) in [
+        ("", "it is empty"),
+        ("B00 64", "it contains whitespace"),
+        ("B00/64", "it contains '/'"),
+        ("..", "it contains a dot segment"),
+    ] {
+        mock.run(&["album", "get", "B0064UPU4G", id])
+            .fails_with_one_line(2, &format!("invalid album id {id:?}: {reason}"));
+        mock.run(&["library", "add", id])
+            .fails_with_one_line(2, "invalid album id");
+        mock.run(&["play", "--album", id])
+            .fails_with_one_line(2, "invalid album id");
+    }
+    mock.run(&["play", "--tracks", "B0BS2S4WXN,,B0064UPU4G"])
+        .fails_with_one_line(2, "invalid track id \"\": it is empty");
+    for operation in ["getAlbums", "addLibraryAlbum", "createPlaybackSession"] {
+        assert_eq!(mock.requests(operation), 0, "{operation}: nothing sent");
+    }
+}
+
+#[test]
+fn a_missing_or_refused_token_asks_for_a_sign_in() {
+    let mock = Mock::start();
+    let mut command = mock.bare();
+    command.args(["album", "get", "B0064UPU4G"]).args([
+        "--base-url",
+        &mock.base_url,
+        "--api-key",
+        "mock-api-key",
+    ]);
+    let missing = mock.finish(command);
+    insta::assert_snapshot!("token_missing", missing.render());
+    missing.fails_with_one_line(3, "no access token (hint: ");
+    assert_eq!(mock.requests("getAlbums"), 0);
+
+    let mut command = mock.bare();
+    command
+        .args(["library", "list", "--base-url", &mock.base_url])
+        .args(["--api-key", "mock-api-key", "--token", "expired-token"]);
+    let refused = mock.finish(command);
+    insta::assert_snapshot!("token_refused", refused.render());
+    refused.fails_with_one_line(3, "INVALID_ACCESS_TOKEN: ");
+    assert!(!refused.stderr.contains("expired-token"));
+
+    let mut command = mock.bare();
+    command
+        .args(["sessions", "--base-url", &mock.base_url])
+        .args(["--token", "mock-token"]);
+    mock.finish(command)
+        .fails_with_one_line(2, "no API key: pass --api-key or set AMAZON_MUSIC_API_KEY");
+}
+
+#[test]
+fn an_unreachable_server_is_one_line_and_exit_1() {
+    // A port that was free a moment ago and has no listener now.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mock = Mock::start();
+    let mut command = mock.bare();
+    command
+        .args(["album", "get", "B0064UPU4G"])
+        .args(["--base-url", &format!("http://127.0.0.1:{port}/v1")])
+        .args(["--api-key", "mock-api-key", "--token", "mock-token"]);
+    let run = mock.finish(command);
+    run.fails_with_one_line(1, "getAlbums: cannot reach the API http://127.0.0.1:");
+    assert!(!run.stderr.contains("mock-token"));
+}
+
+#[test]
+fn malformed_command_lines_exit_2_with_one_line() {
+    let mock = Mock::start();
+    for (args, needle) in [
+        (
+            &["album", "get", "--bogus", "B0064UPU4G"][..],
+            "unexpected argument '--bogus'",
+        ),
+        (
+            &["library", "list", "--limit", "0"],
+            "invalid value '0' for '--limit <N>'",
+        ),
+        (
+            &["library", "list", "--all", "--limit", "5"],
+            "cannot be used with",
+        ),
+        (
+            &["library", "list", "--json", "--ndjson"],
+            "cannot be used with",
+        ),
+        (
+            &["play"],
+            "the following required arguments were not provided",
+        ),
+        (&["session", "loop", "sideways"], "invalid value 'sideways'"),
+        (
+            &["album", "get"],
+            "the following required arguments were not provided",
+        ),
+        (
+            &[
+                "album",
+                "get",
+                "B0064UPU4G",
+                "--base-url",
+                "ftp://x/v1",
+                "--api-key",
+                "k",
+                "--token",
+                "t",
+            ],
+            "base URL scheme \"ftp\" is not http(s)",
+        ),
+    ] {
+        let run = mock.bare().args(args).output().unwrap();
+        let stderr = String::from_utf8(run.stderr).unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    let unknown = mock.bare().arg("albums").output().unwrap();
+    let stderr = String::from_utf8(unknown.stderr).unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        stderr,
+        "error: unrecognized subcommand 'albums' (hint: see 'amazon-music --help')\n"
+    );
+}
+
+#[test]
+fn verbose_names_where_each_setting_came_from_never_the_value() {
+    let mock = Mock::start();
+    let mut command = mock.bare();
+    command
+        .env("AMAZON_MUSIC_API_KEY", "mock-api-key")
+        .env("AMAZON_MUSIC_BASE_URL", &mock.base_url)
+        .args(["-v", "sessions", "--token", "mock-token"]);
+    let run = mock.finish(command);
+    assert_eq!(run.code, Some(0), "{}", run.render());
+    assert_eq!(
+        run.stderr,
+        "base URL: from $AMAZON_MUSIC_BASE_URL\nAPI key: from $AMAZON_MUSIC_API_KEY\naccess token: from --token\n"
+    );
+}
+
+#[test]
+fn no_color_and_pipes_get_no_escape_codes() {
+    let mock = Mock::start();
+    for args in [
+        &["library", "list"][..],
+        &["album", "get", "B0000NOPE0"],
+        &["--help"],
+    ] {
+        let mut command = mock.bare();
+        command
+            .env("NO_COLOR", "1")
+            .args(args)
+            .args(["--base-url", &mock.base_url])
+            .args(["--api-key", "mock-api-key", "--token", "mock-token"]);
+        // `finish` asserts that neither stream holds an escape code.
+        let run = mock.finish(command);
+        assert!(!run.stdout.is_empty() || !run.stderr.is_empty());
+    }
+}
+
+#[test]
+fn help_completions_and_the_manual_page() {
+    let mock = Mock::start();
+    let help = mock.bare().arg("--help").output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8(help.stdout).unwrap();
+    for needle in [
+        "Examples:",
+        "amazon-music play --album B0064UPU4G",
+        "Exit codes:",
+        "3    sign-in needed",
+        "130  interrupted",
+    ] {
+        assert!(help.contains(needle), "{needle:?} missing from\n{help}");
+    }
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = mock.bare().args(["completions", shell]).output().unwrap();
+        assert_eq!(run.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(run.stdout).unwrap();
+        assert!(script.contains("amazon-music"), "{shell}");
+        assert!(script.contains("library"), "{shell}: subcommands completed");
+    }
+    let bad = mock.bare().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let man = mock.bare().arg("man").output().unwrap();
+    assert_eq!(man.status.code(), Some(0));
+    let roff = String::from_utf8(man.stdout).unwrap();
+    assert!(roff.contains(".TH amazon-music 1"), "{roff}");
+    assert!(
+        roff.contains("Exit codes"),
+        "the manual carries the exit codes"
+    );
+}
+
+/// `amazon-music mock` serves until Ctrl-C, says when it is ready, and shuts down cleanly.
+#[cfg(unix)]
+#[test]
+fn the_mock_command_serves_until_interrupted() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+        .args(["mock", "--addr", "127.0.0.1:0", "--seed", "1"])
+        .args(["--token", "cli-token", "--api-key", "cli-key"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let base_url = line
+        .trim()
+        .strip_prefix("mock Amazon Music API listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    let listed = Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+        .args(["library", "list", "--json", "--base-url", &base_url])
+        .args(["--api-key", "cli-key", "--token", "cli-token"])
+        .output()
+        .unwrap();
+    assert_eq!(listed.status.code(), Some(0));
+    let listing: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listing["albums"].as_array().unwrap().len(), 2);
+    interrupt(child.id());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "a graceful shutdown");
+}
+
+/// Ctrl-C in the middle of a listing: what arrived is printed, then exit 130.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_listing_keeps_what_it_had_and_exits_130() {
+    // Pages that take a while, so the listing is still running when the signal comes.
+    let config = MockConfig::default()
+        .initial_library(
+            amazon_music_mock::MockState::new(&MockConfig::default())
+                .unwrap()
+                .album_ids()
+                .into_iter()
+                .take(1000),
+        )
+        .fault("getLibraryAlbums:latency=1s".parse().unwrap());
+    let mock = Mock::with(config);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+        .args([
+            "library",
+            "list",
+            "--all",
+            "--ndjson",
+            "--base-url",
+            &mock.base_url,
+        ])
+        .args(["--api-key", "mock-api-key", "--token", "mock-token"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    interrupt(child.id());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let lines: Vec<&str> = std::iter::once(first.as_str())
+        .chain(rest.lines())
+        .collect();
+    assert!(
+        lines.len() >= 100 && lines.len() < 1000,
+        "{} lines: at least the first page, not the whole library",
+        lines.len()
+    );
+    for line in &lines {
+        let album: Value = serde_json::from_str(line).unwrap();
+        assert!(album["id"].is_string());
+    }
+    assert_eq!(
+        stderr,
+        format!("interrupted: {} albums so far\n", lines.len())
+    );
+}
+
+#[cfg(unix)]
+fn interrupt(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}

@@ -27,8 +27,10 @@
 //! What differs from plain progenitor output (the adaptation step, see ARCHITECTURE.md):
 //! credentials from [`Credentials`] are sent on every request, comma-separated list
 //! parameters go out as `ids=a,b` rather than `ids=a&ids=b`, no `api-version` header is
-//! sent, and a path parameter `.` or `..` is refused with [`Error::InvalidRequest`] (URL
-//! normalization would otherwise send the request to another operation's path).
+//! sent, a path parameter `.` or `..` is refused with [`Error::InvalidRequest`] (URL
+//! normalization would otherwise send the request to another operation's path), and every
+//! optional field of [`types`] reads `null` as absent (the spec has no `nullable`, but services
+//! send `null` for values they lack).
 
 // Generated files are formatted by the generator (prettyplease), not rustfmt, so that
 // `cargo xtask generate --check` compares like with like.
@@ -41,6 +43,7 @@ mod generated;
 #[path = "generated/adaptations.rs"]
 mod generated_adaptations;
 mod hooks;
+mod null;
 mod path;
 mod redirect;
 /// The Login with Amazon scopes the spec declares, and which ones each operation needs (from

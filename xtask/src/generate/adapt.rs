@@ -19,6 +19,8 @@
 //! * [`client`] makes `Client::new` follow same-origin redirects only, drops the
 //!   `api-version` header progenitor adds to every request (the API versions by path), and
 //!   passes every path parameter through `crate::path::segment`, which refuses `.` and `..`.
+//! * [`null_as_absent`] lets every optional list or map field of a response type read `null` as
+//!   absent (the spec's optional fields are not `nullable`, but services send `null`).
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
@@ -217,6 +219,83 @@ pub fn client(mut file: syn::File) -> syn::File {
     file
 }
 
+/// The handwritten helper [`null_as_absent`] points fields at.
+const NULL_OR_DEFAULT: &str = "crate::null::or_default";
+
+/// Makes every optional field of the generated types read `null` as absent.
+///
+/// progenitor gives an optional field either an `Option` (which reads `null` as `None`) or, for
+/// a list or map, the bare type with `#[serde(default)]`, which refuses `null`: one such field
+/// sent as `null` then fails the whole response. Each of those fields gets
+/// `deserialize_with = "crate::null::or_default"`, a handwritten helper that reads `null` as the
+/// empty value. `default` still covers the absent field, and serialization is untouched.
+///
+/// A field with `default = "path"` (a spec `default`) or its own `with`/`deserialize_with` is
+/// left alone: the helper would replace what those say.
+pub fn null_as_absent(mut file: syn::File) -> syn::File {
+    use syn::visit_mut::VisitMut;
+
+    struct NullAsAbsent;
+
+    impl VisitMut for NullAsAbsent {
+        fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+            if derives_deserialize(&item.attrs) {
+                for field in item.fields.iter_mut() {
+                    if !is_option(&field.ty) {
+                        for attr in &mut field.attrs {
+                            read_null_as_default(attr);
+                        }
+                    }
+                }
+            }
+            syn::visit_mut::visit_item_struct_mut(self, item);
+        }
+    }
+
+    NullAsAbsent.visit_file_mut(&mut file);
+    file
+}
+
+fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("derive")
+            && quote::quote!(#attr)
+                .to_string()
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| word == "Deserialize")
+    })
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path)
+        if path.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// Adds `deserialize_with` to a `#[serde(...)]` that has a bare `default` and no other way of
+/// reading the field.
+fn read_null_as_default(attr: &mut syn::Attribute) {
+    use syn::punctuated::Punctuated;
+    if !attr.path().is_ident("serde") {
+        return;
+    }
+    let Ok(mut metas) =
+        attr.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+    else {
+        return;
+    };
+    let bare_default = metas
+        .iter()
+        .any(|m| matches!(m, syn::Meta::Path(p) if p.is_ident("default")));
+    let own_reader = metas.iter().any(|m| {
+        matches!(m, syn::Meta::NameValue(nv)
+            if nv.path.is_ident("with") || nv.path.is_ident("deserialize_with"))
+    });
+    if bare_default && !own_reader {
+        metas.push(syn::parse_quote!(deserialize_with = #NULL_OR_DEFAULT));
+        *attr = syn::parse_quote!(#[serde(#metas)]);
+    }
+}
+
 const HEADER_MAP: &str = "header_map";
 
 fn is_ident(expr: &syn::Expr, name: &str) -> bool {
@@ -404,6 +483,54 @@ mod tests {
         assert!(!text.contains("api-version"), "{text}");
         assert!(text.contains(r#"header_map.append("x-other""#), "{text}");
         assert!(text.contains(".headers(header_map)"), "{text}");
+    }
+
+    #[test]
+    fn optional_lists_and_maps_read_null_as_absent_and_nothing_else_changes() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+                pub struct Album {
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub artists: ::std::vec::Vec<Artist>,
+                    #[serde(rename = "licenseHeaders", default, skip_serializing_if = "HashMap::is_empty")]
+                    pub headers: ::std::collections::HashMap<String, String>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub title: ::std::option::Option<::std::string::String>,
+                    #[serde(default = "defaults::limit")]
+                    pub limit: i32,
+                    #[serde(default, with = "custom")]
+                    pub custom: Vec<u8>,
+                    pub id: CatalogId,
+                }
+                pub mod builder {
+                    #[derive(Clone, Debug)]
+                    pub struct Album {
+                        #[serde(default)]
+                        artists: Vec<Artist>,
+                    }
+                }
+            }
+        };
+        let text: String = prettyplease::unparse(&null_as_absent(file))
+            .split_whitespace()
+            .collect();
+        let with = r#"deserialize_with="crate::null::or_default""#;
+        assert!(
+            text.contains(&format!(
+                r#"#[serde(default,skip_serializing_if="::std::vec::Vec::is_empty",{with})]pubartists"#
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                r#"#[serde(rename="licenseHeaders",default,skip_serializing_if="HashMap::is_empty",{with})]pubheaders"#
+            )),
+            "{text}"
+        );
+        // An `Option` already reads null; a spec default, a custom reader, a required field and
+        // a type that is never deserialized are not this adaptation's business.
+        assert_eq!(text.matches(with).count(), 2, "{text}");
     }
 
     #[test]

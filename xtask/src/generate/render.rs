@@ -30,7 +30,9 @@ pub fn render(api: &OpenAPI, spec_sha256: &str) -> anyhow::Result<Vec<GeneratedF
             path: "src/generated/client.rs",
             text: format!(
                 "{header}{}",
-                format_file(&super::adapt::client(parse(client)?))
+                format_file(&super::adapt::null_as_absent(super::adapt::client(parse(
+                    client
+                )?)))
             ),
         },
         GeneratedFile {

@@ -13,12 +13,17 @@ carry a few fields, the album endpoints carry them all.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Album {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "crate::null::or_default"
+        )]
         pub artists: ::std::vec::Vec<Artist>,
         #[serde(
             rename = "availableMarkets",
             default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "crate::null::or_default"
         )]
         pub available_markets: ::std::vec::Vec<Market>,
         ///Total running time in seconds.
@@ -33,7 +38,11 @@ carry a few fields, the album endpoints carry them all.
         )]
         pub global_asin: ::std::option::Option<::std::string::String>,
         pub id: CatalogId,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "crate::null::or_default"
+        )]
         pub images: ::std::vec::Vec<Image>,
         ///The record label.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -63,7 +72,11 @@ carry a few fields, the album endpoints carry them all.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub track_count: ::std::option::Option<i32>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty",
+            deserialize_with = "crate::null::or_default"
+        )]
         pub tracks: ::std::vec::Vec<TrackSummary>,
         ///The album's page on Amazon Music.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -276,7 +289,11 @@ carry a few fields, the album endpoints carry them all.
         ///A localized message for people.
         pub message: ::std::string::String,
         ///Further details, depending on `code`.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty",
+            deserialize_with = "crate::null::or_default"
+        )]
         pub payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///An id to quote when asking Amazon about this error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -891,7 +908,8 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(
             rename = "licenseHeaders",
             default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty",
+            deserialize_with = "crate::null::or_default"
         )]
         pub license_headers: ::std::collections::HashMap<
             ::std::string::String,

@@ -1,8 +1,9 @@
 //! Shared fixtures for the workspace tests: where the spec and its ledger live, the ledger's
 //! shape, spec-shaped JSON for property tests, and a recording loopback server for redirect
-//! tests ([`hop`]).
+//! tests ([`hop`]), and a capture of tracing output ([`trace`]).
 
 pub mod hop;
+pub mod trace;
 
 use std::path::{Path, PathBuf};
 

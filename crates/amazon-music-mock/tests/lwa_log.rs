@@ -6,57 +6,9 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex, PoisonError};
-
 use amazon_music_mock::LwaConfig;
+use amazon_music_workspace_tests::trace::TraceCapture;
 use common::lwa::{CLIENT, Lwa, REDIRECT, VERIFIER, str_of};
-
-/// Everything tracing writes while this lives. The subscriber is the thread's default and the
-/// test runtime is single-threaded, so the server's tasks write through it too.
-struct TraceCapture {
-    written: Arc<Mutex<Vec<u8>>>,
-    _guard: tracing::subscriber::DefaultGuard,
-}
-
-impl TraceCapture {
-    fn start() -> Self {
-        let written = Arc::new(Mutex::new(Vec::new()));
-        let writer = Sink(written.clone());
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .finish();
-        Self {
-            written,
-            _guard: tracing::subscriber::set_default(subscriber),
-        }
-    }
-
-    fn text(&self) -> String {
-        let bytes = self
-            .written
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        String::from_utf8(bytes).unwrap()
-    }
-}
-
-#[derive(Clone)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn the_request_log_names_paths_but_no_code_or_token() {

@@ -2,7 +2,6 @@
 
 #![allow(dead_code)]
 
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use amazon_music::types::LibraryAlbumEdge;
@@ -51,50 +50,6 @@ pub fn httpmock_client(server: &httpmock::MockServer) -> Client {
         .unwrap()
 }
 
-/// Everything tracing writes, at every level, while this lives (the subscriber is the thread's
-/// default, so it sees what the test's own thread and current-thread tasks emit).
-pub struct TraceCapture {
-    written: Arc<Mutex<Vec<u8>>>,
-    _guard: tracing::subscriber::DefaultGuard,
-}
-
-impl TraceCapture {
-    pub fn start() -> Self {
-        let written = Arc::new(Mutex::new(Vec::new()));
-        let writer = Sink(written.clone());
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .finish();
-        Self {
-            written,
-            _guard: tracing::subscriber::set_default(subscriber),
-        }
-    }
-
-    /// What was written so far.
-    pub fn text(&self) -> String {
-        let bytes = self
-            .written
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        String::from_utf8(bytes).unwrap()
-    }
-}
-
-#[derive(Clone)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+// Not every test binary that includes this module captures tracing.
+#[allow(unused_imports)]
+pub use amazon_music_workspace_tests::trace::TraceCapture;

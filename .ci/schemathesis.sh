@@ -14,12 +14,13 @@ if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VER
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-cargo build --quiet --locked -p xtask
+# The same features as the CI build before this script, so the binary is not built again.
+cargo build --quiet --locked -p amazon-music-cli --features amazon-music-api/httpmock
 PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 TOKEN=schemathesis-token
 API_KEY=schemathesis-key
 LOG=target/schemathesis-mock.log
-"${CARGO_TARGET_DIR:-target}/debug/xtask" mock --addr "127.0.0.1:$PORT" --seed 1 --token "$TOKEN" --api-key "$API_KEY" \
+"${CARGO_TARGET_DIR:-target}/debug/amazon-music" mock --addr "127.0.0.1:$PORT" --seed 1 --token "$TOKEN" --api-key "$API_KEY" \
   >"$LOG" 2>&1 &
 MOCK_PID=$!
 trap 'kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true' EXIT

@@ -162,6 +162,7 @@ impl From<Error> for Failure {
                 Failure::usage(format!("invalid {what}: {message}"))
             }
             Error::Config(message) => Failure::usage(message),
+            Error::SignInRequired(message) => Failure::sign_in(message),
             Error::Token(message) => {
                 Failure::sign_in(format!("could not obtain an access token: {message}"))
             }

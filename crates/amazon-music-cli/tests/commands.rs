@@ -566,6 +566,8 @@ fn the_mock_command_serves_until_interrupted() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-music"))
         .args(["mock", "--addr", "127.0.0.1:0", "--seed", "1"])
         .args(["--token", "cli-token", "--api-key", "cli-key"])
+        .args(["--lwa-client-id", "cli-client", "--lwa-user", "cli-user"])
+        .args(["--token-lifetime", "60", "--auto-approve"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -586,6 +588,53 @@ fn the_mock_command_serves_until_interrupted() {
     assert_eq!(listed.status.code(), Some(0));
     let listing: Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(listing["albums"].as_array().unwrap().len(), 2);
+
+    // The sign-in emulator took the flags: its client, an approval without anyone typing the
+    // code, tokens of 60 s that the API accepts.
+    let root = base_url.trim_end_matches("/v1");
+    let http = reqwest::blocking::Client::new();
+    let form = |path: &str, body: String| {
+        let response = http
+            .post(format!("{root}{path}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .unwrap();
+        let status = response.status().as_u16();
+        let body: Value = serde_json::from_str(&response.text().unwrap()).unwrap();
+        (status, body)
+    };
+    let (status, _) = form(
+        "/auth/o2/create/codepair",
+        "response_type=device_code&client_id=mock-client-id&scope=music%3A%3Acatalog".into(),
+    );
+    assert_eq!(status, 400, "only --lwa-client-id is known");
+    let (status, pair) = form(
+        "/auth/o2/create/codepair",
+        "response_type=device_code&client_id=cli-client&scope=music%3A%3Acatalog".into(),
+    );
+    assert_eq!(status, 200, "{pair}");
+    let (status, tokens) = form(
+        "/auth/o2/token",
+        format!(
+            "grant_type=device_code&device_code={}&user_code={}",
+            pair["device_code"].as_str().unwrap(),
+            pair["user_code"].as_str().unwrap()
+        ),
+    );
+    assert_eq!(status, 200, "approved at once: {tokens}");
+    assert_eq!(tokens["expires_in"], 60);
+    let album = Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+        .args(["album", "get", "B0064UPU4G", "--base-url", &base_url])
+        .args(["--api-key", "cli-key"])
+        .env(
+            "AMAZON_MUSIC_TOKEN",
+            tokens["access_token"].as_str().unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(album.status.code(), Some(0), "{album:?}");
+
     interrupt(child.id());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "a graceful shutdown");

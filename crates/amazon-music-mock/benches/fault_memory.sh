@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The mock's resident memory before and after sustained load with faults on: 503 answers,
 # dropped connections and truncated bodies (the paths that could leak per request). Loopback
-# only; needs wrk and target/debug/xtask (cargo build -p xtask). Usage: fault_memory.sh [SECONDS]
+# only; needs wrk and target/debug/amazon-music (cargo build -p amazon-music-cli). Usage:
+# fault_memory.sh [SECONDS]
 set -euo pipefail
 PORT=18391
-target/debug/xtask mock --addr 127.0.0.1:$PORT --fault 'getAlbums:status=503' --fault 'getAlbum:drop' --fault 'getLibraryAlbums:truncate' >/dev/null 2>&1 &
+target/debug/amazon-music mock --addr 127.0.0.1:$PORT --fault 'getAlbums:status=503' --fault 'getAlbum:drop' --fault 'getLibraryAlbums:truncate' >/dev/null 2>&1 &
 PID=$!
 trap 'kill $PID' EXIT
 sleep 2

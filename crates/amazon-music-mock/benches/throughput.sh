@@ -20,10 +20,10 @@ wait_for() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sl
 rps() { wrk -t"$THREADS" -c"$CONNS" -d"${2}s" -H "$H_KEY" -H "$H_AUTH" "$1" | awk '/Requests\/sec/ {print $2}'; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
-cargo build --release --quiet --locked -p xtask
+cargo build --release --quiet --locked -p amazon-music-cli
 MOCK_PORT=$(free_port)
 PRISM_PORT=$(free_port)
-target/release/xtask mock --addr "127.0.0.1:$MOCK_PORT" --seed 1 >/dev/null 2>&1 &
+target/release/amazon-music mock --addr "127.0.0.1:$MOCK_PORT" --seed 1 >/dev/null 2>&1 &
 MOCK_PID=$!
 node_modules/.bin/prism mock --host 127.0.0.1 --port "$PRISM_PORT" --errors false spec/openapi.yaml >/dev/null 2>&1 &
 PRISM_PID=$!

@@ -4,8 +4,9 @@
 //! Ctrl-C or SIGTERM shuts it down gracefully: requests in flight are answered first.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
-use amazon_music_mock::{ALL_SCOPES, FaultRule, MockConfig, MockServer};
+use amazon_music_mock::{ALL_SCOPES, FaultRule, LwaConfig, MockConfig, MockServer};
 use anyhow::Context;
 
 use crate::exit::{Failure, Status};
@@ -33,6 +34,18 @@ pub struct Args {
     /// A fault, `ROUTE:KIND[=VALUE][:first=N]`, e.g. `getAlbum:throttle=2:first=3` (repeatable).
     #[arg(long = "fault", value_parser = parse_fault)]
     faults: Vec<FaultRule>,
+    /// The client id the sign-in (Login with Amazon) emulator knows [default: mock-client-id]
+    #[arg(long, value_name = "ID")]
+    lwa_client_id: Option<String>,
+    /// The user who signs in with the emulator; its tokens act for them [default: mock-user]
+    #[arg(long, value_name = "USER")]
+    lwa_user: Option<String>,
+    /// How long access tokens the emulator issues stay valid, in seconds [default: 3600]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    token_lifetime: Option<u64>,
+    /// Approve every device code as soon as it is made, as if someone typed it in at once.
+    #[arg(long)]
+    auto_approve: bool,
 }
 
 fn parse_fault(text: &str) -> Result<FaultRule, String> {
@@ -59,6 +72,17 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     }
     config.skip_limit = args.skip_limit;
     config.faults = args.faults;
+    let mut lwa = LwaConfig::default().auto_approve(args.auto_approve);
+    if let Some(id) = args.lwa_client_id {
+        lwa = lwa.client_id(id);
+    }
+    if let Some(user) = args.lwa_user {
+        lwa = lwa.user(user);
+    }
+    if let Some(seconds) = args.token_lifetime {
+        lwa = lwa.access_token_lifetime(Duration::from_secs(seconds));
+    }
+    config = config.lwa(lwa);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,7 +1,9 @@
 //! Shared fixtures for the workspace tests: where the spec and its ledger live, the ledger's
-//! shape, spec-shaped JSON for property tests, and a recording loopback server for redirect
-//! tests ([`hop`]), and a capture of tracing output ([`trace`]).
+//! shape, the spec's examples and their shapes ([`examples`]), spec-shaped JSON for property
+//! tests, a recording loopback server for redirect tests ([`hop`]), and a capture of tracing
+//! output ([`trace`]).
 
+pub mod examples;
 pub mod hop;
 pub mod trace;
 

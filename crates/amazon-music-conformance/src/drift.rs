@@ -1,8 +1,10 @@
 //! Drift: what a response carries that the spec does not describe yet, but does not forbid.
 //!
 //! Objects in this API are open, so an unknown field is valid; a string whose values the spec
-//! lists in `x-extensible-enum` may take new values. Both are what a maintainer adds to the spec
-//! next, so they are found by a walk of the response beside a model of its schema, compiled once.
+//! lists in `x-extensible-enum` may take new values; an optional field sent as `null` is read as
+//! absent by the generated client, though the spec has no `nullable` for it. All three are what a
+//! maintainer adds to the spec next, so they are found by a walk of the response beside a model
+//! of its schema, compiled once.
 
 use std::collections::HashMap;
 
@@ -17,6 +19,20 @@ pub enum DriftKind {
     UnknownField,
     /// A string value that the schema's `x-extensible-enum` does not list.
     UnlistedValue,
+    /// `null` for an optional property whose schema is not `nullable`: clients read it as
+    /// absent, and the spec may need `nullable: true` there.
+    NullNotNullable,
+}
+
+impl DriftKind {
+    /// What the kind means, in a few words, for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DriftKind::UnknownField => "unknown field",
+            DriftKind::UnlistedValue => "unlisted value",
+            DriftKind::NullNotNullable => "null where the spec has no nullable, for optional",
+        }
+    }
 }
 
 /// One place where a response goes beyond the spec without breaking it.
@@ -26,13 +42,14 @@ pub struct Drift {
     pub kind: DriftKind,
     /// JSON pointer into the body.
     pub body_pointer: String,
-    /// JSON pointer into the document: the object schema, or its `x-extensible-enum`.
+    /// JSON pointer into the document: the object schema, its `x-extensible-enum`, or the
+    /// property that would need `nullable: true`.
     pub spec_pointer: String,
     /// The line of `spec_pointer` in the document's text.
     pub spec_line: Option<usize>,
-    /// The field name or the value found.
+    /// The field name or the value found (for a `null`, the property's name).
     pub found: String,
-    /// The fields or values the spec knows there.
+    /// The fields or values the spec knows there (for a `null`, the types it allows).
     pub known: Vec<String>,
 }
 
@@ -60,6 +77,8 @@ enum Node {
     Object {
         pointer: String,
         properties: HashMap<String, usize>,
+        /// Optional, non-nullable properties: name → (schema pointer, the types it allows).
+        not_nullable: HashMap<String, (String, Vec<String>)>,
         /// `None`: undeclared properties are drift; `Some(node)`: they are values of that schema.
         additional: Option<usize>,
     },
@@ -101,10 +120,22 @@ impl DriftModel {
         } else if schema.get("items").is_some() {
             Node::Array(self.node(document, &format!("{pointer}/items"), depth + 1))
         } else if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             let mut properties = HashMap::new();
+            let mut not_nullable = HashMap::new();
             for name in props.keys() {
                 let child = format!("{pointer}/properties/{}", crate::escape_pointer_token(name));
                 properties.insert(name.clone(), self.node(document, &child, depth + 1));
+                if !required.contains(&name.as_str())
+                    && let (_, Some(property)) = resolve(document, &child)
+                    && property.get("nullable") != Some(&Value::Bool(true))
+                {
+                    not_nullable.insert(name.clone(), (child, types_of(property)));
+                }
             }
             let additional = match schema.get("additionalProperties") {
                 None | Some(Value::Bool(false)) => None,
@@ -118,6 +149,7 @@ impl DriftModel {
             Node::Object {
                 pointer,
                 properties,
+                not_nullable,
                 additional,
             }
         } else if schema
@@ -127,6 +159,7 @@ impl DriftModel {
             Node::Object {
                 pointer: pointer.clone(),
                 properties: HashMap::new(),
+                not_nullable: HashMap::new(),
                 additional: Some(self.node(
                     document,
                     &format!("{pointer}/additionalProperties"),
@@ -158,12 +191,27 @@ impl DriftModel {
                 Node::Object {
                     pointer,
                     properties,
+                    not_nullable,
                     additional,
                 },
                 Value::Object(map),
             ) => {
                 for (key, value) in map {
                     path.push(Token::Key(key));
+                    if value.is_null()
+                        && let Some((property, types)) = not_nullable.get(key)
+                    {
+                        out.push(Drift {
+                            kind: DriftKind::NullNotNullable,
+                            body_pointer: render(path),
+                            spec_pointer: property.clone(),
+                            spec_line: None,
+                            found: key.clone(),
+                            known: types.clone(),
+                        });
+                        path.pop();
+                        continue;
+                    }
                     match properties.get(key).copied().or(*additional) {
                         Some(child) => self.walk(child, value, path, out),
                         None => {
@@ -223,6 +271,35 @@ fn render(path: &[Token<'_>]) -> String {
     out
 }
 
+/// The JSON types a schema allows, for a report (`object` for one with properties).
+fn types_of(schema: &Value) -> Vec<String> {
+    match schema.get("type") {
+        Some(Value::String(ty)) => vec![ty.clone()],
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ if schema.get("properties").is_some() => vec!["object".to_owned()],
+        _ => Vec::new(),
+    }
+}
+
+/// Removes, from a copy of `body`, the properties at `pointers` (each naming an object's key).
+pub(crate) fn without(body: &Value, pointers: &[&str]) -> Value {
+    let mut out = body.clone();
+    for pointer in pointers {
+        let Some((parent, key)) = pointer.rsplit_once('/') else {
+            continue;
+        };
+        let key = key.replace("~1", "/").replace("~0", "~");
+        if let Some(Value::Object(map)) = out.pointer_mut(parent) {
+            map.remove(&key);
+        }
+    }
+    out
+}
+
 /// Follows `$ref`s from `pointer` to the schema they name (local references only).
 pub(crate) fn resolve<'d>(document: &'d Value, pointer: &str) -> (String, Option<&'d Value>) {
     let mut pointer = pointer.to_owned();
@@ -273,5 +350,61 @@ mod tests {
         assert_eq!(out[1].kind, DriftKind::UnknownField);
         assert_eq!(out[1].body_pointer, "/tags/0/new");
         assert_eq!(out[1].spec_pointer, "/components/schemas/A");
+    }
+
+    #[test]
+    fn null_is_drift_only_for_optional_properties_that_are_not_nullable() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "note": {"type": "string", "nullable": true},
+                "b": {"$ref": "#/components/schemas/B"},
+                "headers": {"type": "object", "additionalProperties": {"type": "string"}}
+            }},
+            "B": {"type": "object", "properties": {"x": {"type": "integer"}}}
+        }}});
+        let mut model = DriftModel::default();
+        let root = model.add(&doc, "/components/schemas/A");
+        let mut out = Vec::new();
+        let body = json!({"id": null, "tags": null, "note": null, "b": null,
+                          "headers": {"h": null}});
+        model.check(root, &body, &mut out);
+        out.sort_by(|a, b| a.body_pointer.cmp(&b.body_pointer));
+        let found: Vec<(DriftKind, &str, &str, Vec<String>)> = out
+            .iter()
+            .map(|d| {
+                (
+                    d.kind,
+                    d.body_pointer.as_str(),
+                    d.spec_pointer.as_str(),
+                    d.known.clone(),
+                )
+            })
+            .collect();
+        // `id` is required and `note` nullable: a null there is a violation or fine, not drift;
+        // a map's entry is not a property.
+        assert_eq!(
+            found,
+            vec![
+                (
+                    DriftKind::NullNotNullable,
+                    "/b",
+                    "/components/schemas/A/properties/b",
+                    vec!["object".to_owned()]
+                ),
+                (
+                    DriftKind::NullNotNullable,
+                    "/tags",
+                    "/components/schemas/A/properties/tags",
+                    vec!["array".to_owned()]
+                ),
+            ]
+        );
+        let stripped = without(&body, &["/b", "/tags"]);
+        assert_eq!(
+            stripped,
+            json!({"id": null, "note": null, "headers": {"h": null}})
+        );
     }
 }

@@ -194,14 +194,15 @@ impl Report {
                 let _ = writeln!(out, "       spec {}{}", v.spec_pointer, line(v.spec_line));
             }
             for d in &o.drift {
-                let what = match d.kind {
-                    DriftKind::UnknownField => "unknown field",
-                    DriftKind::UnlistedValue => "unlisted value",
+                let known = match d.kind {
+                    DriftKind::NullNotNullable => "allows",
+                    DriftKind::UnknownField | DriftKind::UnlistedValue => "known",
                 };
                 let _ = writeln!(
                     out,
-                    "     drift at {}: {what} {:?} (known: {})",
+                    "     drift at {}: {} {:?} ({known}: {})",
                     d.body_pointer,
+                    d.kind.describe(),
                     d.found,
                     d.known.join(", ")
                 );
@@ -349,8 +350,9 @@ fn drift_lines(body: &mut String, drift: &[Drift]) {
     for d in drift {
         let _ = writeln!(
             body,
-            "drift at {}: {:?} (spec {}{})",
+            "drift at {}: {} {:?} (spec {}{})",
             d.body_pointer,
+            d.kind.describe(),
             d.found,
             d.spec_pointer,
             line(d.spec_line)

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::drift::{Drift, DriftModel, resolve};
+use crate::drift::{Drift, DriftKind, DriftModel, resolve, without};
 use crate::exchange::{Body, Exchange};
 use crate::{Router, SchemaValidator, Spec, SpecError, escape_pointer_token};
 
@@ -266,6 +266,26 @@ impl Validator {
             )),
             (Some(index), Body::Json(body)) => {
                 let compiled = &self.schemas[index];
+                self.drift
+                    .check(compiled.drift_root, body, &mut outcome.drift);
+                for finding in &mut outcome.drift {
+                    finding.spec_line = self.spec.line_of(&finding.spec_pointer);
+                }
+                // A `null` for an optional property is drift (clients read it as absent), so
+                // the schema judges the body without those properties, as clients see it.
+                let nulls: Vec<&str> = outcome
+                    .drift
+                    .iter()
+                    .filter(|d| d.kind == DriftKind::NullNotNullable)
+                    .map(|d| d.body_pointer.as_str())
+                    .collect();
+                let stripped;
+                let body = if nulls.is_empty() {
+                    body
+                } else {
+                    stripped = without(body, &nulls);
+                    &stripped
+                };
                 if !compiled.validator.is_valid(body) {
                     for v in compiled.validator.violations(body) {
                         let expected = match v.keyword.as_str() {
@@ -291,11 +311,6 @@ impl Validator {
                             found,
                         ));
                     }
-                }
-                self.drift
-                    .check(compiled.drift_root, body, &mut outcome.drift);
-                for finding in &mut outcome.drift {
-                    finding.spec_line = self.spec.line_of(&finding.spec_pointer);
                 }
             }
             (None, Body::Empty) => {}

@@ -203,6 +203,79 @@ fn unknown_fields_and_unlisted_values_are_drift_not_violations() {
 }
 
 #[test]
+fn null_for_an_optional_field_is_drift_and_for_a_required_one_a_violation() {
+    let v = validator();
+    let mut body = discovery();
+    body["data"]["album"]["artists"] = Value::Null;
+    body["data"]["album"]["eligibility"]["isDownloadable"] = Value::Null;
+    let outcome = v.validate(
+        &exchange("GET", "/v1/albums/B0064UPU4G", 200, Body::Json(body)),
+        "t",
+    );
+    assert!(outcome.violations.is_empty(), "{:?}", outcome.violations);
+    assert!(outcome.passed(false));
+    assert!(!outcome.passed(true));
+    let mut found: Vec<(DriftKind, &str, &str, &[String])> = outcome
+        .drift
+        .iter()
+        .map(|d| {
+            (
+                d.kind,
+                d.body_pointer.as_str(),
+                d.spec_pointer.as_str(),
+                d.known.as_slice(),
+            )
+        })
+        .collect();
+    found.sort_by_key(|f| f.1);
+    assert_eq!(
+        found,
+        vec![
+            (
+                DriftKind::NullNotNullable,
+                "/data/album/artists",
+                "/components/schemas/Album/properties/artists",
+                &["array".to_owned()][..]
+            ),
+            (
+                DriftKind::NullNotNullable,
+                "/data/album/eligibility/isDownloadable",
+                "/components/schemas/Eligibility/properties/isDownloadable",
+                &["boolean".to_owned()][..]
+            ),
+        ]
+    );
+    // The line is where `nullable: true` would go.
+    let artists = outcome.drift.iter().find(|d| d.found == "artists").unwrap();
+    let text = spec_text();
+    let line = text.lines().nth(artists.spec_line.unwrap() - 1).unwrap();
+    assert_eq!(line.trim(), "artists:");
+
+    // `id` is required: null there is not absence, and stays a violation.
+    let mut body = discovery();
+    body["data"]["album"]["id"] = Value::Null;
+    let outcome = v.validate(
+        &exchange("GET", "/v1/albums/B0064UPU4G", 200, Body::Json(body)),
+        "t",
+    );
+    assert_eq!(outcome.violations.len(), 1, "{:?}", outcome.violations);
+    assert_eq!(outcome.violations[0].body_pointer, "/data/album/id");
+    assert!(outcome.drift.is_empty(), "{:?}", outcome.drift);
+
+    // A null does not hide what else is wrong.
+    let mut body = discovery();
+    body["data"]["album"]["artists"] = Value::Null;
+    body["data"]["album"]["duration"] = json!("long");
+    let outcome = v.validate(
+        &exchange("GET", "/v1/albums/B0064UPU4G", 200, Body::Json(body)),
+        "t",
+    );
+    assert_eq!(outcome.violations.len(), 1, "{:?}", outcome.violations);
+    assert_eq!(outcome.violations[0].body_pointer, "/data/album/duration");
+    assert_eq!(outcome.drift.len(), 1, "{:?}", outcome.drift);
+}
+
+#[test]
 fn exchanges_the_spec_has_no_place_for_are_violations() {
     let v = validator();
     let cases = [
@@ -415,6 +488,15 @@ fn small_report(strict: bool) -> Report {
         v.validate(
             &exchange("DELETE", "/v1/things/3", 204, Body::Empty),
             "capture.har#entries[0]",
+        ),
+        v.validate(
+            &exchange(
+                "GET",
+                "/v1/things/4",
+                200,
+                Body::Json(json!({"id": "4", "kind": null})),
+            ),
+            "null.json",
         ),
     ];
     let errors = vec![InputError {

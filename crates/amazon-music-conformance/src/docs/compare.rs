@@ -383,6 +383,7 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
                 let kind = match d.kind {
                     DriftKind::UnknownField => "unknown-field",
                     DriftKind::UnlistedValue => "unlisted-value",
+                    DriftKind::NullNotNullable => "null-not-nullable",
                 };
                 push(
                     out,

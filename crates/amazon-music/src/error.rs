@@ -82,6 +82,17 @@ pub enum Error {
         /// The repeated cursor.
         cursor: String,
     },
+    /// A playback event cannot be reported: the session's current entity came without the
+    /// `metricId` every report must quote, and nothing was sent. Reloading the same entity from
+    /// a server that left it out gives it no `metricId` either; play on without reporting this
+    /// entity.
+    #[error(
+        "reportPlaybackEvent: the current entity (entityReferenceId {entity_reference_id}) came without the metricId a playback report must quote, so nothing was sent; play on without reporting this entity"
+    )]
+    MissingMetricId {
+        /// The entity that came without one.
+        entity_reference_id: String,
+    },
     /// The client is misconfigured (a missing API key, an insecure base URL, ...).
     #[error("client configuration: {0}")]
     Config(String),

@@ -477,19 +477,22 @@ impl PlaybackSession {
     ///
     /// With [`TakeOver::Auto`], a conflict with another stream comes back as
     /// [`Report::Conflict`]; with [`TakeOver::Force`], this stream takes the other one over.
-    /// Never retried (a POST).
+    /// Never retried (a POST). Fails with [`Error::MissingMetricId`], sending nothing, when the
+    /// current entity came without a `metricId` (a server answering with the docs' examples
+    /// sends none).
     pub async fn report(
         &self,
         kind: PlaybackEventType,
         position: Duration,
         take_over: TakeOver,
     ) -> Result<Report> {
-        let metric_id = self.current.metric_id.clone().ok_or_else(|| {
-            Error::validation(
-                "playback event",
-                "the current entity carries no metricId to report against; reload it",
-            )
-        })?;
+        let metric_id = self
+            .current
+            .metric_id
+            .clone()
+            .ok_or_else(|| Error::MissingMetricId {
+                entity_reference_id: self.current.entity_reference_id.to_string(),
+            })?;
         let body = types::ReportPlaybackEventRequest {
             metric_id,
             event: types::PlaybackEvent {

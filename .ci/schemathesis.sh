@@ -14,8 +14,9 @@ if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VER
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-# The same features as the CI build before this script, so the binary is not built again.
-cargo build --quiet --locked -p amazon-music-cli --features amazon-music-api/httpmock
+# The build command of .ci/run, feature for feature: in CI it finds everything built already
+# (building the command line alone would build it and three crates again with other features).
+cargo build --quiet --locked --workspace --all-targets --features amazon-music-api/httpmock
 PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 TOKEN=schemathesis-token
 API_KEY=schemathesis-key

@@ -5,7 +5,7 @@
 //! the crate decides an exit code, so `--help`, the README and the code say the same thing.
 
 use std::fmt;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use amazon_music::{Error, ErrorCode};
@@ -107,7 +107,8 @@ impl Failure {
         } else {
             "error:"
         };
-        eprintln!("{prefix} {self}");
+        // Not `eprintln!`, which panics when stderr is closed: there is nowhere left to say it.
+        let _ = writeln!(stderr.lock(), "{prefix} {self}");
     }
 }
 

@@ -261,23 +261,17 @@ pub async fn session(
             Status::Success
         }
         SessionCommand::Next { format } => {
-            // Remembered whatever the outcome: the session was taken up either way.
-            let moved = session.next().await.map(|_| ());
-            remember(client, store, &session, false);
-            moved?;
+            session.next().await?;
             print_entity(session.current(), format)?;
             Status::Success
         }
         SessionCommand::Previous { format } => {
-            let moved = session.previous().await.map(|_| ());
-            remember(client, store, &session, false);
-            moved?;
+            session.previous().await?;
             print_entity(session.current(), format)?;
             Status::Success
         }
         SessionCommand::Queue { all, limit, format } => {
-            remember(client, store, &session, false);
-            return queue(&session, Extent::new(all, limit), format).await;
+            queue(&session, Extent::new(all, limit), format).await?
         }
         SessionCommand::Loop { mode, format } => {
             let mode = loop_mode(mode);
@@ -346,6 +340,7 @@ pub async fn session(
             Status::Success
         }
     };
+    // The session just driven, at the entity it is on now, is the one the next command drives.
     remember(client, store, &session, false);
     Ok(status)
 }

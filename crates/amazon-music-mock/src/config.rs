@@ -75,6 +75,11 @@ pub struct MockConfig {
     pub faults: Vec<FaultRule>,
     /// The Login with Amazon emulator: its client, its user, lifetimes and test switches.
     pub lwa: LwaConfig,
+    /// Serve a drifting service, with this seed: success bodies gain fields the spec does not
+    /// declare, values its `x-extensible-enum`s do not list and `null` for an optional
+    /// property, the same ones for the same seed (see [`MockState::drift_served`](crate::MockState::drift_served)).
+    /// `None` (the default) serves the spec as written.
+    pub drift: Option<u64>,
 }
 
 impl Default for MockConfig {
@@ -95,6 +100,7 @@ impl Default for MockConfig {
             initial_library: vec!["B07B62ZK5S".to_owned(), "B06VWVWDDH".to_owned()],
             faults: Vec::new(),
             lwa: LwaConfig::default(),
+            drift: None,
         }
     }
 }
@@ -112,6 +118,7 @@ impl std::fmt::Debug for MockConfig {
             .field("initial_library", &self.initial_library)
             .field("faults", &self.faults)
             .field("lwa", &self.lwa)
+            .field("drift", &self.drift)
             .finish()
     }
 }
@@ -183,6 +190,12 @@ impl MockConfig {
     /// Sets up the Login with Amazon emulator.
     pub fn lwa(mut self, lwa: LwaConfig) -> Self {
         self.lwa = lwa;
+        self
+    }
+
+    /// Serves a drifting service drawn from `seed` (see [`drift`](Self::drift)).
+    pub fn drift(mut self, seed: u64) -> Self {
+        self.drift = Some(seed);
         self
     }
 }

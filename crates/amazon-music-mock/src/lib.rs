@@ -34,6 +34,7 @@
 mod auth;
 mod catalog;
 mod config;
+mod drift;
 mod error;
 mod faults;
 mod library;
@@ -49,6 +50,7 @@ mod validation;
 pub struct ReadmeDoctests;
 
 pub use config::{ALL_SCOPES, LwaConfig, MockConfig, TokenGrant};
+pub use drift::{DriftInjection, DriftInjectionKind};
 pub use error::ApiError;
 pub use faults::{FaultKind, FaultParseError, FaultRule};
 pub use server::{MockServer, MockState, SPEC_YAML, router};

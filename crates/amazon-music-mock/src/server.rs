@@ -23,6 +23,7 @@ use tokio::task::JoinHandle;
 use crate::auth::Auth;
 use crate::catalog::Catalog;
 use crate::config::{LwaConfig, MockConfig};
+use crate::drift::{DriftInjection, DriftPlan};
 use crate::error::{ApiError, ok_empty, ok_json};
 use crate::faults::{self, FaultKind, FaultRule};
 use crate::library::Libraries;
@@ -52,6 +53,8 @@ struct Inner {
     lwa: Lwa,
     seed: u64,
     issued: AtomicU64,
+    /// The drifting service's plan and the parsed spec it walks beside each body.
+    drift: Option<(DriftPlan, serde_json::Value)>,
 }
 
 /// Everything a mock server knows: its catalog, libraries, sessions, tokens and counters.
@@ -81,7 +84,24 @@ impl MockState {
             .map(|(i, op)| ((op.method, format!("/v1{}", op.path)), i))
             .collect();
         let counters = operations.iter().map(|_| AtomicU64::new(0)).collect();
+        let drift = config.drift.map(|seed| {
+            let pointers: Vec<String> = operations
+                .iter()
+                .map(|op| {
+                    format!(
+                        "/paths/{}/{}",
+                        amazon_music_conformance::escape_pointer_token(&op.path),
+                        op.method.to_ascii_lowercase()
+                    )
+                })
+                .collect();
+            (
+                DriftPlan::new(seed, spec.raw(), &pointers),
+                spec.raw().clone(),
+            )
+        });
         Ok(Self(Arc::new(Inner {
+            drift,
             by_route,
             counters,
             operations,
@@ -130,6 +150,16 @@ impl MockState {
             .iter()
             .position(|op| op.id == operation_id)
             .map_or(0, |i| self.0.counters[i].load(Ordering::Relaxed))
+    }
+
+    /// Every change a drifting mock ([`MockConfig::drift`]) has made to the answers it served
+    /// so far, each listed once; empty when it does not drift.
+    pub fn drift_served(&self) -> Vec<DriftInjection> {
+        self.0
+            .drift
+            .as_ref()
+            .map(|(plan, _)| plan.served())
+            .unwrap_or_default()
     }
 
     /// The operationIds the mock serves, in spec order.
@@ -329,11 +359,41 @@ async fn pipeline(
     request
         .extensions_mut()
         .insert(Arc::new(Ctx { user, checked }));
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    if let Some((plan, document)) = &inner.drift
+        && response.status().is_success()
+    {
+        response = drifted(plan, document, index, response).await;
+    }
     match after {
         Some(kind) => faults::transform(kind, response).await,
         None => response,
     }
+}
+
+/// `response` with its JSON body changed by the drift plan.
+async fn drifted(
+    plan: &DriftPlan,
+    document: &serde_json::Value,
+    op: usize,
+    response: Response,
+) -> Response {
+    let (mut parts, body) = response.into_parts();
+    // Handlers answer from memory, so reading the body back cannot fail or be large.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "The mock could not read its own answer.",
+        )
+        .into_response();
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    plan.apply(document, op, &mut value);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(value.to_string()))
 }
 
 fn limit(ctx: &Ctx, default: usize) -> usize {

@@ -46,6 +46,10 @@ pub struct Args {
     /// Approve every device code as soon as it is made, as if someone typed it in at once.
     #[arg(long)]
     auto_approve: bool,
+    /// Drift like a service that grows: success answers gain fields the spec does not know,
+    /// values it does not list and nulls, the same ones for the same SEED.
+    #[arg(long, value_name = "SEED")]
+    drift: Option<u64>,
 }
 
 fn parse_fault(text: &str) -> Result<FaultRule, String> {
@@ -72,6 +76,7 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     }
     config.skip_limit = args.skip_limit;
     config.faults = args.faults;
+    config.drift = args.drift;
     let mut lwa = LwaConfig::default().auto_approve(args.auto_approve);
     if let Some(id) = args.lwa_client_id {
         lwa = lwa.client_id(id);

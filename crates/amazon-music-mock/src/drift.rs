@@ -1,0 +1,357 @@
+//! A drifting service: success bodies carry what the spec does not know yet, deterministically
+//! per seed, so that the whole loop (record, see drift, propose spec changes) can be tested and
+//! downstream code can prove it tolerates a service that grows.
+//!
+//! The plan is drawn once from the spec: a few object schemas get a new field, a few
+//! `x-extensible-enum` strings get a new value, and one optional property comes back `null`.
+//! Every change stays within the spec (objects are open, extensible strings are plain strings,
+//! optional properties are read as absent when `null`), so a validator calls it drift, never a
+//! violation.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Mutex;
+
+use serde_json::{Map, Value};
+
+use crate::prng::Prng;
+
+/// How many object schemas get a new field, extensible strings a new value, and optional
+/// properties a `null`, per seed.
+const FIELDS: usize = 3;
+const VALUES: usize = 2;
+const NULLS: usize = 1;
+
+/// Names a new field can take, with the JSON type of its values; each is checked against the
+/// schema's own properties before use.
+const NEW_FIELDS: [(&str, FieldType); 8] = [
+    ("popularity", FieldType::Integer),
+    ("releaseYear", FieldType::Integer),
+    ("explicitContent", FieldType::Boolean),
+    ("labelName", FieldType::String),
+    ("regionCode", FieldType::String),
+    ("playCount", FieldType::Integer),
+    ("isPreview", FieldType::Boolean),
+    ("editorialNote", FieldType::String),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum FieldType {
+    Integer,
+    Boolean,
+    String,
+}
+
+/// What kind of change the drifting mock made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DriftInjectionKind {
+    /// A property the object's schema does not declare.
+    UnknownField,
+    /// A value the string's `x-extensible-enum` does not list.
+    UnlistedValue,
+    /// `null` for an optional property whose schema is not `nullable`.
+    NullNotNullable,
+}
+
+/// One change the drifting mock made to a response it served, in the terms of the
+/// conformance library's drift findings, so a test can compare the two.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DriftInjection {
+    /// What kind of change.
+    pub kind: DriftInjectionKind,
+    /// JSON pointer into the spec: the object schema (new field), its `x-extensible-enum`
+    /// (new value), or the property sent as `null`.
+    pub spec_pointer: String,
+    /// The field's name, the new value, or the property's name.
+    pub found: String,
+}
+
+/// The changes drawn for one seed, and the ones actually served.
+#[derive(Debug)]
+pub(crate) struct DriftPlan {
+    seed: u64,
+    /// Per operation (in the mock's order), the pointer of its success body's schema.
+    roots: Vec<Option<String>>,
+    /// Object schema → new field.
+    fields: BTreeMap<String, (String, FieldType)>,
+    /// Pointer of an extensible string schema → the new value.
+    values: BTreeMap<String, String>,
+    /// Object schema → property sent as `null` (its pointer, its name).
+    nulls: BTreeMap<String, (String, String)>,
+    served: Mutex<BTreeSet<DriftInjection>>,
+}
+
+/// What the schemas reachable from success bodies offer to drift.
+#[derive(Default)]
+struct Candidates {
+    objects: BTreeMap<String, BTreeSet<String>>,
+    extensible: BTreeSet<String>,
+    /// (object schema, property pointer, property name) of optional, non-nullable properties.
+    optional: BTreeSet<(String, String, String)>,
+}
+
+impl DriftPlan {
+    /// Draws the plan for `seed` from `document`; `operations` are the operations' pointers in
+    /// the mock's order.
+    pub(crate) fn new(seed: u64, document: &Value, operations: &[String]) -> Self {
+        let mut candidates = Candidates::default();
+        let mut seen = HashSet::new();
+        let roots: Vec<Option<String>> = operations
+            .iter()
+            .map(|op| {
+                let root = success_schema(document, op)?;
+                collect(document, &root, &mut candidates, &mut seen);
+                Some(root)
+            })
+            .collect();
+
+        let mut prng = Prng::derived(seed, "drift", 0);
+        let mut fields = BTreeMap::new();
+        for pointer in draw(&mut prng, candidates.objects.keys(), FIELDS) {
+            let known = &candidates.objects[&pointer];
+            let start = prng.below(NEW_FIELDS.len() as u64) as usize;
+            let free = (0..NEW_FIELDS.len())
+                .map(|i| NEW_FIELDS[(start + i) % NEW_FIELDS.len()])
+                .find(|(name, _)| !known.contains(*name));
+            if let Some((name, ty)) = free {
+                fields.insert(pointer, (name.to_owned(), ty));
+            }
+        }
+        let mut values = BTreeMap::new();
+        for pointer in draw(&mut prng, candidates.extensible.iter(), VALUES) {
+            let suffix: String = (0..4)
+                .map(|_| char::from(b'A' + prng.below(26) as u8))
+                .collect();
+            values.insert(pointer, format!("DRIFT_{suffix}"));
+        }
+        let mut nulls = BTreeMap::new();
+        for (object, property, name) in draw(&mut prng, candidates.optional.iter(), NULLS) {
+            nulls.insert(object, (property, name));
+        }
+        Self {
+            seed,
+            roots,
+            fields,
+            values,
+            nulls,
+            served: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// Changes the success body of operation `op` in place.
+    pub(crate) fn apply(&self, document: &Value, op: usize, body: &mut Value) {
+        let Some(Some(root)) = self.roots.get(op) else {
+            return;
+        };
+        let mut served = Vec::new();
+        let mut path = String::new();
+        self.walk(document, root, body, &mut path, &mut served, 0);
+        if !served.is_empty() {
+            let mut all = self.served.lock().unwrap_or_else(|e| e.into_inner());
+            all.extend(served);
+        }
+    }
+
+    /// Every change served so far.
+    pub(crate) fn served(&self) -> Vec<DriftInjection> {
+        let served = self.served.lock().unwrap_or_else(|e| e.into_inner());
+        served.iter().cloned().collect()
+    }
+
+    fn walk(
+        &self,
+        document: &Value,
+        pointer: &str,
+        value: &mut Value,
+        path: &mut String,
+        served: &mut Vec<DriftInjection>,
+        depth: usize,
+    ) {
+        let (pointer, Some(schema)) = resolve(document, pointer) else {
+            return;
+        };
+        if depth > 32 {
+            return;
+        }
+        if schema.get("x-extensible-enum").is_some() {
+            if let (Some(new), Value::String(s)) = (self.values.get(&pointer), &mut *value) {
+                *s = new.clone();
+                served.push(DriftInjection {
+                    kind: DriftInjectionKind::UnlistedValue,
+                    spec_pointer: format!("{pointer}/x-extensible-enum"),
+                    found: new.clone(),
+                });
+            }
+            return;
+        }
+        match value {
+            Value::Array(items) if schema.get("items").is_some() => {
+                let at = format!("{pointer}/items");
+                for (i, item) in items.iter_mut().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("/{i}"));
+                    self.walk(document, &at, item, path, served, depth + 1);
+                    path.truncate(len);
+                }
+            }
+            Value::Object(map) => {
+                if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                    // What is about to be replaced by `null` serves nothing below it.
+                    let nulled = self.nulls.get(&pointer).map(|(_, name)| name.as_str());
+                    for (name, child) in map.iter_mut() {
+                        if props.contains_key(name) && Some(name.as_str()) != nulled {
+                            let at = format!(
+                                "{pointer}/properties/{}",
+                                amazon_music_conformance::escape_pointer_token(name)
+                            );
+                            let len = path.len();
+                            path.push('/');
+                            path.push_str(name);
+                            self.walk(document, &at, child, path, served, depth + 1);
+                            path.truncate(len);
+                        }
+                    }
+                } else if schema
+                    .get("additionalProperties")
+                    .is_some_and(Value::is_object)
+                {
+                    let at = format!("{pointer}/additionalProperties");
+                    for child in map.values_mut() {
+                        self.walk(document, &at, child, path, served, depth + 1);
+                    }
+                }
+                self.change_object(&pointer, map, path, served);
+            }
+            _ => {}
+        }
+    }
+
+    fn change_object(
+        &self,
+        pointer: &str,
+        map: &mut Map<String, Value>,
+        path: &str,
+        served: &mut Vec<DriftInjection>,
+    ) {
+        if let Some((name, ty)) = self.fields.get(pointer) {
+            // Each object gets its own value, the same on every run with this seed.
+            let mut prng = Prng::derived(self.seed, path, map.len() as u64);
+            let value = match ty {
+                FieldType::Integer => Value::from(prng.range(1, 10_000)),
+                FieldType::Boolean => Value::Bool(prng.below(2) == 1),
+                FieldType::String => Value::String(format!("drift-{}", prng.range(100, 999))),
+            };
+            map.insert(name.clone(), value);
+            served.push(DriftInjection {
+                kind: DriftInjectionKind::UnknownField,
+                spec_pointer: pointer.to_owned(),
+                found: name.clone(),
+            });
+        }
+        if let Some((property, name)) = self.nulls.get(pointer) {
+            map.insert(name.clone(), Value::Null);
+            served.push(DriftInjection {
+                kind: DriftInjectionKind::NullNotNullable,
+                spec_pointer: property.clone(),
+                found: name.clone(),
+            });
+        }
+    }
+}
+
+/// Up to `n` distinct items of `items`, drawn by `prng`, in the items' order.
+fn draw<'a, T: Clone + Ord + 'a>(
+    prng: &mut Prng,
+    items: impl Iterator<Item = &'a T>,
+    n: usize,
+) -> Vec<T> {
+    let mut pool: Vec<T> = items.cloned().collect();
+    let mut out = Vec::new();
+    while out.len() < n && !pool.is_empty() {
+        out.push(pool.remove(prng.below(pool.len() as u64) as usize));
+    }
+    out.sort();
+    out
+}
+
+/// The schema of the first 2xx JSON response of the operation at `op`.
+fn success_schema(document: &Value, op: &str) -> Option<String> {
+    let responses = document.pointer(&format!("{op}/responses"))?.as_object()?;
+    let key = responses.keys().find(|k| k.starts_with('2'))?;
+    let (response, Some(resolved)) = resolve(document, &format!("{op}/responses/{key}")) else {
+        return None;
+    };
+    let content = resolved.get("content")?.as_object()?;
+    let media = content.keys().find(|m| m.contains("json"))?;
+    let at = format!(
+        "{response}/content/{}/schema",
+        amazon_music_conformance::escape_pointer_token(media)
+    );
+    Some(resolve(document, &at).0)
+}
+
+fn collect(document: &Value, pointer: &str, out: &mut Candidates, seen: &mut HashSet<String>) {
+    let (pointer, Some(schema)) = resolve(document, pointer) else {
+        return;
+    };
+    if !seen.insert(pointer.clone()) {
+        return;
+    }
+    if schema.get("x-extensible-enum").is_some() {
+        out.extensible.insert(pointer);
+        return;
+    }
+    if schema.get("items").is_some() {
+        collect(document, &format!("{pointer}/items"), out, seen);
+    }
+    if schema
+        .get("additionalProperties")
+        .is_some_and(Value::is_object)
+    {
+        collect(
+            document,
+            &format!("{pointer}/additionalProperties"),
+            out,
+            seen,
+        );
+    }
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    out.objects
+        .insert(pointer.clone(), props.keys().cloned().collect());
+    for name in props.keys() {
+        let at = format!(
+            "{pointer}/properties/{}",
+            amazon_music_conformance::escape_pointer_token(name)
+        );
+        if !required.contains(&name.as_str())
+            && let (_, Some(property)) = resolve(document, &at)
+            && property.get("nullable") != Some(&Value::Bool(true))
+        {
+            out.optional
+                .insert((pointer.clone(), at.clone(), name.clone()));
+        }
+        collect(document, &at, out, seen);
+    }
+}
+
+/// Follows local `$ref`s from `pointer`.
+fn resolve<'d>(document: &'d Value, pointer: &str) -> (String, Option<&'d Value>) {
+    let mut pointer = pointer.to_owned();
+    for _ in 0..32 {
+        let Some(schema) = document.pointer(&pointer) else {
+            return (pointer, None);
+        };
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(target) if target.starts_with('#') => pointer = target[1..].to_owned(),
+            Some(_) => return (pointer, None),
+            None => return (pointer, Some(schema)),
+        }
+    }
+    (pointer, None)
+}

@@ -187,6 +187,45 @@ fn live_needs_credentials() {
     let out = amazon_music(&["validate", "live", "--ids", "B0064UPU4G"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("AMAZON_MUSIC_API_KEY"));
+    // A key and no token: a sign-in is needed (exit 3), said on one line.
+    let out = amazon_music(&["validate", "live", "--api-key", "k", "--ids", "B0064UPU4G"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        text(&out.stderr).lines().count(),
+        1,
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).starts_with("error: no access token"));
+}
+
+/// The credentials and the base URL can come from flags, like every command that calls the API.
+#[test]
+fn live_takes_its_credentials_from_flags_too() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime
+        .block_on(amazon_music_mock::MockServer::start(Default::default()))
+        .unwrap();
+    let base_url = server.base_url();
+    let out = amazon_music(&[
+        "validate",
+        "live",
+        "--ids",
+        "B0064UPU4G",
+        "--base-url",
+        &base_url,
+        "--api-key",
+        "mock-api-key",
+        "--token",
+        "mock-token",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(server.requests("getAlbum") >= 1);
+    runtime.block_on(server.shutdown()).unwrap();
 }
 
 /// Runs `validate live` against the mock and returns its output.

@@ -19,6 +19,7 @@
 pub mod docs;
 mod drift;
 mod exchange;
+pub mod redact;
 pub mod report;
 mod routing;
 mod schema;

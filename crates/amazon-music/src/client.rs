@@ -33,6 +33,8 @@ struct Inner {
     tokens: TokenSource,
     base_url: String,
     concurrency: usize,
+    #[cfg(feature = "record")]
+    recorder: Option<Arc<crate::record::Recorder>>,
 }
 
 impl fmt::Debug for Client {
@@ -54,10 +56,22 @@ impl Client {
     /// `AMAZON_MUSIC_API_KEY`, and a token, taken from `AMAZON_MUSIC_TOKEN` when set, or
     /// else (with the `lwa` feature) from the sign-in stored for `AMAZON_MUSIC_CLIENT_ID` and
     /// `AMAZON_MUSIC_USER` (default `default`) by a device or browser sign-in, refreshed
-    /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default).
+    /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default). `AMAZON_MUSIC_RECORD=dir`
+    /// records every exchange there (see [`ClientBuilder::record_to`]).
     pub fn from_env() -> Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let mut builder = Client::builder();
+        if let Some(dir) = var("AMAZON_MUSIC_RECORD") {
+            #[cfg(feature = "record")]
+            {
+                builder = builder.record_to(dir);
+            }
+            #[cfg(not(feature = "record"))]
+            return Err(Error::Config(format!(
+                "AMAZON_MUSIC_RECORD={dir} asks for recording, which this build of amazon-music \
+                 leaves out (feature `record`)"
+            )));
+        }
         if let Some(url) = var("AMAZON_MUSIC_BASE_URL") {
             builder = builder.base_url(url);
         }
@@ -89,6 +103,23 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// What the recorder has written, dropped, skipped and failed to write so far; `None` when
+    /// the client does not record.
+    #[cfg(feature = "record")]
+    pub fn recording_stats(&self) -> Option<crate::record::RecordingStats> {
+        self.inner.recorder.as_ref().map(|r| r.stats())
+    }
+
+    /// Blocks the calling thread until every exchange recorded so far is on disk (or given up
+    /// on): for tests and for an application about to exit. Does nothing when the client does
+    /// not record.
+    #[cfg(feature = "record")]
+    pub fn flush_recording(&self) {
+        if let Some(recorder) = &self.inner.recorder {
+            recorder.flush();
+        }
     }
 
     pub(crate) fn concurrency(&self) -> usize {
@@ -266,6 +297,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     concurrency: usize,
     allow_insecure_http: bool,
+    #[cfg(feature = "record")]
+    record: Option<crate::record::Recording>,
 }
 
 impl Default for ClientBuilder {
@@ -281,6 +314,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             concurrency: DEFAULT_CONCURRENCY,
             allow_insecure_http: false,
+            #[cfg(feature = "record")]
+            record: None,
         }
     }
 }
@@ -360,6 +395,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Records every exchange into `dir`, one file each, credentials removed, with the default
+    /// limits of [`Recording::new`](crate::Recording::new) (feature `record`).
+    #[cfg(feature = "record")]
+    pub fn record_to(self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.record(crate::record::Recording::new(dir))
+    }
+
+    /// Records every exchange as `recording` says (feature `record`).
+    #[cfg(feature = "record")]
+    pub fn record(mut self, recording: crate::record::Recording) -> Self {
+        self.record = Some(recording);
+        self
+    }
+
     /// Builds the client, refusing a configuration that cannot work.
     pub fn build(self) -> Result<Client> {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
@@ -399,9 +448,19 @@ impl ClientBuilder {
                 ));
             }
         };
+        #[cfg(feature = "record")]
+        let recorder = match self.record {
+            Some(recording) => Some(Arc::new(
+                crate::record::Recorder::start(recording)
+                    .map_err(|e| Error::Config(format!("starting the recorder: {e}")))?,
+            )),
+            None => None,
+        };
         let credentials = credentials.with_transport(Arc::new(RetryingTransport {
             policy: self.retry,
             tokens: tokens.clone(),
+            #[cfg(feature = "record")]
+            recorder: recorder.clone(),
         }));
         let http = reqwest::Client::builder()
             .user_agent(self.user_agent)
@@ -418,6 +477,8 @@ impl ClientBuilder {
                 tokens,
                 base_url,
                 concurrency: self.concurrency,
+                #[cfg(feature = "record")]
+                recorder,
             }),
         })
     }

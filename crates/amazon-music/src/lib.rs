@@ -44,6 +44,8 @@ mod error;
 pub mod library;
 pub mod pagination;
 pub mod playback;
+#[cfg(feature = "record")]
+mod record;
 pub mod retry;
 mod transport;
 
@@ -52,6 +54,8 @@ pub use amazon_music_api::types;
 pub use auth::{AccessToken, TokenProvider};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorCode};
+#[cfg(feature = "record")]
+pub use record::{Recording, RecordingStats};
 pub use retry::RetryPolicy;
 
 /// The result of every call of this crate.

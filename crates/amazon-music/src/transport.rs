@@ -38,6 +38,9 @@ fn record(f: impl FnOnce(&mut Outcome)) {
 pub(crate) struct RetryingTransport {
     pub policy: RetryPolicy,
     pub tokens: TokenSource,
+    /// Where exchanges are recorded, when they are.
+    #[cfg(feature = "record")]
+    pub recorder: Option<std::sync::Arc<crate::record::Recorder>>,
 }
 
 impl Transport for RetryingTransport {
@@ -47,6 +50,16 @@ impl Transport for RetryingTransport {
         request: Request,
         operation_id: &'static str,
     ) -> TransportFuture<'a> {
+        // One branch when recording is off: the common path's future is the same as without.
+        #[cfg(feature = "record")]
+        if let Some(recorder) = &self.recorder {
+            let captured = crate::record::Recorder::capture(&request);
+            return Box::pin(recorder.around(
+                captured,
+                operation_id,
+                self.send(client, request, operation_id),
+            ));
+        }
         Box::pin(self.send(client, request, operation_id))
     }
 }
@@ -316,6 +329,8 @@ mod tests {
         let transport = RetryingTransport {
             policy: RetryPolicy::default(),
             tokens: TokenSource::fixed(amazon_music_api::Credentials::default(), "token").unwrap(),
+            #[cfg(feature = "record")]
+            recorder: None,
         };
         let client = reqwest::Client::new();
         let request = Request::new(reqwest::Method::GET, "http://127.0.0.1:9/".parse().unwrap());

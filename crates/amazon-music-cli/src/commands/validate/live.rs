@@ -4,12 +4,14 @@
 //!
 //! Credentials come from `--api-key` and `--token` or AMAZON_MUSIC_API_KEY and
 //! AMAZON_MUSIC_TOKEN (`crate::credentials`) and never reach the report or a recording:
-//! recordings keep only an allow-list of response headers, and any occurrence of either secret
-//! in a URL or body is replaced by `<redacted>`.
+//! recordings go through the conformance library's `Redactor`, the same one the client's
+//! `record_to` uses: an allow-list of response headers, credential-looking query values, and
+//! any occurrence of either secret in a URL or body replaced by `<redacted>`.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use amazon_music_conformance::redact::Redactor;
 use amazon_music_conformance::report::{InputError, Report};
 use amazon_music_conformance::{Body, Exchange, Outcome, Validator};
 use anyhow::{Context as _, bail};
@@ -45,10 +47,6 @@ pub struct LiveArgs {
     report: ReportArgs,
 }
 
-/// Response headers a recording keeps; everything else (cookies, request ids that could
-/// identify the account) is dropped.
-const KEPT_HEADERS: [&str; 2] = ["content-type", "retry-after"];
-
 /// An id no album has, to see the API's 404.
 const UNKNOWN_ALBUM: &str = "B000000000";
 
@@ -57,6 +55,7 @@ struct Session {
     base: String,
     key: String,
     token: String,
+    redactor: Redactor,
     validator: Validator,
     progress: ProgressBar,
     exchanges: Vec<(Exchange, Outcome)>,
@@ -102,6 +101,7 @@ pub fn run(args: &LiveArgs, verbose: bool) -> Result<Status, Failure> {
     let mut session = Session {
         client,
         base,
+        redactor: Redactor::new([&key, &token]),
         key,
         token,
         validator,
@@ -307,17 +307,12 @@ impl Session {
         }
         let result = request.send().and_then(|response| {
             let status = response.status().as_u16();
-            let headers = response
-                .headers()
-                .iter()
-                .filter(|(name, _)| KEPT_HEADERS.contains(&name.as_str()))
-                .filter_map(|(name, value)| {
-                    Some((
-                        name.as_str().to_owned(),
-                        Value::String(value.to_str().ok()?.to_owned()),
-                    ))
-                })
-                .collect();
+            let headers = self.redactor.headers(
+                response
+                    .headers()
+                    .iter()
+                    .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
+            );
             let text = response.text()?;
             Ok((status, headers, text))
         });
@@ -353,7 +348,7 @@ impl Session {
             url: self.redact(&format!("{base_path}{path}")),
             status,
             headers,
-            body: self.redact_body(body),
+            body: self.redactor.body(body),
         };
         let source = format!("live #{}", self.exchanges.len() + 1);
         let outcome = self.validator.validate(&exchange, &source);
@@ -366,30 +361,8 @@ impl Session {
         answer
     }
 
-    fn redact(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for secret in [&self.token, &self.key] {
-            if !secret.is_empty() {
-                out = out.replace(secret.as_str(), "<redacted>");
-            }
-        }
-        out
-    }
-
-    fn redact_body(&self, body: Body) -> Body {
-        match body {
-            Body::Json(value) => {
-                let text = value.to_string();
-                let redacted = self.redact(&text);
-                if redacted == text {
-                    Body::Json(value)
-                } else {
-                    Body::Json(serde_json::from_str(&redacted).unwrap_or(Value::String(redacted)))
-                }
-            }
-            Body::NotJson(text) => Body::NotJson(self.redact(&text)),
-            Body::Empty => Body::Empty,
-        }
+    fn redact(&self, url: &str) -> String {
+        self.redactor.url(url)
     }
 
     fn record(&self, dir: &std::path::Path) -> anyhow::Result<()> {

@@ -1,0 +1,384 @@
+//! Recording every exchange to a directory, as evidence for the spec (feature `record`, on by
+//! default): [`ClientBuilder::record_to`](crate::ClientBuilder::record_to) or
+//! `AMAZON_MUSIC_RECORD=dir` with [`Client::from_env`](crate::Client::from_env).
+//!
+//! Each exchange becomes one file in the conformance tool's recorded format (`method`, `url`,
+//! `status`, kept `headers`, `body`), which `amazon-music validate recorded DIR` reads. What is
+//! written goes through the conformance library's [`Redactor`]: the API key and the bearer
+//! token the request carried, cookies and every other response header outside an allow-list,
+//! credential-looking query values and Login with Amazon token shapes are removed.
+//!
+//! A request never waits on the disk: the exchange is handed to a writer thread through a
+//! bounded queue, and dropped (counted in [`RecordingStats::dropped`]) when the queue is full.
+//! A failure to record never fails a request; it is logged once with `tracing::warn!` and
+//! counted. Files are written whole (a temporary name, then a rename), so a reader never sees
+//! half an exchange.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
+
+use amazon_music_conformance::redact::Redactor;
+use amazon_music_conformance::{Body, Exchange};
+use reqwest::header::{AUTHORIZATION, HeaderMap};
+use reqwest::{Request, Response};
+
+/// Where and how much a client records.
+///
+/// ```
+/// let recording = amazon_music::Recording::new("recordings")
+///     .max_file_bytes(256 * 1024)
+///     .max_files(1_000);
+/// let client = amazon_music::Client::builder()
+///     .api_key("security-profile-id")
+///     .token("access-token")
+///     .record(recording)
+///     .build()?;
+/// # drop(client);
+/// # Ok::<(), amazon_music::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Recording {
+    dir: PathBuf,
+    max_file_bytes: usize,
+    max_files: usize,
+    queue: usize,
+}
+
+impl Recording {
+    /// Records into `dir` (created when missing), at most 1 MiB a file, 10,000 files in the
+    /// directory (counting those already there), with 64 exchanges waiting at most.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            max_file_bytes: 1 << 20,
+            max_files: 10_000,
+            queue: 64,
+        }
+    }
+
+    /// The largest file written; a larger exchange is skipped (and counted).
+    pub fn max_file_bytes(mut self, bytes: usize) -> Self {
+        self.max_file_bytes = bytes;
+        self
+    }
+
+    /// How many `.json` files the directory may hold; once reached, nothing more is written.
+    pub fn max_files(mut self, files: usize) -> Self {
+        self.max_files = files;
+        self
+    }
+
+    /// How many exchanges may wait for the writer before new ones are dropped (at least 1).
+    pub fn queue(mut self, exchanges: usize) -> Self {
+        self.queue = exchanges.max(1);
+        self
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// What a client's recorder has done so far; see [`Client::recording_stats`](crate::Client::recording_stats).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordingStats {
+    /// Files written.
+    pub written: u64,
+    /// Exchanges dropped because the writer was behind (the queue was full).
+    pub dropped: u64,
+    /// Exchanges not written because of a cap: larger than the file limit, or the directory
+    /// full.
+    pub skipped: u64,
+    /// Exchanges not written because the disk refused (an error was logged the first time).
+    pub failed: u64,
+}
+
+enum Message {
+    Exchange {
+        exchange: Exchange,
+        operation: &'static str,
+        secrets: Vec<String>,
+    },
+    Flush(mpsc::Sender<()>),
+}
+
+#[derive(Default)]
+struct Counters {
+    written: AtomicU64,
+    dropped: AtomicU64,
+    skipped: AtomicU64,
+    failed: AtomicU64,
+    warned: AtomicBool,
+}
+
+impl Counters {
+    /// Logs the first problem only: a full disk must not flood the application's log.
+    fn warn_once(&self, message: std::fmt::Arguments<'_>) {
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                "amazon_music recording: {message} (further problems are counted, not logged)"
+            );
+        }
+    }
+}
+
+/// The client's half of the recorder: hands exchanges to the writer thread.
+pub(crate) struct Recorder {
+    queue: mpsc::SyncSender<Message>,
+    counters: Arc<Counters>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder").finish_non_exhaustive()
+    }
+}
+
+impl Recorder {
+    /// Starts the writer thread; it ends when the last client clone is dropped.
+    pub(crate) fn start(recording: Recording) -> std::io::Result<Self> {
+        let (queue, inbox) = mpsc::sync_channel(recording.queue);
+        let counters = Arc::new(Counters::default());
+        let writer = Writer {
+            recording,
+            counters: counters.clone(),
+            files: None,
+            sequence: 0,
+        };
+        std::thread::Builder::new()
+            .name("amazon-music-recorder".into())
+            .spawn(move || writer.run(inbox))?;
+        Ok(Self { queue, counters })
+    }
+
+    pub(crate) fn stats(&self) -> RecordingStats {
+        RecordingStats {
+            written: self.counters.written.load(Ordering::Relaxed),
+            dropped: self.counters.dropped.load(Ordering::Relaxed),
+            skipped: self.counters.skipped.load(Ordering::Relaxed),
+            failed: self.counters.failed.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Blocks until every exchange handed over so far is written (or given up on).
+    pub(crate) fn flush(&self) {
+        let (done, wait) = mpsc::channel();
+        if self.queue.send(Message::Flush(done)).is_ok() {
+            let _ = wait.recv();
+        }
+    }
+
+    /// What of `request` its exchange needs, taken before the request is sent.
+    pub(crate) fn capture(request: &Request) -> Captured {
+        Captured {
+            method: request.method().as_str().to_owned(),
+            url: match request.url().query() {
+                Some(query) => format!("{}?{query}", request.url().path()),
+                None => request.url().path().to_owned(),
+            },
+            secrets: secrets_of(request.headers()),
+        }
+    }
+
+    /// Awaits `send`, then hands a copy of the exchange to the writer. The body is read here
+    /// (the generated code would read it next anyway) and given back intact.
+    pub(crate) async fn around(
+        &self,
+        captured: Captured,
+        operation: &'static str,
+        send: impl Future<Output = reqwest::Result<Response>>,
+    ) -> reqwest::Result<Response> {
+        let Captured {
+            method,
+            url,
+            secrets,
+        } = captured;
+        let response = send.await?;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        let body = if bytes.is_empty() {
+            Body::Empty
+        } else {
+            match serde_json::from_slice(&bytes) {
+                Ok(value) => Body::Json(value),
+                Err(_) => Body::NotJson(String::from_utf8_lossy(&bytes).into_owned()),
+            }
+        };
+        let kept = headers
+            .iter()
+            .filter(|(name, _)| {
+                amazon_music_conformance::redact::KEPT_HEADERS.contains(&name.as_str())
+            })
+            .filter_map(|(name, value)| {
+                Some((
+                    name.as_str().to_owned(),
+                    serde_json::Value::String(value.to_str().ok()?.to_owned()),
+                ))
+            })
+            .collect();
+        let message = Message::Exchange {
+            exchange: Exchange {
+                method,
+                url,
+                status: status.as_u16(),
+                headers: kept,
+                body,
+            },
+            operation,
+            secrets,
+        };
+        match self.queue.try_send(message) {
+            Ok(()) => {}
+            Err(mpsc::TrySendError::Full(_)) => {
+                self.counters.dropped.fetch_add(1, Ordering::Relaxed);
+                self.counters
+                    .warn_once(format_args!("the writer is behind; exchanges are dropped"));
+            }
+            Err(mpsc::TrySendError::Disconnected(_)) => {
+                self.counters.failed.fetch_add(1, Ordering::Relaxed);
+                self.counters
+                    .warn_once(format_args!("the writer thread has stopped"));
+            }
+        }
+        let mut rebuilt = http::Response::new(bytes);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(Response::from(rebuilt))
+    }
+}
+
+/// The request's side of an exchange.
+pub(crate) struct Captured {
+    method: String,
+    url: String,
+    secrets: Vec<String>,
+}
+
+/// The credentials a request carries, to be removed wherever they appear in its exchange.
+fn secrets_of(headers: &HeaderMap) -> Vec<String> {
+    let mut secrets = Vec::new();
+    for (name, value) in headers {
+        if name == AUTHORIZATION
+            || amazon_music_conformance::redact::is_credential_name(name.as_str())
+        {
+            let Ok(value) = value.to_str() else { continue };
+            secrets.push(value.to_owned());
+            if let Some((_, credential)) = value.split_once(' ') {
+                secrets.push(credential.trim().to_owned());
+            }
+        }
+    }
+    secrets
+}
+
+struct Writer {
+    recording: Recording,
+    counters: Arc<Counters>,
+    /// Files in the directory: counted on the first exchange, so that starting a client never
+    /// waits for a listing.
+    files: Option<usize>,
+    sequence: u64,
+}
+
+impl Writer {
+    fn run(mut self, inbox: mpsc::Receiver<Message>) {
+        for message in inbox {
+            match message {
+                Message::Flush(done) => {
+                    let _ = done.send(());
+                }
+                Message::Exchange {
+                    exchange,
+                    operation,
+                    secrets,
+                } => self.write(exchange, operation, &secrets),
+            }
+        }
+    }
+
+    fn write(&mut self, exchange: Exchange, operation: &str, secrets: &[String]) {
+        let dir = &self.recording.dir;
+        let files = match self.files {
+            Some(files) => files,
+            None => match count_files(dir) {
+                Ok(files) => *self.files.insert(files),
+                Err(e) => {
+                    self.counters.failed.fetch_add(1, Ordering::Relaxed);
+                    self.counters
+                        .warn_once(format_args!("cannot use {}: {e}", dir.display()));
+                    return;
+                }
+            },
+        };
+        if files >= self.recording.max_files {
+            self.counters.skipped.fetch_add(1, Ordering::Relaxed);
+            self.counters.warn_once(format_args!(
+                "{} holds {} files, the limit: nothing more is recorded",
+                dir.display(),
+                self.recording.max_files
+            ));
+            return;
+        }
+        let exchange = Redactor::new(secrets).exchange(exchange);
+        let mut text = match serde_json::to_vec_pretty(&exchange) {
+            Ok(text) => text,
+            Err(e) => {
+                self.counters.failed.fetch_add(1, Ordering::Relaxed);
+                self.counters
+                    .warn_once(format_args!("cannot serialize an exchange: {e}"));
+                return;
+            }
+        };
+        text.push(b'\n');
+        if text.len() > self.recording.max_file_bytes {
+            self.counters.skipped.fetch_add(1, Ordering::Relaxed);
+            self.counters.warn_once(format_args!(
+                "an exchange of {} bytes is over the {}-byte limit: skipped",
+                text.len(),
+                self.recording.max_file_bytes
+            ));
+            return;
+        }
+        self.sequence += 1;
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        // Unique across processes recording into one directory, and in time order.
+        let name = format!(
+            "{millis}-{}-{:06}-{operation}-{}.json",
+            std::process::id(),
+            self.sequence,
+            exchange.status
+        );
+        let path = dir.join(&name);
+        let partial = dir.join(format!(".{name}.partial"));
+        let written =
+            std::fs::write(&partial, &text).and_then(|()| std::fs::rename(&partial, &path));
+        match written {
+            Ok(()) => {
+                self.files = Some(files + 1);
+                self.counters.written.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                self.counters.failed.fetch_add(1, Ordering::Relaxed);
+                self.counters
+                    .warn_once(format_args!("cannot write {}: {e}", path.display()));
+            }
+        }
+    }
+}
+
+/// Creates `dir` if needed and counts its `.json` files.
+fn count_files(dir: &Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    Ok(std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .count())
+}

@@ -11,6 +11,7 @@ use crate::commands;
 /// The examples and exit codes shown at the end of `amazon-music --help`.
 const AFTER_HELP: &str = "\
 Examples:
+  amazon-music login --client-id amzn1.application-oa2-client.0123
   amazon-music mock --addr 127.0.0.1:8080 &
   export AMAZON_MUSIC_BASE_URL=http://127.0.0.1:8080/v1 AMAZON_MUSIC_API_KEY=mock-api-key AMAZON_MUSIC_TOKEN=mock-token
   amazon-music library list --all
@@ -20,7 +21,9 @@ Examples:
   amazon-music library list --ndjson | jq .title
 
 Credentials come from --base-url, --api-key and --token, else from AMAZON_MUSIC_BASE_URL,
-AMAZON_MUSIC_API_KEY and AMAZON_MUSIC_TOKEN; -v says which (never the values).
+AMAZON_MUSIC_API_KEY and AMAZON_MUSIC_TOKEN, else (the token) from the sign-in `amazon-music
+login` stored for --client-id / AMAZON_MUSIC_CLIENT_ID, refreshed as needed; -v says which
+(never the values).
 
 Exit codes:
   0    success
@@ -49,6 +52,13 @@ pub struct Cli {
 /// Every command.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Sign in with Login with Amazon and keep the sign-in for the other commands.
+    #[command(after_help = LOGIN_HELP)]
+    Login(LoginArgs),
+    /// Forget the stored sign-in.
+    Logout(SignInCommandArgs),
+    /// Show the stored sign-in: user, scopes, expiry (never a token).
+    Status(SignInCommandArgs),
     /// Albums of the catalog.
     Album(AlbumArgs),
     /// The signed-in user's library.
@@ -97,6 +107,76 @@ pub struct ApiArgs {
     /// list [env: AMAZON_MUSIC_TOKEN]
     #[arg(long, global = true, value_name = "TOKEN")]
     pub token: Option<String>,
+    /// Where a stored sign-in is found, used when no token is given.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+/// Which stored sign-in, and where Login with Amazon is.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SignInArgs {
+    /// The client id of your security profile [env: AMAZON_MUSIC_CLIENT_ID]
+    #[arg(long, global = true, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The name of the stored sign-in, for more than one account [env: AMAZON_MUSIC_USER]
+    /// [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Login with Amazon's base URL, such as the mock's [env: AMAZON_MUSIC_LWA_URL] [default:
+    /// Amazon's]
+    #[arg(long, global = true, value_name = "URL")]
+    pub lwa_url: Option<String>,
+}
+
+/// The examples at the end of `amazon-music login --help`.
+const LOGIN_HELP: &str = "\
+The client secret, for a confidential security profile, is read from AMAZON_MUSIC_CLIENT_SECRET
+only (a flag would show in the process list). The sign-in is saved owner-only under the config
+directory, one file per client id and user; `amazon-music status` shows it, `logout` removes it.
+
+Examples:
+  amazon-music login --client-id amzn1.application-oa2-client.0123
+  amazon-music login --browser --port 8749     # return URL http://127.0.0.1:8749/callback
+  amazon-music login --lwa-url http://127.0.0.1:8080 --client-id mock-client-id   # the mock";
+
+/// `amazon-music login`.
+#[derive(Args, Debug)]
+pub struct LoginArgs {
+    /// Which sign-in, and where Login with Amazon is.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Sign in in a browser (authorization code with PKCE) instead of with a code.
+    #[arg(long)]
+    pub browser: bool,
+    /// The loopback port of the browser flow's return URL (0: any free port).
+    #[arg(long, default_value_t = 0, requires = "browser")]
+    pub port: u16,
+    /// A scope to ask for (repeatable); every scope of the API when none is given.
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Ask for the scopes these operations need (operationIds, comma-separated), e.g.
+    /// getAlbum,getLibraryAlbums.
+    #[arg(
+        long,
+        value_name = "OPERATIONS",
+        value_delimiter = ',',
+        conflicts_with = "scopes"
+    )]
+    pub for_operations: Vec<String>,
+    /// Print the result as one JSON document.
+    #[command(flatten)]
+    pub format: JsonArg,
+}
+
+/// `amazon-music logout` and `status`.
+#[derive(Args, Debug)]
+pub struct SignInCommandArgs {
+    /// Which sign-in.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Print the result as one JSON document.
+    #[command(flatten)]
+    pub format: JsonArg,
 }
 
 /// `--json` for commands that print one result.

@@ -5,16 +5,21 @@
 //! 1. its flag (`--base-url`, `--api-key`, `--token`);
 //! 2. its environment variable (`AMAZON_MUSIC_BASE_URL`, `AMAZON_MUSIC_API_KEY`,
 //!    `AMAZON_MUSIC_TOKEN`; set but empty counts as unset);
-//! 3. for the token, the token store that `amazon-music login` will fill (not written yet: see
-//!    [`Resolved::resolve`]); for the base URL, the API's production address.
+//! 3. for the token, the sign-in `amazon-music login` stored for the client id
+//!    (`--client-id`, `AMAZON_MUSIC_CLIENT_ID`) and user (`--user`, `AMAZON_MUSIC_USER`,
+//!    `default`), refreshed through Login with Amazon as needed; for the base URL, the API's
+//!    production address.
 //!
 //! `-v` names the source of each setting on stderr, never its value.
 
 use std::fmt;
 
+use amazon_music::auth::LwaTokenProvider;
+use amazon_music::auth::lwa::{Lwa, LwaConfig};
+use amazon_music::auth::store::{FileTokenStore, TokenStore};
 use amazon_music::{Client, DEFAULT_BASE_URL};
 
-use crate::cli::ApiArgs;
+use crate::cli::{ApiArgs, SignInArgs};
 use crate::exit::Failure;
 
 /// Where a setting came from.
@@ -24,6 +29,8 @@ pub enum Source {
     Flag(&'static str),
     /// An environment variable, named.
     Env(&'static str),
+    /// The stored sign-in.
+    Store,
     /// The built-in default.
     Default,
 }
@@ -33,6 +40,7 @@ impl fmt::Display for Source {
         match self {
             Source::Flag(flag) => write!(f, "from {flag}"),
             Source::Env(var) => write!(f, "from ${var}"),
+            Source::Store => f.write_str("from the stored sign-in"),
             Source::Default => f.write_str("the default"),
         }
     }
@@ -71,6 +79,8 @@ pub struct Resolved {
     pub api_key: Option<Setting>,
     /// The access token, when one was found.
     pub token: Option<Setting>,
+    /// The stored sign-in the token comes from when neither flag nor environment gives one.
+    pub stored: Option<SignIn>,
 }
 
 /// Environment variables, read through a function so tests can supply their own.
@@ -102,14 +112,20 @@ impl Resolved {
             env,
         )?;
         let token = lookup(args.token.as_deref(), "--token", "AMAZON_MUSIC_TOKEN", env)?;
-        // The third source of the token slots in here: when neither the flag nor the
-        // environment gives one, the token store written by `amazon-music login`
-        // (crates/amazon-music/src/auth/) is asked, with its own `Source` variant so `-v`
-        // can say "from the token store".
+        // Only without a token is the store read: a token given on purpose wins, and a
+        // broken token file must not stop a command that does not need it.
+        let stored = match &token {
+            Some(_) => None,
+            None => match SignIn::resolve(&args.sign_in, env)? {
+                Some(sign_in) if sign_in.has_tokens()? => Some(sign_in),
+                _ => None,
+            },
+        };
         Ok(Self {
             base_url,
             api_key,
             token,
+            stored,
         })
     }
 
@@ -119,10 +135,18 @@ impl Resolved {
             Some(setting) => format!("{name}: {}", setting.source),
             None => format!("{name}: not set"),
         };
+        let token = match &self.stored {
+            Some(sign_in) => format!(
+                "access token: {} ({})",
+                Source::Store,
+                sign_in.store.path().display()
+            ),
+            None => line("access token", &self.token),
+        };
         vec![
             format!("base URL: {}", self.base_url.source),
             line("API key", &self.api_key),
-            line("access token", &self.token),
+            token,
         ]
     }
 
@@ -143,15 +167,99 @@ impl Resolved {
     }
 
     /// A client for these settings; the API key is checked before the token, as the API does.
+    /// A stored sign-in gives a client that refreshes the token and saves what it gets.
     pub fn client(&self) -> Result<Client, Failure> {
         let api_key = self.require_api_key()?;
-        let token = self.require_token()?;
-        Ok(Client::builder()
+        let builder = Client::builder()
             .base_url(self.base_url.value())
             .api_key(api_key)
-            .token(token)
-            .user_agent(concat!("amazon-music-cli/", env!("CARGO_PKG_VERSION")))
-            .build()?)
+            .user_agent(concat!("amazon-music-cli/", env!("CARGO_PKG_VERSION")));
+        let builder = match &self.stored {
+            Some(sign_in) => {
+                builder.token_provider(LwaTokenProvider::new(sign_in.lwa()?, sign_in.store.clone()))
+            }
+            None => builder.token(self.require_token()?),
+        };
+        Ok(builder.build()?)
+    }
+}
+
+/// A stored sign-in: whose (client id, user), where it is kept, and where Login with Amazon
+/// is for refreshing it.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    /// The security profile's client id.
+    pub client_id: Setting,
+    /// The name of the sign-in.
+    pub user: String,
+    /// Login with Amazon's base URL, when not Amazon's.
+    pub lwa_url: Option<Setting>,
+    /// Where the sign-in is kept.
+    pub store: FileTokenStore,
+    client_secret: Option<String>,
+}
+
+impl SignIn {
+    /// The sign-in settings, or `None` when no client id is given.
+    pub fn resolve(args: &SignInArgs, env: Env<'_>) -> Result<Option<Self>, Failure> {
+        let Some(client_id) = lookup(
+            args.client_id.as_deref(),
+            "--client-id",
+            "AMAZON_MUSIC_CLIENT_ID",
+            env,
+        )?
+        else {
+            return Ok(None);
+        };
+        let user = lookup(args.user.as_deref(), "--user", "AMAZON_MUSIC_USER", env)?
+            .map_or_else(|| "default".to_owned(), |s| s.value);
+        let lwa_url = lookup(
+            args.lwa_url.as_deref(),
+            "--lwa-url",
+            "AMAZON_MUSIC_LWA_URL",
+            env,
+        )?;
+        let store = FileTokenStore::for_user(client_id.value(), &user)
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        Ok(Some(Self {
+            client_id,
+            user,
+            lwa_url,
+            store,
+            client_secret: env("AMAZON_MUSIC_CLIENT_SECRET"),
+        }))
+    }
+
+    /// As [`resolve`](Self::resolve), a usage error when no client id is given.
+    pub fn require(args: &SignInArgs, env: Env<'_>) -> Result<Self, Failure> {
+        Self::resolve(args, env)?.ok_or_else(|| {
+            Failure::usage(
+                "no client id: pass --client-id or set AMAZON_MUSIC_CLIENT_ID (the client id of your security profile)",
+            )
+        })
+    }
+
+    /// Whether a sign-in is stored; a file that cannot be read is an error naming it.
+    fn has_tokens(&self) -> Result<bool, Failure> {
+        self.store
+            .load()
+            .map(|tokens| tokens.is_some())
+            .map_err(|e| {
+                Failure::usage(e.to_string())
+                    .hint("remove it with `amazon-music logout`, then sign in again")
+            })
+    }
+
+    /// A Login with Amazon client for this sign-in.
+    pub fn lwa(&self) -> Result<Lwa, Failure> {
+        let mut config = LwaConfig::new(self.client_id.value());
+        if let Some(secret) = &self.client_secret {
+            config = config.client_secret(secret);
+        }
+        if let Some(url) = &self.lwa_url {
+            config = config.base_url(url.value());
+        }
+        Ok(Lwa::new(config)?)
     }
 }
 
@@ -185,6 +293,7 @@ mod tests {
             base_url: base_url.map(str::to_owned),
             api_key: api_key.map(str::to_owned),
             token: token.map(str::to_owned),
+            sign_in: SignInArgs::default(),
         }
     }
 

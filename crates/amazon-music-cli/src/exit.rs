@@ -8,12 +8,12 @@ use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use amazon_music::auth::lwa::LwaError;
 use amazon_music::{Error, ErrorCode};
 
 /// The hint given whenever the API refuses the credentials or there is no token.
-///
-/// When `login` lands (`commands/auth.rs`), this becomes "run `amazon-music login`".
-pub const SIGN_IN_HINT: &str = "pass a valid access token with --token or AMAZON_MUSIC_TOKEN";
+pub const SIGN_IN_HINT: &str =
+    "run `amazon-music login`, or pass a valid access token with --token or AMAZON_MUSIC_TOKEN";
 
 /// How the process ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +180,22 @@ impl From<Error> for Failure {
             // Decode, unexpected responses, timeouts, repeated cursors: the client's own
             // message is one line and says what happened.
             other => Failure::refused(other.to_string()),
+        }
+    }
+}
+
+impl From<LwaError> for Failure {
+    fn from(error: LwaError) -> Self {
+        match error {
+            LwaError::Cancelled => Failure::new(Status::Interrupted, "sign-in cancelled"),
+            LwaError::Config(_) | LwaError::Store(_) => Failure::usage(error.to_string()),
+            LwaError::SignInAgain { .. }
+            | LwaError::DeviceCodeExpired
+            | LwaError::Denied { .. }
+            | LwaError::StateMismatch => Failure::new(Status::SignIn, error.to_string()),
+            // Unreachable, an LWA error the crate has no variant for, an odd answer, the
+            // listener: the service (or the machine) said no.
+            _ => Failure::refused(error.to_string()),
         }
     }
 }

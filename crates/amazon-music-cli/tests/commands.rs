@@ -50,6 +50,10 @@ impl Mock {
             .env_remove("AMAZON_MUSIC_BASE_URL")
             .env_remove("AMAZON_MUSIC_API_KEY")
             .env_remove("AMAZON_MUSIC_TOKEN")
+            // No stored sign-in may stand in for a missing token.
+            .env_remove("AMAZON_MUSIC_CLIENT_ID")
+            .env_remove("AMAZON_MUSIC_USER")
+            .env_remove("AMAZON_MUSIC_LWA_URL")
             .env_remove("NO_COLOR")
             .env("AMAZON_MUSIC_STATE_DIR", self.state.path());
         command

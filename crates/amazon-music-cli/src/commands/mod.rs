@@ -5,10 +5,11 @@
 //! starts its own multi-threaded one; `validate` and `docs-check` need none (`validate live`
 //! uses a blocking HTTP client, which must not run inside a runtime).
 //!
-//! Sign-in (`login`, `logout`, `status`) will live in `auth.rs` here, next to the others, with
-//! the token store as the third credential source in `crate::credentials`.
+//! Sign-in (`login`, `logout`, `status`) is `auth.rs`; the sign-in it stores is the third
+//! source of the token in `crate::credentials`.
 
 pub mod album;
+pub mod auth;
 pub mod completions;
 pub mod docs_check;
 pub mod library;
@@ -30,6 +31,9 @@ use crate::state::Store;
 pub fn run(cli: Cli) -> Result<Status, Failure> {
     let verbose = cli.verbose;
     match cli.command {
+        Command::Login(args) => auth::login(&args),
+        Command::Logout(args) => auth::logout(&args),
+        Command::Status(args) => auth::status(&args),
         Command::Album(args) => with_client(args.api.clone(), verbose, |client| async move {
             album::run(&client, args.command).await
         }),

@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use amazon_music_conformance::report::{Format, InputError, Report};
-use amazon_music_conformance::{Exchange, Spec, Validator, parse_har, parse_recorded};
+use amazon_music_conformance::{
+    Exchange, Outcome, Spec, Validator, parse_har, parse_recorded_versioned,
+};
 use anyhow::Context as _;
 use clap::{Args as ClapArgs, Subcommand};
 
@@ -15,6 +17,7 @@ use crate::exit::{Failure, Status};
 use crate::output::{Out, note};
 
 mod live;
+mod suggest;
 
 /// Arguments of `amazon-music validate`.
 #[derive(ClapArgs, Debug)]
@@ -26,10 +29,13 @@ pub struct Args {
 #[derive(Subcommand, Debug)]
 enum Mode {
     /// Validate recorded exchanges (`.json`, one exchange per file) and HAR 1.2 archives
-    /// (`.har`); each PATH a file or a directory searched recursively.
+    /// (`.har`); each PATH a file or a directory searched recursively. With --suggest, print
+    /// the spec changes their drift calls for; with --apply, write them.
     #[command(
-        after_help = "Example: amazon-music validate recorded spec/recordings \
-                            --format junit > report.xml"
+        after_help = "Examples:\n  amazon-music validate recorded spec/recordings \
+                            --format junit > report.xml\n  amazon-music validate recorded \
+                            recordings/ --suggest\n  amazon-music validate recorded recordings/ \
+                            --apply && cargo xtask generate"
     )]
     Recorded(RecordedArgs),
     /// Call the API's read-only operations (and, with --allow-writes, mutating ones, undone
@@ -61,6 +67,19 @@ struct RecordedArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     report: ReportArgs,
+    /// Print the changes to the spec the drift calls for (a new property typed from every
+    /// value seen, a new x-extensible-enum value, nullable: true) as a unified diff of the spec
+    /// and of the corrections ledger (an entry stub each, confidence unverified).
+    #[arg(long)]
+    suggest: bool,
+    /// Write those changes into the spec and the ledger, keeping their formatting and
+    /// comments (implies --suggest); then run `cargo xtask generate`.
+    #[arg(long)]
+    apply: bool,
+    /// The corrections ledger for --suggest and --apply [default: corrections.yaml beside the
+    /// spec]
+    #[arg(long, value_name = "PATH")]
+    ledger: Option<PathBuf>,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -70,6 +89,13 @@ fn parse_format(s: &str) -> Result<Format, String> {
 /// Runs `amazon-music validate`.
 pub fn run(args: &Args, verbose: bool) -> Result<Status, Failure> {
     match &args.mode {
+        Mode::Recorded(recorded) if recorded.suggest || recorded.apply => suggest::run(
+            &recorded.report,
+            &recorded.paths,
+            recorded.ledger.as_deref(),
+            recorded.apply,
+            verbose,
+        ),
         Mode::Recorded(recorded) => {
             let validator = load_validator(&recorded.report, verbose)?;
             let report = validate_paths(&validator, &recorded.paths, recorded.report.strict);
@@ -82,11 +108,7 @@ pub fn run(args: &Args, verbose: bool) -> Result<Status, Failure> {
 /// Loads and compiles the spec: `--spec`, else the checkout's, else the built-in copy (the one
 /// the mock serves), so an installed binary validates anywhere.
 pub fn load_validator(args: &ReportArgs, verbose: bool) -> anyhow::Result<Validator> {
-    let path = match &args.spec {
-        Some(path) => Some(path.clone()),
-        None => crate::checkout::find().map(|root| root.join("spec/openapi.yaml")),
-    };
-    let Some(path) = path else {
+    let Some(path) = spec_path(args) else {
         if verbose {
             note("spec: the copy built into this program");
         }
@@ -99,6 +121,14 @@ pub fn load_validator(args: &ReportArgs, verbose: bool) -> anyhow::Result<Valida
     }
     let spec = Spec::load(&path).with_context(|| format!("loading the spec {}", path.display()))?;
     Validator::new(spec).with_context(|| format!("compiling the spec {}", path.display()))
+}
+
+/// The spec file: `--spec`, else the checkout's; `None` for the built-in copy.
+pub fn spec_path(args: &ReportArgs) -> Option<PathBuf> {
+    match &args.spec {
+        Some(path) => Some(path.clone()),
+        None => crate::checkout::find().map(|root| root.join("spec/openapi.yaml")),
+    }
 }
 
 /// Prints the report (unusable inputs also on stderr) and returns its exit status.
@@ -116,8 +146,26 @@ pub fn emit(report: &Report, format: Format) -> Result<Status, Failure> {
 
 /// Validates every exchange found under `paths`.
 pub fn validate_paths(validator: &Validator, paths: &[PathBuf], strict: bool) -> Report {
+    let (checked, errors) = check_paths(validator, paths);
+    let outcomes = checked.into_iter().map(|(_, outcome)| outcome).collect();
+    Report::new(validator.spec(), outcomes, errors, strict)
+}
+
+/// Every exchange found under `paths` with its verdict, and the files that could not be used
+/// (each on its own: the others are still checked).
+pub fn check_paths(
+    validator: &Validator,
+    paths: &[PathBuf],
+) -> (Vec<(Exchange, Outcome)>, Vec<InputError>) {
     let mut outcomes = Vec::new();
     let mut errors = Vec::new();
+    let spec_version = validator
+        .spec()
+        .raw()
+        .pointer("/info/version")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     let mut files = Vec::new();
     for path in paths {
         collect(path, &mut files, &mut errors);
@@ -147,12 +195,25 @@ pub fn validate_paths(validator: &Validator, paths: &[PathBuf], strict: bool) ->
                     .collect()
             })
         } else {
-            parse_recorded(&text).map(|e| vec![(name.clone(), e)])
+            match parse_recorded_versioned(&text) {
+                Ok((_, Some(version))) if version != spec_version => {
+                    errors.push(InputError {
+                        file: name,
+                        message: format!(
+                            "recorded against spec version {version}, but this spec is version \
+                             {spec_version}: validate it with that spec (--spec) or record again"
+                        ),
+                    });
+                    continue;
+                }
+                parsed => parsed.map(|(e, _)| vec![(name.clone(), e)]),
+            }
         };
         match parsed {
             Ok(exchanges) => {
                 for (source, exchange) in exchanges {
-                    outcomes.push(validator.validate(&exchange, &source));
+                    let outcome = validator.validate(&exchange, &source);
+                    outcomes.push((exchange, outcome));
                 }
             }
             Err(e) => errors.push(InputError {
@@ -161,7 +222,7 @@ pub fn validate_paths(validator: &Validator, paths: &[PathBuf], strict: bool) ->
             }),
         }
     }
-    Report::new(validator.spec(), outcomes, errors, strict)
+    (outcomes, errors)
 }
 
 /// The files under `path`: the file itself, or a directory's `.json` and `.har` files in name

@@ -1,0 +1,218 @@
+//! `login`, `logout` and `status`: signing in with Login with Amazon and the stored sign-in.
+//!
+//! `login` runs the device flow (a code to enter on another device) or, with `--browser`, the
+//! browser flow (a loopback return URL), then saves the tokens where every other command finds
+//! them. What is printed names the user, the scopes and the expiry, never a token.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use amazon_music::auth::lwa::{DeviceAuthorization, TokenSet};
+use amazon_music::auth::store::TokenStore;
+use amazon_music::auth::{Scope, scopes_for};
+use serde::Serialize;
+
+use crate::cli::{LoginArgs, SignInCommandArgs};
+use crate::credentials::{SignIn, process_env};
+use crate::exit::{Failure, Status};
+use crate::output::{self, Out, note};
+use crate::signal::Interrupt;
+
+/// What `login` and `status` report, with stable field names for `--json`.
+#[derive(Serialize)]
+struct Report {
+    user: String,
+    client_id: String,
+    scopes: Vec<String>,
+    /// Seconds since the epoch.
+    expires_at: u64,
+    expired: bool,
+    refresh_token: bool,
+    token_file: String,
+}
+
+impl Report {
+    fn new(sign_in: &SignIn, tokens: &TokenSet) -> Self {
+        Self {
+            user: sign_in.user.clone(),
+            client_id: sign_in.client_id.value().to_owned(),
+            scopes: tokens.scopes().iter().map(|s| s.to_string()).collect(),
+            expires_at: tokens
+                .expires_at()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs(),
+            expired: tokens.expires_at() <= SystemTime::now(),
+            refresh_token: tokens.refresh_token().is_some(),
+            token_file: sign_in.store.path().display().to_string(),
+        }
+    }
+
+    fn print(&self, json: bool, tokens: &TokenSet) -> Result<(), Failure> {
+        let out = Out::stdout();
+        if json {
+            return out.json(self);
+        }
+        let left = tokens.expires_in().as_secs();
+        let access = if self.expired {
+            "expired (the next command refreshes it)".to_owned()
+        } else {
+            format!("valid for {}", output::duration(left as i64))
+        };
+        out.fields(&[
+            ("user", self.user.clone()),
+            ("client id", self.client_id.clone()),
+            ("scopes", self.scopes.join(" ")),
+            ("access token", access),
+            (
+                "refresh token",
+                if self.refresh_token {
+                    "stored".to_owned()
+                } else {
+                    "none (sign in again when the access token expires)".to_owned()
+                },
+            ),
+            ("token file", self.token_file.clone()),
+        ])
+    }
+}
+
+/// `amazon-music login`.
+pub fn login(args: &LoginArgs) -> Result<Status, Failure> {
+    let sign_in = SignIn::require(&args.sign_in, &process_env)?;
+    let scopes = requested_scopes(args)?;
+    let lwa = sign_in.lwa()?;
+    let runtime = runtime()?;
+    let tokens = runtime.block_on(async {
+        let mut interrupt = Interrupt::listen()
+            .map_err(|e| Failure::refused(format!("cannot listen for Ctrl-C: {e}")))?;
+        let cancel = async move { interrupt.recv().await };
+        if args.browser {
+            let flow = lwa.start_browser_flow(&scopes, args.port).await?;
+            note(&format!(
+                "Open this page in a browser to sign in (it returns to {}):\n  {}",
+                flow.redirect_uri(),
+                flow.authorize_url()
+            ));
+            open_in_browser(flow.authorize_url());
+            Ok::<_, Failure>(flow.finish(cancel).await?)
+        } else {
+            let pending = lwa.start_device_flow(&scopes).await?;
+            prompt(&pending);
+            let waiting = output::counter("waiting for the code to be entered (Ctrl-C to stop)");
+            waiting.enable_steady_tick(Duration::from_millis(120));
+            let tokens = lwa.poll_device_flow(&pending, cancel).await;
+            waiting.finish_and_clear();
+            Ok(tokens?)
+        }
+    })?;
+    sign_in
+        .store
+        .save(&tokens)
+        .map_err(|e| Failure::refused(e.to_string()))?;
+    if !args.format.json {
+        note(&format!(
+            "Signed in; the sign-in is saved in {}",
+            sign_in.store.path().display()
+        ));
+    }
+    Report::new(&sign_in, &tokens).print(args.format.json, &tokens)?;
+    Ok(Status::Success)
+}
+
+/// `amazon-music logout`.
+pub fn logout(args: &SignInCommandArgs) -> Result<Status, Failure> {
+    let sign_in = SignIn::require(&args.sign_in, &process_env)?;
+    let removed = sign_in
+        .store
+        .clear()
+        .map_err(|e| Failure::refused(e.to_string()))?;
+    let path = sign_in.store.path().display().to_string();
+    let out = Out::stdout();
+    if args.format.json {
+        #[derive(Serialize)]
+        struct Removed {
+            removed: bool,
+            token_file: String,
+        }
+        out.json(&Removed {
+            removed,
+            token_file: path,
+        })?;
+    } else if removed {
+        out.write(&format!("signed out: removed {path}\n"))?;
+    } else {
+        out.write(&format!("no sign-in was stored in {path}\n"))?;
+    }
+    Ok(Status::Success)
+}
+
+/// `amazon-music status`.
+pub fn status(args: &SignInCommandArgs) -> Result<Status, Failure> {
+    let sign_in = SignIn::require(&args.sign_in, &process_env)?;
+    let tokens = sign_in
+        .store
+        .load()
+        .map_err(|e| {
+            Failure::usage(e.to_string())
+                .hint("remove it with `amazon-music logout`, then sign in again")
+        })?
+        .ok_or_else(|| {
+            Failure::sign_in(format!(
+                "not signed in: nothing is stored in {}",
+                sign_in.store.path().display()
+            ))
+        })?;
+    Report::new(&sign_in, &tokens).print(args.format.json, &tokens)?;
+    Ok(Status::Success)
+}
+
+fn requested_scopes(args: &LoginArgs) -> Result<Vec<Scope>, Failure> {
+    if !args.for_operations.is_empty() {
+        let operations: Vec<&str> = args.for_operations.iter().map(String::as_str).collect();
+        return Ok(scopes_for(&operations)?);
+    }
+    if args.scopes.is_empty() {
+        return Ok(Scope::all());
+    }
+    args.scopes
+        .iter()
+        .map(|s| s.parse::<Scope>().map_err(Failure::from))
+        .collect()
+}
+
+/// The two things the person needs, said plainly on stderr (stdout is for the result).
+fn prompt(pending: &DeviceAuthorization) {
+    note(&format!(
+        "To sign in, open {} and enter the code {} (valid for {}).",
+        pending.verification_uri(),
+        pending.user_code(),
+        output::duration(pending.expires_in().as_secs() as i64)
+    ));
+}
+
+/// Opens `url` in the person's browser when a person is there to see it; the URL is printed
+/// either way, so a failure to open is not worth an error.
+fn open_in_browser(url: &str) {
+    if !output::interactive() {
+        return;
+    }
+    #[cfg(target_os = "macos")]
+    let opener = ("open", vec![url]);
+    #[cfg(windows)]
+    let opener = ("cmd", vec!["/C", "start", "", url]);
+    #[cfg(not(any(target_os = "macos", windows)))]
+    let opener = ("xdg-open", vec![url]);
+    let _ = std::process::Command::new(opener.0)
+        .args(opener.1)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::refused(format!("cannot start the async runtime: {e}")))
+}

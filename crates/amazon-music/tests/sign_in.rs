@@ -362,3 +362,27 @@ async fn a_sign_in_saved_to_a_file_is_owner_only_and_serves_the_next_process() {
         "the rotated token was saved"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_token_about_to_expire_is_refreshed_before_the_api_can_refuse_it() {
+    // Tokens that live less than the refresh margin are refreshed before every use.
+    let server = emulator(EmulatorConfig {
+        access_token_lifetime: Duration::from_secs(30),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let lwa = lwa(&server);
+    let tokens = device_sign_in(&server, &lwa, &[Scope::Catalog], 1).await;
+    let store = Arc::new(MemoryTokenStore::with(tokens.clone()));
+    let client = client(&server, LwaTokenProvider::shared(lwa, store.clone()));
+    client.get_album("B0064UPU4G").await.unwrap();
+    assert_eq!(
+        server.requests("getAlbum"),
+        1,
+        "no request was refused: the token was replaced before it was sent"
+    );
+    assert_ne!(
+        store.load().unwrap().unwrap().access_token(),
+        tokens.access_token()
+    );
+}

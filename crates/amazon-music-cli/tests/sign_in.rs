@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
 use std::time::Duration;
 
 use amazon_music_mock::{LwaConfig, MockConfig, MockServer};
@@ -73,15 +73,21 @@ impl Env {
             .join("default.json")
     }
 
-    /// Runs `login` with pipes, entering the code it prints on the verification page.
-    fn login(&self, extra: &[&str]) -> Output {
+    /// Starts `args` with pipes; stderr is returned apart, to be read as it comes.
+    fn spawn(&self, args: &[&str]) -> (Child, BufReader<ChildStderr>) {
         let mut child = self
-            .command(&[&["login"], extra].concat())
+            .command(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        (child, stderr)
+    }
+
+    /// Runs `login` with pipes, entering the code it prints on the verification page.
+    fn login(&self, extra: &[&str]) -> Output {
+        let (child, mut stderr) = self.spawn(&[&["login"], extra].concat());
         let prompt = read_line_containing(&mut stderr, "enter the code");
         let (url, code) = parse_prompt(&prompt);
         enter_code(&url, &code);
@@ -253,13 +259,7 @@ fn login_stores_a_sign_in_that_every_command_uses_and_refreshes() {
 #[test]
 fn browser_login_returns_to_the_loopback_listener() {
     let env = Env::start();
-    let mut child = env
-        .command(&["login", "--browser", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let (child, mut stderr) = env.spawn(&["login", "--browser", "--json"]);
     read_line_containing(&mut stderr, "Open this page");
     let url = read_line_containing(&mut stderr, "/ap/oa?")
         .trim()
@@ -325,13 +325,7 @@ fn sign_in_problems_are_one_line_with_the_right_exit_code() {
 #[test]
 fn ctrl_c_while_waiting_for_the_code_cancels_with_130() {
     let env = Env::start();
-    let mut child = env
-        .command(&["login"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let (child, mut stderr) = env.spawn(&["login"]);
     let prompt = read_line_containing(&mut stderr, "enter the code");
     let (_, code) = parse_prompt(&prompt);
     // Wait for the first poll, so the signal lands while it waits for the person.

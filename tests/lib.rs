@@ -84,9 +84,46 @@ pub enum Confidence {
 
 /// Loads `spec/corrections.yaml`.
 pub fn ledger() -> Ledger {
-    let path = workspace_root().join("spec/corrections.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    ledger_at(&workspace_root().join("spec/corrections.yaml"))
+}
+
+/// Loads a corrections ledger (a copy being edited, say).
+pub fn ledger_at(path: &std::path::Path) -> Ledger {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// What is wrong with `ledger` against `spec`: duplicate ids, pointers that resolve to
+/// nothing, empty fields.
+pub fn ledger_problems(spec: &Spec, ledger: &Ledger) -> Vec<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    for c in &ledger.corrections {
+        if !ids.insert(c.id.as_str()) {
+            problems.push(format!("{}: duplicate id", c.id));
+        }
+        if spec.pointer(&c.pointer).is_none() {
+            problems.push(format!(
+                "{}: pointer {} resolves to nothing",
+                c.id, c.pointer
+            ));
+        }
+        for (field, text) in [
+            ("docs.page", &c.docs.page),
+            ("docs.section", &c.docs.section),
+            ("docs.says", &c.docs.says),
+            ("spec", &c.spec),
+            ("why", &c.why),
+        ] {
+            if text.trim().is_empty() {
+                problems.push(format!("{}: empty {field}", c.id));
+            }
+        }
+        if c.facts.iter().any(|f| f.trim().is_empty()) {
+            problems.push(format!("{}: empty fact", c.id));
+        }
+    }
+    problems
 }
 
 /// Arbitrary JSON shaped like the API's bodies: objects whose keys are mostly the spec's own

@@ -435,33 +435,7 @@ fn every_ledger_entry_is_complete_and_points_into_the_spec() {
     let spec = spec();
     let ledger = ledger();
     assert!(ledger.corrections.len() >= 40);
-    let mut ids = BTreeSet::new();
-    let mut problems = Vec::new();
-    for c in &ledger.corrections {
-        if !ids.insert(c.id.as_str()) {
-            problems.push(format!("{}: duplicate id", c.id));
-        }
-        if spec.pointer(&c.pointer).is_none() {
-            problems.push(format!(
-                "{}: pointer {} resolves to nothing",
-                c.id, c.pointer
-            ));
-        }
-        for (field, text) in [
-            ("docs.page", &c.docs.page),
-            ("docs.section", &c.docs.section),
-            ("docs.says", &c.docs.says),
-            ("spec", &c.spec),
-            ("why", &c.why),
-        ] {
-            if text.trim().is_empty() {
-                problems.push(format!("{}: empty {field}", c.id));
-            }
-        }
-        if c.facts.iter().any(|f| f.trim().is_empty()) {
-            problems.push(format!("{}: empty fact", c.id));
-        }
-    }
+    let problems = amazon_music_workspace_tests::ledger_problems(&spec, &ledger);
     assert!(problems.is_empty(), "{problems:#?}");
     for level in [
         Confidence::Certain,

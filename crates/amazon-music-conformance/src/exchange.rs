@@ -58,6 +58,8 @@ pub enum ExchangeError {
 
 #[derive(Deserialize)]
 struct RecordedHead {
+    #[serde(default, rename = "specVersion")]
+    spec_version: Option<String>,
     method: String,
     url: String,
     status: u16,
@@ -77,6 +79,12 @@ struct RecordedHead {
 /// # Ok::<(), amazon_music_conformance::ExchangeError>(())
 /// ```
 pub fn parse_recorded(text: &str) -> Result<Exchange, ExchangeError> {
+    parse_recorded_versioned(text).map(|(exchange, _)| exchange)
+}
+
+/// Parses one recorded exchange, and the `specVersion` it was recorded against (the spec's
+/// `info.version`, which the client's recorder writes), if it says.
+pub fn parse_recorded_versioned(text: &str) -> Result<(Exchange, Option<String>), ExchangeError> {
     let value: Value =
         serde_json::from_str(text).map_err(|e| ExchangeError::Json(e.to_string()))?;
     let Value::Object(object) = &value else {
@@ -96,14 +104,15 @@ pub fn parse_recorded(text: &str) -> Result<Exchange, ExchangeError> {
             "header `{name}` is not a string"
         )));
     }
-    Ok(Exchange {
+    let exchange = Exchange {
         method: head.method.to_ascii_uppercase(),
         url: head.url,
         status: head.status,
         headers: head.headers,
         // An absent body is no body; `null` is a JSON body like any other.
         body: object.get("body").cloned().map_or(Body::Empty, Body::Json),
-    })
+    };
+    Ok((exchange, head.spec_version))
 }
 
 /// Parses a HAR 1.2 archive into its entries' exchanges, in file order.

@@ -25,10 +25,13 @@ mod routing;
 mod schema;
 mod source_map;
 mod spec;
+pub mod suggest;
 mod validation;
 
 pub use drift::{Drift, DriftKind};
-pub use exchange::{Body, Exchange, ExchangeError, parse_har, parse_recorded};
+pub use exchange::{
+    Body, Exchange, ExchangeError, parse_har, parse_recorded, parse_recorded_versioned,
+};
 pub use routing::{RouteMatch, Router};
 pub use schema::{SchemaValidator, SchemaViolation, to_json_schema};
 pub use source_map::LineIndex;

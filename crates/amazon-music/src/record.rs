@@ -325,7 +325,17 @@ impl Writer {
             return;
         }
         let exchange = Redactor::new(secrets).exchange(exchange);
-        let mut text = match serde_json::to_vec_pretty(&exchange) {
+        // The spec's version, so that a reader can tell what the exchange was checked against
+        // once the spec moves on.
+        let mut document = serde_json::Map::new();
+        document.insert(
+            "specVersion".into(),
+            <amazon_music_api::Client as amazon_music_api::ClientInfo<_>>::api_version().into(),
+        );
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&exchange) {
+            document.extend(fields);
+        }
+        let mut text = match serde_json::to_vec_pretty(&document) {
             Ok(text) => text,
             Err(e) => {
                 self.counters.failed.fetch_add(1, Ordering::Relaxed);

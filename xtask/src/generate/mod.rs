@@ -28,6 +28,10 @@ pub struct Args {
     /// The spec to generate from.
     #[arg(long, default_value = "spec/openapi.yaml")]
     spec: std::path::PathBuf,
+    /// The crate directory to write `src/generated/` into, instead of the generated crate's
+    /// (for trying out a spec change, such as one `validate recorded --apply` made to a copy).
+    #[arg(long, value_name = "DIR", conflicts_with = "check")]
+    out: Option<std::path::PathBuf>,
 }
 
 /// Runs the subcommand.
@@ -35,7 +39,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let root = crate::workspace_root();
     let spec_path = root.join(&args.spec);
     let files = generate(&spec_path)?;
-    let crate_dir = root.join(CRATE_DIR);
+    let crate_dir = match &args.out {
+        Some(dir) => root.join(dir),
+        None => root.join(CRATE_DIR),
+    };
     if args.check {
         return check(&crate_dir, &files);
     }
@@ -48,9 +55,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         std::fs::write(&path, &file.text).with_context(|| format!("writing {}", path.display()))?;
-        println!("wrote {CRATE_DIR}/{}", file.path);
+        println!("wrote {}", path.display());
     }
-    println!("{CRATE_DIR} is up to date with {}", args.spec.display());
+    println!(
+        "{} is up to date with {}",
+        crate_dir.display(),
+        args.spec.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -126,6 +137,43 @@ mod tests {
             assert_eq!(a.path, b.path);
             assert!(a.text == b.text, "{} differs between two runs", a.path);
         }
+    }
+
+    /// The last step of the loop from traffic to spec: a property that `validate recorded
+    /// --apply` adds (the same library edit) comes out of generation as a typed field.
+    #[test]
+    fn a_property_added_from_drift_is_generated_as_a_typed_field() {
+        use amazon_music_conformance::DriftKind;
+        use amazon_music_conformance::suggest::{Suggestion, apply, infer};
+        let root = crate::workspace_root();
+        let text = std::fs::read_to_string(root.join("spec/openapi.yaml")).unwrap();
+        let added = Suggestion {
+            kind: DriftKind::UnknownField,
+            spec_pointer: "/components/schemas/GetAlbumData".into(),
+            found: "playCount".into(),
+            schema: Some(infer(&[serde_json::json!(12), serde_json::json!(7040)])),
+            evidence: vec!["recording.json".into()],
+        };
+        let (edited, errors) = apply(&text, &[added]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let dir = std::env::temp_dir().join(format!("xtask-drift-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let spec = dir.join("openapi.yaml");
+        std::fs::write(&spec, edited).unwrap();
+        let files = generate(&spec).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        let client = &files
+            .iter()
+            .find(|f| f.path.ends_with("client.rs"))
+            .unwrap()
+            .text;
+        let start = client.find("pub struct GetAlbumData {").unwrap();
+        let end = start + client[start..].find("\n}").unwrap();
+        assert!(
+            client[start..end].contains("pub play_count: ::std::option::Option<i64>,"),
+            "{}",
+            &client[start..end]
+        );
     }
 
     #[test]

@@ -78,18 +78,23 @@ fn parses_as_openapi_3_0_3() {
     );
 }
 
-/// The mock embeds its own copy of the spec (a packaged crate cannot reach `spec/`): the copy
-/// must be the spec, byte for byte, or the mock would serve and validate against a stale one.
+/// The conformance library embeds its own copy of the spec (a packaged crate cannot reach
+/// `spec/`), which the mock serves and the client's drift check compares with: the copy must be
+/// the spec, byte for byte, or they would serve and validate against a stale one.
 #[test]
-fn the_mock_embeds_the_spec_verbatim() {
+fn the_embedded_spec_is_the_spec_verbatim() {
     let root = amazon_music_workspace_tests::workspace_root();
     let read = |path: &str| {
         std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     };
     assert!(
-        read("spec/openapi.yaml") == read("crates/amazon-music-mock/spec/openapi.yaml"),
-        "crates/amazon-music-mock/spec/openapi.yaml differs from spec/openapi.yaml: run \
-         `cp spec/openapi.yaml crates/amazon-music-mock/spec/openapi.yaml`"
+        read("spec/openapi.yaml") == read("crates/amazon-music-conformance/spec/openapi.yaml"),
+        "crates/amazon-music-conformance/spec/openapi.yaml differs from spec/openapi.yaml: run \
+         `cp spec/openapi.yaml crates/amazon-music-conformance/spec/openapi.yaml`"
+    );
+    assert!(
+        amazon_music_conformance::SPEC_YAML == read("spec/openapi.yaml"),
+        "the embedded constant is not spec/openapi.yaml"
     );
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// What kind of drift a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DriftKind {
     /// A property that the object's schema does not declare.
@@ -31,6 +31,16 @@ impl DriftKind {
             DriftKind::UnknownField => "unknown field",
             DriftKind::UnlistedValue => "unlisted value",
             DriftKind::NullNotNullable => "null where the spec has no nullable, for optional",
+        }
+    }
+
+    /// The kind's name, as serialized: `unknown-field`, `unlisted-value` or
+    /// `null-not-nullable`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DriftKind::UnknownField => "unknown-field",
+            DriftKind::UnlistedValue => "unlisted-value",
+            DriftKind::NullNotNullable => "null-not-nullable",
         }
     }
 }

@@ -38,6 +38,15 @@ pub use source_map::LineIndex;
 pub use spec::{Operation, Spec, escape_pointer_token};
 pub use validation::{Outcome, Validator, Violation};
 
+/// The project's spec, `spec/openapi.yaml`, embedded at build time: what the mock serves, what
+/// the client's drift check (feature `drift-check` of `amazon-music`) compares responses with,
+/// and the command line's built-in copy.
+///
+/// Read from this crate's own copy (`cargo package` ships nothing outside the crate's
+/// directory); the workspace test `the_embedded_spec_is_the_spec_verbatim` fails as soon as the
+/// copy differs from the original.
+pub const SPEC_YAML: &str = include_str!("../spec/openapi.yaml");
+
 /// Why a spec could not be loaded or one of its schemas compiled.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {

@@ -31,12 +31,9 @@ use crate::lwa::Lwa;
 use crate::playback::Playback;
 use crate::validation::{self, Checked, OperationSpec};
 
-/// The spec the mock serves, embedded at build time.
-///
-/// Read from the crate's own copy of `spec/openapi.yaml`, so the packaged crate carries it
-/// (`cargo package` ships nothing outside the crate's directory); the workspace test
-/// `the_mock_embeds_the_spec_verbatim` fails as soon as the copy differs from the original.
-pub const SPEC_YAML: &str = include_str!("../spec/openapi.yaml");
+/// The spec the mock serves, embedded at build time: the conformance library's copy,
+/// [`amazon_music_conformance::SPEC_YAML`], so that the mock and every checker agree.
+pub const SPEC_YAML: &str = amazon_music_conformance::SPEC_YAML;
 
 /// The largest request body the mock reads; the API's bodies are a few hundred bytes.
 const MAX_BODY: usize = 1 << 20;

@@ -35,6 +35,8 @@ struct Inner {
     concurrency: usize,
     #[cfg(feature = "record")]
     recorder: Option<Arc<crate::record::Recorder>>,
+    #[cfg(feature = "drift-check")]
+    drift: Option<Arc<crate::drift::DriftWatcher>>,
 }
 
 impl fmt::Debug for Client {
@@ -120,6 +122,20 @@ impl Client {
         if let Some(recorder) = &self.inner.recorder {
             recorder.flush();
         }
+    }
+
+    /// What the drift check has seen so far: responses checked, drift findings, and every
+    /// distinct kind of drift (operation, kind, pointer into the spec), each of which was
+    /// logged once with target `amazon_music::drift` (feature `drift-check`; see
+    /// [`crate::drift`]). All zero and empty when the client does not check
+    /// ([`ClientBuilder::check_drift`]).
+    #[cfg(feature = "drift-check")]
+    pub fn drift_stats(&self) -> crate::drift::DriftStats {
+        self.inner
+            .drift
+            .as_ref()
+            .map(|d| d.stats())
+            .unwrap_or_default()
     }
 
     pub(crate) fn concurrency(&self) -> usize {
@@ -299,6 +315,8 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     #[cfg(feature = "record")]
     record: Option<crate::record::Recording>,
+    #[cfg(feature = "drift-check")]
+    check_drift: bool,
 }
 
 impl Default for ClientBuilder {
@@ -316,6 +334,8 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             #[cfg(feature = "record")]
             record: None,
+            #[cfg(feature = "drift-check")]
+            check_drift: true,
         }
     }
 }
@@ -409,6 +429,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether to check every response against the spec and report drift (feature
+    /// `drift-check`; on by default when the feature is): see [`crate::drift`] and
+    /// [`Client::drift_stats`].
+    #[cfg(feature = "drift-check")]
+    pub fn check_drift(mut self, check: bool) -> Self {
+        self.check_drift = check;
+        self
+    }
+
     /// Builds the client, refusing a configuration that cannot work.
     pub fn build(self) -> Result<Client> {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
@@ -456,11 +485,20 @@ impl ClientBuilder {
             )),
             None => None,
         };
+        #[cfg(feature = "drift-check")]
+        let drift = self
+            .check_drift
+            .then(|| Arc::new(crate::drift::DriftWatcher::default()));
         let credentials = credentials.with_transport(Arc::new(RetryingTransport {
             policy: self.retry,
             tokens: tokens.clone(),
-            #[cfg(feature = "record")]
-            recorder: recorder.clone(),
+            #[cfg(any(feature = "record", feature = "drift-check"))]
+            observers: crate::observe::Observers::new(
+                #[cfg(feature = "record")]
+                recorder.clone(),
+                #[cfg(feature = "drift-check")]
+                drift.clone(),
+            ),
         }));
         let http = reqwest::Client::builder()
             .user_agent(self.user_agent)
@@ -479,6 +517,8 @@ impl ClientBuilder {
                 concurrency: self.concurrency,
                 #[cfg(feature = "record")]
                 recorder,
+                #[cfg(feature = "drift-check")]
+                drift,
             }),
         })
     }

@@ -40,8 +40,12 @@
 pub mod albums;
 pub mod auth;
 mod client;
+#[cfg(feature = "drift-check")]
+pub mod drift;
 mod error;
 pub mod library;
+#[cfg(any(feature = "record", feature = "drift-check"))]
+mod observe;
 pub mod pagination;
 pub mod playback;
 #[cfg(feature = "record")]
@@ -53,6 +57,8 @@ pub use amazon_music_api as api;
 pub use amazon_music_api::types;
 pub use auth::{AccessToken, TokenProvider};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+#[cfg(feature = "drift-check")]
+pub use drift::{DriftKind, DriftSeen, DriftStats};
 pub use error::{ApiError, Error, ErrorCode};
 #[cfg(feature = "record")]
 pub use record::{Recording, RecordingStats};

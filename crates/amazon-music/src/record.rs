@@ -18,10 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
+use amazon_music_conformance::Exchange;
 use amazon_music_conformance::redact::Redactor;
-use amazon_music_conformance::{Body, Exchange};
 use reqwest::header::{AUTHORIZATION, HeaderMap};
-use reqwest::{Request, Response};
 
 /// Where and how much a client records.
 ///
@@ -170,64 +169,16 @@ impl Recorder {
         }
     }
 
-    /// What of `request` its exchange needs, taken before the request is sent.
-    pub(crate) fn capture(request: &Request) -> Captured {
-        Captured {
-            method: request.method().as_str().to_owned(),
-            url: match request.url().query() {
-                Some(query) => format!("{}?{query}", request.url().path()),
-                None => request.url().path().to_owned(),
-            },
-            secrets: secrets_of(request.headers()),
-        }
-    }
-
-    /// Awaits `send`, then hands a copy of the exchange to the writer. The body is read here
-    /// (the generated code would read it next anyway) and given back intact.
-    pub(crate) async fn around(
+    /// Hands `exchange` (read by [`crate::observe`]) to the writer, without waiting: when the
+    /// writer is behind, the exchange is dropped and counted.
+    pub(crate) fn hand_over(
         &self,
-        captured: Captured,
+        exchange: Exchange,
         operation: &'static str,
-        send: impl Future<Output = reqwest::Result<Response>>,
-    ) -> reqwest::Result<Response> {
-        let Captured {
-            method,
-            url,
-            secrets,
-        } = captured;
-        let response = send.await?;
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await?;
-        let body = if bytes.is_empty() {
-            Body::Empty
-        } else {
-            match serde_json::from_slice(&bytes) {
-                Ok(value) => Body::Json(value),
-                Err(_) => Body::NotJson(String::from_utf8_lossy(&bytes).into_owned()),
-            }
-        };
-        let kept = headers
-            .iter()
-            .filter(|(name, _)| {
-                amazon_music_conformance::redact::KEPT_HEADERS.contains(&name.as_str())
-            })
-            .filter_map(|(name, value)| {
-                Some((
-                    name.as_str().to_owned(),
-                    serde_json::Value::String(value.to_str().ok()?.to_owned()),
-                ))
-            })
-            .collect();
+        secrets: Vec<String>,
+    ) {
         let message = Message::Exchange {
-            exchange: Exchange {
-                method,
-                url,
-                status: status.as_u16(),
-                headers: kept,
-                body,
-            },
+            exchange,
             operation,
             secrets,
         };
@@ -244,23 +195,25 @@ impl Recorder {
                     .warn_once(format_args!("the writer thread has stopped"));
             }
         }
-        let mut rebuilt = http::Response::new(bytes);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(Response::from(rebuilt))
     }
 }
 
-/// The request's side of an exchange.
-pub(crate) struct Captured {
-    method: String,
-    url: String,
-    secrets: Vec<String>,
+/// The response headers a recording keeps (an allow-list: every other header is dropped).
+pub(crate) fn kept_headers(headers: &HeaderMap) -> serde_json::Map<String, serde_json::Value> {
+    headers
+        .iter()
+        .filter(|(name, _)| amazon_music_conformance::redact::KEPT_HEADERS.contains(&name.as_str()))
+        .filter_map(|(name, value)| {
+            Some((
+                name.as_str().to_owned(),
+                serde_json::Value::String(value.to_str().ok()?.to_owned()),
+            ))
+        })
+        .collect()
 }
 
 /// The credentials a request carries, to be removed wherever they appear in its exchange.
-fn secrets_of(headers: &HeaderMap) -> Vec<String> {
+pub(crate) fn secrets_of(headers: &HeaderMap) -> Vec<String> {
     let mut secrets = Vec::new();
     for (name, value) in headers {
         if name == AUTHORIZATION

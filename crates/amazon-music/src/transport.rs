@@ -38,9 +38,9 @@ fn record(f: impl FnOnce(&mut Outcome)) {
 pub(crate) struct RetryingTransport {
     pub policy: RetryPolicy,
     pub tokens: TokenSource,
-    /// Where exchanges are recorded, when they are.
-    #[cfg(feature = "record")]
-    pub recorder: Option<std::sync::Arc<crate::record::Recorder>>,
+    /// What watches each exchange (the recorder, the drift check), when anything does.
+    #[cfg(any(feature = "record", feature = "drift-check"))]
+    pub observers: Option<std::sync::Arc<crate::observe::Observers>>,
 }
 
 impl Transport for RetryingTransport {
@@ -50,11 +50,12 @@ impl Transport for RetryingTransport {
         request: Request,
         operation_id: &'static str,
     ) -> TransportFuture<'a> {
-        // One branch when recording is off: the common path's future is the same as without.
-        #[cfg(feature = "record")]
-        if let Some(recorder) = &self.recorder {
-            let captured = crate::record::Recorder::capture(&request);
-            return Box::pin(recorder.around(
+        // One branch when nothing watches the traffic (no recording, no drift check): the
+        // common path's future is the same as without; without either feature, not even that.
+        #[cfg(any(feature = "record", feature = "drift-check"))]
+        if let Some(observers) = &self.observers {
+            let captured = observers.capture(&request);
+            return Box::pin(observers.around(
                 captured,
                 operation_id,
                 self.send(client, request, operation_id),
@@ -329,8 +330,8 @@ mod tests {
         let transport = RetryingTransport {
             policy: RetryPolicy::default(),
             tokens: TokenSource::fixed(amazon_music_api::Credentials::default(), "token").unwrap(),
-            #[cfg(feature = "record")]
-            recorder: None,
+            #[cfg(any(feature = "record", feature = "drift-check"))]
+            observers: None,
         };
         let client = reqwest::Client::new();
         let request = Request::new(reqwest::Method::GET, "http://127.0.0.1:9/".parse().unwrap());

@@ -1,0 +1,170 @@
+//! Drift seen in-process (feature `drift-check`, off by default): every response is checked
+//! against the spec this crate was built from, and what the service sends that the spec does
+//! not describe yet is reported once per kind and counted.
+//!
+//! Three kinds of drift are found, as the conformance library defines them ([`DriftKind`]): a
+//! field the spec does not declare, a value an `x-extensible-enum` does not list, and `null` for
+//! an optional property that is not `nullable`. None of them breaks a call (the generated types
+//! decode all three); they are what the spec should learn next.
+//!
+//! A kind of drift ([`DriftSeen`]) is an operation, a [`DriftKind`] and a JSON pointer into the
+//! spec. The first time a client sees a kind, it emits one `tracing::warn!` with target
+//! `amazon_music::drift`, naming the operation, the kind and the pointer, with a hint: record
+//! traffic ([`ClientBuilder::record_to`](crate::ClientBuilder::record_to)) and run
+//! `amazon-music validate recorded DIR --suggest` for the change to the spec. It never logs a
+//! value from the response, nor the body. Further findings of a known kind are only counted:
+//! [`Client::drift_stats`](crate::Client::drift_stats).
+//!
+//! With the feature on, every client checks unless built with
+//! [`ClientBuilder::check_drift(false)`](crate::ClientBuilder::check_drift). The spec is compiled
+//! once per process, on the first response checked; the check then runs on the task that made
+//! the request, before the generated code decodes the body (its cost: BENCHMARKS.md).
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use amazon_music_conformance::{Exchange, Spec, Validator, escape_pointer_token};
+
+pub use amazon_music_conformance::DriftKind;
+
+/// The tracing target of drift warnings.
+pub const TARGET: &str = "amazon_music::drift";
+
+/// One kind of drift: where in the spec, for which operation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DriftSeen {
+    /// The operation whose response carried it (its `operationId` in the spec, such as
+    /// `getAlbum`).
+    pub operation_id: String,
+    /// Unknown field, unlisted value, or `null` where the spec has no `nullable`.
+    pub kind: DriftKind,
+    /// JSON pointer into the spec: for an unknown field, where the object's schema would declare
+    /// it (`.../properties/NAME`); for an unlisted value, the `x-extensible-enum` that lacks it;
+    /// for a `null`, the property that would need `nullable: true`.
+    pub pointer: String,
+}
+
+/// What a client's drift check has seen so far; see
+/// [`Client::drift_stats`](crate::Client::drift_stats).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DriftStats {
+    /// Responses checked against the spec.
+    pub responses_checked: u64,
+    /// Drift findings in them, every occurrence counted (a list of ten items with the same new
+    /// field is ten findings).
+    pub findings: u64,
+    /// Every distinct kind of drift, in the order first seen; each was warned about once.
+    pub kinds: Vec<DriftSeen>,
+}
+
+impl DriftStats {
+    /// How many distinct kinds of drift were seen.
+    pub fn distinct_kinds(&self) -> usize {
+        self.kinds.len()
+    }
+}
+
+/// The spec, compiled once per process, or `None` if it could not be (then nothing is checked,
+/// and that is logged once).
+fn validator() -> Option<&'static Validator> {
+    static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            match Spec::from_yaml_str(amazon_music_conformance::SPEC_YAML).and_then(Validator::new)
+            {
+                Ok(validator) => Some(validator),
+                Err(error) => {
+                    tracing::warn!(target: TARGET, %error, "the embedded spec does not compile: drift is not checked");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// A client's drift check: counters, and the kinds seen.
+#[derive(Default)]
+pub(crate) struct DriftWatcher {
+    checked: AtomicU64,
+    findings: AtomicU64,
+    seen: Mutex<Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    set: HashSet<DriftSeen>,
+    list: Vec<DriftSeen>,
+}
+
+impl std::fmt::Debug for DriftWatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DriftWatcher").finish_non_exhaustive()
+    }
+}
+
+impl DriftWatcher {
+    pub(crate) fn stats(&self) -> DriftStats {
+        let kinds = self
+            .seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .list
+            .clone();
+        DriftStats {
+            responses_checked: self.checked.load(Ordering::Relaxed),
+            findings: self.findings.load(Ordering::Relaxed),
+            kinds,
+        }
+    }
+
+    /// Checks one response; warns once for each kind of drift not seen before.
+    pub(crate) fn check(&self, exchange: &Exchange, operation: &'static str) {
+        let Some(validator) = validator() else { return };
+        let outcome = validator.validate(exchange, operation);
+        self.checked.fetch_add(1, Ordering::Relaxed);
+        if outcome.drift.is_empty() {
+            return;
+        }
+        self.findings
+            .fetch_add(outcome.drift.len() as u64, Ordering::Relaxed);
+        // Drift is only found in a response routed to an operation.
+        let operation_id = outcome.operation_id.as_deref().unwrap_or(operation);
+        let mut new = Vec::new();
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+            for drift in outcome.drift {
+                let pointer = match drift.kind {
+                    // The field's name is the spec's business (a name, never a value).
+                    DriftKind::UnknownField => format!(
+                        "{}/properties/{}",
+                        drift.spec_pointer,
+                        escape_pointer_token(&drift.found)
+                    ),
+                    // The value itself stays out: it is the response's, not the spec's.
+                    DriftKind::UnlistedValue | DriftKind::NullNotNullable => drift.spec_pointer,
+                };
+                let kind = DriftSeen {
+                    operation_id: operation_id.to_owned(),
+                    kind: drift.kind,
+                    pointer,
+                };
+                if !seen.set.contains(&kind) {
+                    seen.set.insert(kind.clone());
+                    seen.list.push(kind.clone());
+                    new.push(kind);
+                }
+            }
+        }
+        for kind in new {
+            tracing::warn!(
+                target: TARGET,
+                operation = %kind.operation_id,
+                kind = kind.kind.name(),
+                pointer = %kind.pointer,
+                hint = "record traffic (ClientBuilder::record_to or AMAZON_MUSIC_RECORD) and run `amazon-music validate recorded DIR --suggest` for the spec change",
+                "the service answered with drift from the spec"
+            );
+        }
+    }
+}

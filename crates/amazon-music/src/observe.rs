@@ -1,0 +1,138 @@
+//! The one place where a response is looked at whole, for whatever watches the traffic: the
+//! recorder (feature `record`) and the drift check (feature `drift-check`).
+//!
+//! The request's side is taken before it is sent ([`Observers::capture`]); once the response
+//! arrives, its body is read here (the generated code would read it next anyway), turned into
+//! the conformance library's [`Exchange`] once, shown to each enabled observer, and given back
+//! to the generated code as an equivalent `reqwest::Response`. A client with no observer
+//! enabled never gets here: the transport has `None` and sends as it would without.
+
+use std::sync::Arc;
+
+use amazon_music_conformance::{Body, Exchange};
+use reqwest::{Request, Response};
+
+/// Every observer a client has enabled; built only when there is at least one.
+pub(crate) struct Observers {
+    #[cfg(feature = "record")]
+    recorder: Option<Arc<crate::record::Recorder>>,
+    #[cfg(feature = "drift-check")]
+    drift: Option<Arc<crate::drift::DriftWatcher>>,
+}
+
+impl std::fmt::Debug for Observers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Observers").finish_non_exhaustive()
+    }
+}
+
+/// The request's side of an exchange, taken before the request is sent.
+pub(crate) struct Captured {
+    method: String,
+    url: String,
+    /// The credentials the request carries, for the recorder to remove.
+    #[cfg(feature = "record")]
+    secrets: Vec<String>,
+}
+
+impl Observers {
+    /// The observers to run, or `None` when none is enabled (the transport then skips this
+    /// module altogether).
+    pub(crate) fn new(
+        #[cfg(feature = "record")] recorder: Option<Arc<crate::record::Recorder>>,
+        #[cfg(feature = "drift-check")] drift: Option<Arc<crate::drift::DriftWatcher>>,
+    ) -> Option<Arc<Self>> {
+        let observers = Self {
+            #[cfg(feature = "record")]
+            recorder,
+            #[cfg(feature = "drift-check")]
+            drift,
+        };
+        observers.any().then(|| Arc::new(observers))
+    }
+
+    fn any(&self) -> bool {
+        #[cfg(feature = "record")]
+        if self.recorder.is_some() {
+            return true;
+        }
+        #[cfg(feature = "drift-check")]
+        if self.drift.is_some() {
+            return true;
+        }
+        false
+    }
+
+    #[cfg(feature = "record")]
+    fn records(&self) -> bool {
+        self.recorder.is_some()
+    }
+
+    /// What of `request` its exchange needs.
+    pub(crate) fn capture(&self, request: &Request) -> Captured {
+        Captured {
+            method: request.method().as_str().to_owned(),
+            url: match request.url().query() {
+                Some(query) => format!("{}?{query}", request.url().path()),
+                None => request.url().path().to_owned(),
+            },
+            #[cfg(feature = "record")]
+            secrets: if self.records() {
+                crate::record::secrets_of(request.headers())
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Awaits `send`, shows the exchange to every observer, and gives the response back intact.
+    pub(crate) async fn around(
+        &self,
+        captured: Captured,
+        operation: &'static str,
+        send: impl Future<Output = reqwest::Result<Response>>,
+    ) -> reqwest::Result<Response> {
+        let response = send.await?;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        let body = if bytes.is_empty() {
+            Body::Empty
+        } else {
+            match serde_json::from_slice(&bytes) {
+                Ok(value) => Body::Json(value),
+                Err(_) => Body::NotJson(String::from_utf8_lossy(&bytes).into_owned()),
+            }
+        };
+        let exchange = Exchange {
+            method: captured.method,
+            url: captured.url,
+            status: status.as_u16(),
+            // Only a recording keeps headers (an allow-list of them); the drift check reads
+            // the status and the body.
+            #[cfg(feature = "record")]
+            headers: if self.records() {
+                crate::record::kept_headers(&headers)
+            } else {
+                Default::default()
+            },
+            #[cfg(not(feature = "record"))]
+            headers: Default::default(),
+            body,
+        };
+        #[cfg(feature = "drift-check")]
+        if let Some(drift) = &self.drift {
+            drift.check(&exchange, operation);
+        }
+        #[cfg(feature = "record")]
+        if let Some(recorder) = &self.recorder {
+            recorder.hand_over(exchange, operation, captured.secrets);
+        }
+        let mut rebuilt = http::Response::new(bytes);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(Response::from(rebuilt))
+    }
+}

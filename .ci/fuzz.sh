@@ -10,6 +10,8 @@ ROOT=$PWD
 
 CARGO_FUZZ_VERSION=0.13.2
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+# Extra libFuzzer options for every run, e.g. FUZZ_ARGS="-jobs=2" (word-split).
+FUZZ_ARGS=${FUZZ_ARGS:-}
 TARGETS=(decode_responses validate_exchange mock_requests)
 # fuzz/ is its own cargo workspace, with its own target directory (ignored by git).
 TARGET_DIR=${FUZZ_TARGET_DIR:-$ROOT/fuzz/target}
@@ -37,12 +39,13 @@ for target in "${TARGETS[@]}"; do
   log="$TARGET_DIR/ci-$target.log"
   if nice -n 10 cargo fuzz run "${FLAGS[@]}" "$target" "$scratch" "$ROOT/fuzz/corpus/$target" -- \
     -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1; then
+    -artifact_prefix="$artifacts" -print_final_stats=1 $FUZZ_ARGS >"$log" 2>&1; then
     grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" || true
   else
     tail -n 60 "$log"
     echo "FUZZ FAILURE in $target; the input that caused it:"
-    ls -1 "$artifacts"* 2>/dev/null || echo "(no artifact written; see $log)"
+    ls -1 "$artifacts"* "$ROOT/fuzz/artifacts/$target/"* 2>/dev/null ||
+      echo "(no artifact written; see $log)"
     failed+=("$target")
   fi
 done

@@ -310,8 +310,9 @@ pub(crate) fn without(body: &Value, pointers: &[&str]) -> Value {
     out
 }
 
-/// Follows `$ref`s from `pointer` to the schema they name (local references only).
-pub(crate) fn resolve<'d>(document: &'d Value, pointer: &str) -> (String, Option<&'d Value>) {
+/// Follows `$ref`s from `pointer` to the schema they name (local references only): the
+/// pointer reached, and the schema there, `None` when it is missing, external or a loop.
+pub fn resolve<'d>(document: &'d Value, pointer: &str) -> (String, Option<&'d Value>) {
     let mut pointer = pointer.to_owned();
     for _ in 0..32 {
         let Some(schema) = document.pointer(&pointer) else {

@@ -28,7 +28,7 @@ mod spec;
 pub mod suggest;
 mod validation;
 
-pub use drift::{Drift, DriftKind};
+pub use drift::{Drift, DriftKind, resolve as resolve_ref};
 pub use exchange::{
     Body, Exchange, ExchangeError, parse_har, parse_recorded, parse_recorded_versioned,
 };

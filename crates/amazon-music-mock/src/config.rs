@@ -69,6 +69,9 @@ pub struct MockConfig {
     pub token_lifetime: Option<Duration>,
     /// Skips (next) each playback session allows; `None` for unlimited.
     pub skip_limit: Option<u32>,
+    /// Playback sessions kept at most (all users together); beyond, creating one forgets the
+    /// oldest. A standalone mock faces untrusted callers, and sessions are never ended by them.
+    pub max_sessions: usize,
     /// The albums each user's library holds before anything is added, oldest first.
     pub initial_library: Vec<String>,
     /// Faults to inject, checked in order.
@@ -96,6 +99,7 @@ impl Default for MockConfig {
             }],
             token_lifetime: None,
             skip_limit: None,
+            max_sessions: 10_000,
             // The two albums of the spec's library example.
             initial_library: vec!["B07B62ZK5S".to_owned(), "B06VWVWDDH".to_owned()],
             faults: Vec::new(),
@@ -115,6 +119,7 @@ impl std::fmt::Debug for MockConfig {
             .field("tokens", &self.tokens)
             .field("token_lifetime", &self.token_lifetime)
             .field("skip_limit", &self.skip_limit)
+            .field("max_sessions", &self.max_sessions)
             .field("initial_library", &self.initial_library)
             .field("faults", &self.faults)
             .field("lwa", &self.lwa)
@@ -166,6 +171,12 @@ impl MockConfig {
     /// Makes the configured tokens expire `lifetime` after the server starts.
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.token_lifetime = Some(lifetime);
+        self
+    }
+
+    /// Keeps at most `sessions` playback sessions (at least one), forgetting the oldest.
+    pub fn max_sessions(mut self, sessions: usize) -> Self {
+        self.max_sessions = sessions.max(1);
         self
     }
 

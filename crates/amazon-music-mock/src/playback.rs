@@ -78,11 +78,29 @@ struct Sessions {
     created: u64,
 }
 
+impl Sessions {
+    /// Forgets the session created first (and its stream, if it holds one). A scan, but only
+    /// when the store is full.
+    fn forget_oldest(&mut self) {
+        let Some(oldest) = self
+            .by_id
+            .values()
+            .min_by_key(|s| s.created)
+            .map(|s| s.id.clone())
+        else {
+            return;
+        };
+        self.by_id.remove(&oldest);
+        self.streaming.retain(|_, id| *id != oldest);
+    }
+}
+
 /// Every playback session of every user.
 #[derive(Debug)]
 pub(crate) struct Playback {
     seed: u64,
     skip_limit: Option<u32>,
+    max_sessions: usize,
     sessions: Mutex<Sessions>,
 }
 
@@ -91,10 +109,11 @@ fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
 }
 
 impl Playback {
-    pub(crate) fn new(seed: u64, skip_limit: Option<u32>) -> Self {
+    pub(crate) fn new(seed: u64, skip_limit: Option<u32>, max_sessions: usize) -> Self {
         Self {
             seed,
             skip_limit,
+            max_sessions: max_sessions.max(1),
             sessions: Mutex::new(Sessions::default()),
         }
     }
@@ -196,6 +215,9 @@ impl Playback {
             session.shuffle_on();
         }
         let response = session.response(catalog, None);
+        while sessions.by_id.len() >= self.max_sessions {
+            sessions.forget_oldest();
+        }
         sessions.by_id.insert(id, session);
         Ok(response)
     }

@@ -573,6 +573,30 @@ async fn one_stream_per_user_auto_fails_force_and_default_take_over() {
 }
 
 #[tokio::test]
+async fn sessions_are_bounded_the_oldest_forgotten_first() {
+    let api = Api::start(MockConfig::default().max_sessions(2)).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let started = api
+            .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+            .await;
+        ids.push(started["sessionId"].as_str().unwrap().to_owned());
+    }
+    let active = api.ok("/playback/sessions/active").await;
+    let listed: Vec<&str> = active["data"]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["sessionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [ids[1].as_str(), ids[2].as_str()]);
+    let forgotten = api
+        .get(&format!("/playback/sessions/{}/current", ids[0]))
+        .await;
+    assert_eq!(forgotten.error(), (404, "RESOURCE_NOT_FOUND".into()));
+}
+
+#[tokio::test]
 async fn requests_are_counted_per_operation() {
     let api = Api::default().await;
     api.session(json!({"playParams": {"id": "B0BS2S4WXN"}}))

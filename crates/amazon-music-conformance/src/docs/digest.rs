@@ -29,10 +29,10 @@ impl Change {
 }
 
 const HEADER: &str = "\
-# Facts extracted by `cargo xtask docs-check` from the upstream reference pages
+# Facts extracted by `amazon-music docs-check` from the upstream reference pages
 # (../shared/upstream/*.txt) as last reviewed: one line per fact, in docs-check's vocabulary
 # (see amazon_music_conformance::docs::facts), never the pages' prose. Regenerate with
-# `cargo xtask docs-check --update-digest` after reviewing a change.
+# `amazon-music docs-check --update-digest` after reviewing a change.
 ";
 
 impl Digest {

@@ -67,6 +67,24 @@ fn skipped(out: &mut impl Write, what: &str, why: impl std::fmt::Display) -> Res
     Ok(())
 }
 
+/// A listing stopped because the server sent a cursor again (a server that answers every page
+/// alike): said, not failed.
+fn repeated_cursor(
+    out: &mut impl Write,
+    listing: &str,
+    items: &str,
+    cursor: &str,
+) -> Result<(), Failure> {
+    skipped(
+        out,
+        &format!("the rest of the {listing}"),
+        format!(
+            "the server sent the cursor {cursor:?} again, so following it would list the same \
+             {items} forever (a server that answers every page alike)"
+        ),
+    )
+}
+
 async fn albums(client: &Client, out: &mut impl Write) -> Result<(), Failure> {
     writeln!(out, "\n== albums")?;
     let asked = "B0064UPU4G";
@@ -137,14 +155,7 @@ async fn library(client: &Client, out: &mut impl Write) -> Result<(), Failure> {
             }
             Ok(None) => break,
             Err(Error::RepeatedCursor { cursor, .. }) => {
-                skipped(
-                    out,
-                    "the rest of the library",
-                    format!(
-                        "the server sent the cursor {cursor:?} again, so following it would list \
-                         the same page forever (a server that answers every page alike)"
-                    ),
-                )?;
+                repeated_cursor(out, "library", "page", &cursor)?;
                 break;
             }
             Err(error) => return Err(error.into()),
@@ -234,14 +245,7 @@ async fn playback(client: &Client, out: &mut impl Write) -> Result<(), Failure> 
             Ok(Some(entity)) => queue.push(entity),
             Ok(None) => break,
             Err(Error::RepeatedCursor { cursor, .. }) => {
-                skipped(
-                    out,
-                    "the rest of the queue",
-                    format!(
-                        "the server sent the cursor {cursor:?} again, so following it would list \
-                         the same entities forever (a server that answers every page alike)"
-                    ),
-                )?;
+                repeated_cursor(out, "queue", "entities", &cursor)?;
                 break;
             }
             Err(error) => return Err(error.into()),

@@ -263,16 +263,7 @@ async fn malformed_requests_get_their_oauth_errors() {
         err(400, "invalid_request")
     );
     for scope in ["", "music::catalog profile", "profile"] {
-        let reply = lwa
-            .post(
-                "/auth/o2/create/codepair",
-                &[
-                    ("response_type", "device_code"),
-                    ("client_id", CLIENT),
-                    ("scope", scope),
-                ],
-            )
-            .await;
+        let reply = lwa.codepair_reply(scope).await;
         assert_eq!(oauth_error(&reply), err(400, "invalid_scope"), "{scope:?}");
     }
     let wrong_type = lwa

@@ -67,17 +67,21 @@ impl Lwa {
         self.post("/auth/o2/token", params).await
     }
 
+    /// The code-pair endpoint's answer to a well-formed request for `scope`, whatever it is.
+    pub async fn codepair_reply(&self, scope: &str) -> Reply {
+        self.post(
+            "/auth/o2/create/codepair",
+            &[
+                ("response_type", "device_code"),
+                ("client_id", CLIENT),
+                ("scope", scope),
+            ],
+        )
+        .await
+    }
+
     pub async fn codepair(&self, scope: &str) -> Value {
-        let reply = self
-            .post(
-                "/auth/o2/create/codepair",
-                &[
-                    ("response_type", "device_code"),
-                    ("client_id", CLIENT),
-                    ("scope", scope),
-                ],
-            )
-            .await;
+        let reply = self.codepair_reply(scope).await;
         assert_eq!(reply.status, 200, "{}", text(&reply));
         assert_eq!(reply.headers["content-type"], "application/json");
         reply.json()

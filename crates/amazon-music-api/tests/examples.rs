@@ -95,6 +95,42 @@ fn every_example_round_trips_through_its_generated_type() {
     }
 }
 
+/// The recorded evidence under `spec/recordings/` decodes into the generated types, and every
+/// value it carries is still there when the decoded response is encoded again: no field the
+/// service sent is dropped for want of a typed home. This is the last step of the loop from
+/// traffic to spec (`.ci/drift-loop.sh`): recordings of a field the spec does not know fail it
+/// until `validate recorded --apply` and `cargo xtask generate` give the field its type.
+#[test]
+fn every_recorded_response_keeps_every_value_through_its_generated_type() {
+    use amazon_music_workspace_tests::recordings::{recorded_responses, scalars};
+    let spec = amazon_music_workspace_tests::spec();
+    let dir = amazon_music_workspace_tests::workspace_root().join("spec/recordings");
+    let responses = recorded_responses(&spec, &dir);
+    assert!(responses.len() >= 20, "only {} recordings", responses.len());
+    let mut dropped = Vec::new();
+    for response in &responses {
+        let schema = response.schema_name();
+        let encoded = decode(schema, &response.body)
+            .unwrap_or_else(|e| panic!("{}: {schema}: {e}", response.file.display()));
+        let encoded = normalize(&encoded);
+        for (at, value) in scalars(&normalize(&response.body)) {
+            if encoded.pointer(&at) != Some(&value) {
+                dropped.push(format!(
+                    "{} ({} {}, {schema}): {at} = {value}",
+                    response.file.display(),
+                    response.operation_id,
+                    response.status
+                ));
+            }
+        }
+    }
+    assert!(
+        dropped.is_empty(),
+        "values the generated types drop (a field the spec does not describe?):\n{}",
+        dropped.join("\n")
+    );
+}
+
 /// Every response example, distinct, with its shape.
 fn responses() -> &'static [(SpecExample, Shape)] {
     static RESPONSES: OnceLock<Vec<(SpecExample, Shape)>> = OnceLock::new();

@@ -50,17 +50,6 @@ impl Transport for RetryingTransport {
         request: Request,
         operation_id: &'static str,
     ) -> TransportFuture<'a> {
-        // One branch when nothing watches the traffic (no recording, no drift check): the
-        // common path's future is the same as without; without either feature, not even that.
-        #[cfg(any(feature = "record", feature = "drift-check"))]
-        if let Some(observers) = &self.observers {
-            let captured = observers.capture(&request);
-            return Box::pin(observers.around(
-                captured,
-                operation_id,
-                self.send(client, request, operation_id),
-            ));
-        }
         Box::pin(self.send(client, request, operation_id))
     }
 }
@@ -126,7 +115,7 @@ impl RetryingTransport {
                     None => unreachable!("every attempt that is not the last puts a request back"),
                 };
                 let sent = Instant::now();
-                let result = client.execute(to_send).await;
+                let result = self.execute(client, to_send, operation).await;
                 let latency_ms = sent.elapsed().as_millis() as u64;
                 match &result {
                     Ok(response) => {
@@ -176,6 +165,42 @@ impl RetryingTransport {
                 }
             }
         }
+    }
+
+    /// Sends one attempt. What watches the traffic (the recorder, the drift check) sees every
+    /// attempt, a retried 503 as much as the answer that follows it: each is something the
+    /// service said. Not an `async fn`, whose state would hold the request next to the future
+    /// sending it; the watched path is boxed, so the common path's future stays as it was.
+    #[cfg(any(feature = "record", feature = "drift-check"))]
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: Request,
+        operation: &'static str,
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
+        use futures::future::Either;
+        match &self.observers {
+            Some(observers) => {
+                let captured = observers.capture(&request);
+                Either::Left(Box::pin(observers.around(
+                    captured,
+                    operation,
+                    client.execute(request),
+                )))
+            }
+            None => Either::Right(client.execute(request)),
+        }
+    }
+
+    /// Sends one attempt; with neither feature, nothing watches it.
+    #[cfg(not(any(feature = "record", feature = "drift-check")))]
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: Request,
+        _operation: &'static str,
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
+        client.execute(request)
     }
 
     /// Decides what follows an attempt that failed, was refused for its token, or was answered

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use amazon_music::{Client, Recording};
 use amazon_music_conformance::{Spec, Validator, parse_recorded};
-use amazon_music_mock::{ALL_SCOPES, MockConfig, MockState, SPEC_YAML};
+use amazon_music_mock::{ALL_SCOPES, FaultKind, FaultRule, MockConfig, MockState, SPEC_YAML};
 use axum::http::HeaderValue;
 
 const API_KEY: &str = "rec-key-SECRET-7f3a";
@@ -112,6 +112,36 @@ async fn every_exchange_is_recorded_valid_and_free_of_credentials() {
             ("getAlbums".to_owned(), 200),
         ]
     );
+}
+
+/// Every attempt of a retried call is an answer of the service, and evidence: the 503 and the
+/// 429 it retried past are recorded, not only the 200 it returned.
+#[tokio::test]
+async fn every_attempt_of_a_retried_call_is_recorded() {
+    let server = amazon_music_mock::MockServer::start(
+        MockConfig::default()
+            .fault(FaultRule::new("getAlbum", FaultKind::Status(503)).first(1))
+            .fault(FaultRule::new("getAlbum", FaultKind::Throttle { retry_after: None }).first(2)),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = support::builder(&server)
+        .record_to(dir.path())
+        .build()
+        .unwrap();
+    client.get_album("B0064UPU4G").await.unwrap();
+    client.flush_recording();
+    let mut statuses: Vec<u16> = files(dir.path())
+        .iter()
+        .map(|(name, text)| {
+            parse_recorded(text)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .status
+        })
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 429, 503]);
 }
 
 #[tokio::test]

@@ -72,6 +72,9 @@ pub struct MockConfig {
     /// Playback sessions kept at most (all users together); beyond, creating one forgets the
     /// oldest. A standalone mock faces untrusted callers, and sessions are never ended by them.
     pub max_sessions: usize,
+    /// Entries a playback session's queue holds at most; inserting beyond is refused with
+    /// `400 BAD_REQUEST`, for the same reason as [`max_sessions`](Self::max_sessions).
+    pub max_queue: usize,
     /// The albums each user's library holds before anything is added, oldest first.
     pub initial_library: Vec<String>,
     /// Faults to inject, checked in order.
@@ -100,6 +103,7 @@ impl Default for MockConfig {
             token_lifetime: None,
             skip_limit: None,
             max_sessions: 10_000,
+            max_queue: 10_000,
             // The two albums of the spec's library example.
             initial_library: vec!["B07B62ZK5S".to_owned(), "B06VWVWDDH".to_owned()],
             faults: Vec::new(),
@@ -120,6 +124,7 @@ impl std::fmt::Debug for MockConfig {
             .field("token_lifetime", &self.token_lifetime)
             .field("skip_limit", &self.skip_limit)
             .field("max_sessions", &self.max_sessions)
+            .field("max_queue", &self.max_queue)
             .field("initial_library", &self.initial_library)
             .field("faults", &self.faults)
             .field("lwa", &self.lwa)
@@ -177,6 +182,12 @@ impl MockConfig {
     /// Keeps at most `sessions` playback sessions (at least one), forgetting the oldest.
     pub fn max_sessions(mut self, sessions: usize) -> Self {
         self.max_sessions = sessions.max(1);
+        self
+    }
+
+    /// Lets each playback session's queue hold at most `entries` entries (at least one).
+    pub fn max_queue(mut self, entries: usize) -> Self {
+        self.max_queue = entries.max(1);
         self
     }
 

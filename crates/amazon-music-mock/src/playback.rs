@@ -101,6 +101,7 @@ pub(crate) struct Playback {
     seed: u64,
     skip_limit: Option<u32>,
     max_sessions: usize,
+    max_queue: usize,
     sessions: Mutex<Sessions>,
 }
 
@@ -109,11 +110,17 @@ fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
 }
 
 impl Playback {
-    pub(crate) fn new(seed: u64, skip_limit: Option<u32>, max_sessions: usize) -> Self {
+    pub(crate) fn new(
+        seed: u64,
+        skip_limit: Option<u32>,
+        max_sessions: usize,
+        max_queue: usize,
+    ) -> Self {
         Self {
             seed,
             skip_limit,
             max_sessions: max_sessions.max(1),
+            max_queue: max_queue.max(1),
             sessions: Mutex::new(Sessions::default()),
         }
     }
@@ -361,6 +368,13 @@ impl Playback {
             }
         }
         self.with_session(user, id, |s| {
+            if s.items.len() >= self.max_queue {
+                return Err(ApiError::bad_request(format!(
+                    "the playback queue already holds {} entries, the most this mock keeps \
+                     (max_queue); start a new session",
+                    s.items.len()
+                )));
+            }
             let after = match str_at(body, "/entityReferenceId") {
                 Some(reference) if !last => Some(s.item_index(reference)?),
                 _ => None,

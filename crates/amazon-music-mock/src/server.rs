@@ -109,7 +109,12 @@ impl MockState {
                 .collect(),
             catalog: Catalog::generate(config.seed, config.catalog_size),
             libraries: Libraries::new(config.seed, config.initial_library.clone()),
-            playback: Playback::new(config.seed, config.skip_limit, config.max_sessions),
+            playback: Playback::new(
+                config.seed,
+                config.skip_limit,
+                config.max_sessions,
+                config.max_queue,
+            ),
             auth: Auth::new(config),
             lwa: Lwa::new(config.lwa.clone()),
             seed: config.seed,

@@ -597,6 +597,31 @@ async fn sessions_are_bounded_the_oldest_forgotten_first() {
 }
 
 #[tokio::test]
+async fn a_queue_is_bounded_and_refuses_inserts_beyond() {
+    let api = Api::start(MockConfig::default().max_queue(3)).await;
+    let started = api
+        .session(json!({"playParams": {"id": "B0BS2S4WXN"}}))
+        .await;
+    let sid = started["sessionId"].as_str().unwrap().to_owned();
+    let at = |tail: &str| format!("/playback/sessions/{sid}{tail}");
+    let insert = json!({"playParams": {"id": "B0064UPUDC"}});
+    for route in ["/queue/next", "/queue/last"] {
+        let answer = api
+            .call(Method::POST, &at(route), Some(insert.clone()))
+            .await;
+        assert_eq!(answer.status, 200, "{route}");
+    }
+    for route in ["/queue/next", "/queue/last"] {
+        let refused = api
+            .call(Method::POST, &at(route), Some(insert.clone()))
+            .await;
+        assert_eq!(refused.error(), (400, "BAD_REQUEST".into()), "{route}");
+    }
+    let queue = api.ok(&at("/queue")).await;
+    assert_eq!(queue["data"]["queue"]["edges"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
 async fn requests_are_counted_per_operation() {
     let api = Api::default().await;
     api.session(json!({"playParams": {"id": "B0BS2S4WXN"}}))

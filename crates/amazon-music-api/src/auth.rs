@@ -158,6 +158,15 @@ mod tests {
         for secret in ["key-123", "tok-456", "tok-789"] {
             assert!(!debug.contains(secret), "{debug}");
         }
+        // Hidden, not missing: the output still says what is set.
+        assert_eq!(
+            format!("{credentials:?}"),
+            r#"Credentials { api_key: "<redacted>", token: "<redacted>", transport: false }"#
+        );
+        assert_eq!(
+            format!("{:?}", Credentials::default()),
+            r#"Credentials { api_key: "<unset>", token: "<unset>", transport: false }"#
+        );
     }
 
     #[test]

@@ -118,3 +118,35 @@ async fn reqwests_default_policy_would_carry_the_api_key_across_hosts() {
     assert!(!leaked[0].contains_key(header::AUTHORIZATION));
     assert_eq!(leaked[0]["x-api-key"], KEY);
 }
+
+/// A same-origin chain that never ends is followed five times, then handed back: six requests
+/// reach the server, and the caller gets the sixth answer's status, not a loop.
+#[tokio::test]
+async fn a_same_origin_redirect_chain_is_followed_five_times_and_no_more() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let counted = counted.clone();
+        async move {
+            counted.fetch_add(1, Ordering::SeqCst);
+            (
+                axum::http::StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, format!("{}x", uri.path()))],
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::new(&format!("http://{addr}/v1"), Credentials::new(KEY, TOKEN));
+    let error = client
+        .get_album()
+        .id("B0064UPU4G")
+        .send()
+        .await
+        .expect_err("a redirect is not an album");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(307), "{error}");
+    assert_eq!(requests.load(Ordering::SeqCst), 6);
+}

@@ -207,6 +207,28 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_body_is_written_unless_there_is_none() {
+        let mut exchange = Exchange {
+            method: "GET".into(),
+            url: "/v1/albums/B1".into(),
+            status: 200,
+            headers: Map::new(),
+            body: Body::Json(json!({"data": 1})),
+        };
+        assert_eq!(
+            serde_json::to_value(&exchange).unwrap()["body"],
+            json!({"data": 1})
+        );
+        exchange.body = Body::Empty;
+        assert!(
+            serde_json::to_value(&exchange)
+                .unwrap()
+                .get("body")
+                .is_none()
+        );
+    }
+
+    #[test]
     fn recorded_needs_its_fields() {
         assert!(matches!(parse_recorded("{"), Err(ExchangeError::Json(_))));
         assert!(matches!(

@@ -210,6 +210,13 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn an_escaped_credential_name_is_still_one() {
+        // `%74oken` is `token`: only a decoded name is recognised.
+        let redacted = Redactor::new(["the-key"]).url("/v1/albums?%74oken=x1&%69ds=a");
+        assert_eq!(redacted, "/v1/albums?%74oken=%3Credacted%3E&%69ds=a");
+    }
+
+    #[test]
     fn secrets_credential_queries_and_token_shapes_go() {
         let redactor = Redactor::new(["the-key", "the-token", ""]);
         assert_eq!(

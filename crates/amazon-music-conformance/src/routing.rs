@@ -228,4 +228,13 @@ mod tests {
         assert_eq!(percent_decode("%E2%82%AC"), "€");
         assert_eq!(percent_decode("%zz"), "%zz");
     }
+
+    #[test]
+    fn the_base_path_is_the_server_urls_path() {
+        let spec = Spec::from_yaml_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://h.example/v1'}]\npaths: {}\n",
+        )
+        .unwrap();
+        assert_eq!(Router::new(&spec).base_path(), "/v1");
+    }
 }

@@ -160,3 +160,34 @@ fn method_name(method: &str) -> &'static str {
 pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_keeps_its_name() {
+        let methods = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
+        let mut text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n".to_owned();
+        for method in methods {
+            text.push_str(&format!(
+                "    {method}: {{operationId: {method}A, responses: {{'200': {{description: ok}}}}}}\n"
+            ));
+        }
+        let spec = Spec::from_yaml_str(&text).unwrap();
+        let mut named: Vec<(String, String)> = spec
+            .operations()
+            .iter()
+            .map(|op| (op.method.to_owned(), op.id().to_owned()))
+            .collect();
+        named.sort();
+        let mut expected: Vec<(String, String)> = methods
+            .iter()
+            .map(|m| (m.to_ascii_uppercase(), format!("{m}A")))
+            .collect();
+        expected.sort();
+        assert_eq!(named, expected);
+    }
+}

@@ -526,6 +526,44 @@ mod tests {
         );
     }
 
+    /// A block list may sit at its key's own indentation; a new value joins it there.
+    #[test]
+    fn a_list_at_its_keys_indentation_takes_a_value() {
+        let text = "components:\n  schemas:\n    A:\n      type: string\n      x-extensible-enum:\n      - ONE\n      - TWO\n      description: d\n";
+        let (edited, errors) = apply(
+            text,
+            &[suggestion(
+                DriftKind::UnlistedValue,
+                "/components/schemas/A/x-extensible-enum",
+                "THREE",
+                None,
+            )],
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            edited.contains("      - TWO\n      - THREE\n      description: d\n"),
+            "{edited}"
+        );
+    }
+
+    /// A new property's schema is written as the spec writes one: `type` first, `items` last.
+    #[test]
+    fn a_new_schema_lists_type_first_and_items_last() {
+        let schema = json!({"items": {"type": "string"}, "nullable": true, "type": "array"});
+        let (edited, errors) = apply(
+            TEXT,
+            &[suggestion(
+                DriftKind::UnknownField,
+                "/components/schemas/A",
+                "labels",
+                Some(schema),
+            )],
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let expected = "        labels:\n          type: array\n          nullable: true\n          items:\n            type: string\n";
+        assert!(edited.contains(expected), "{edited}");
+    }
+
     #[test]
     fn inference_takes_every_value() {
         assert_eq!(infer(&[json!(1), json!(2.5)]), json!({"type": "number"}));

@@ -1,0 +1,175 @@
+//! The docs check at the library's level, on two small pages in the two table layouts the
+//! published pages use: the facts read from them, how they differ from the spec, what a ledger
+//! explains, and what a digest says changed.
+
+use amazon_music_conformance::docs::compare::{Ledger, compare};
+use amazon_music_conformance::docs::digest::Digest;
+use amazon_music_conformance::docs::facts::{endpoint_key, page_facts};
+use amazon_music_conformance::docs::page::{self, Page};
+use amazon_music_conformance::{SPEC_YAML, Spec, Validator};
+
+/// A pipe-table page: Get Several Albums, with a limit the spec does not have, a query
+/// parameter of another type and a response field the spec does not know.
+const PIPE: &str = "Albums\nGet Several Albums\nGET\n/albums\nAuthorization Scope: [music::catalog]\n\
+    Query Parameters\nName | Data Type | Required | Description |\n---|---|---|---|\n\
+    ids | string | Yes | A comma-separated list of ids. There is a maximum limit of 20 IDs. |\n\
+    Example\ncurl --request GET <base url>/v1/albums?ids=B1,B2\n\
+    Response\nName | Data Type | Required | Description |\n---|---|---|---|\n\
+    albums | Album | Yes | The albums. |\nmood | string | No | Made up. |\n";
+
+/// A space-separated page: Set Loop, with a body field and a wrong set of allowed values.
+const SPACE: &str = "Set Loop\n\nPUT\n/v1/playback/sessions/{sessionId}/loop\n\nPath Parameters\n\n\
+    Name Data Type Required Description\nsessionId string Yes The session.\n\n\
+    Request Parameters\n\nName Data Type Required Description\n\
+    body.loopMode string No Allowed values are 'LOOP_ONE' and 'LOOP_OFF'\n\nResponses\n\nHTTP status 200 on success.\n";
+
+fn pages() -> (Page, Page) {
+    (page::parse(PIPE).unwrap(), page::parse(SPACE).unwrap())
+}
+
+fn validator() -> Validator {
+    Validator::new(Spec::from_yaml_str(SPEC_YAML).unwrap()).unwrap()
+}
+
+fn differences(page: &Page, ledger: &Ledger) -> Vec<(String, String, Option<String>)> {
+    compare(page, &validator(), ledger)
+        .into_iter()
+        .map(|d| (d.fact, d.spec_says, d.explained_by))
+        .collect()
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn unexplained(fact: &str, spec_says: &str) -> (String, String, Option<String>) {
+    (fact.to_owned(), spec_says.to_owned(), None)
+}
+
+#[test]
+fn facts_are_read_from_both_layouts() {
+    let (pipe, space) = pages();
+    // The spec's server URL carries `/v1`; a page may write it or not.
+    assert_eq!(endpoint_key(&pipe.endpoints[0]), "GET /albums");
+    assert_eq!(
+        endpoint_key(&space.endpoints[0]),
+        "PUT /playback/sessions/{sessionId}/loop"
+    );
+    assert_eq!(
+        page_facts(&pipe),
+        strings(&[
+            "GET /albums",
+            "GET /albums scope music::catalog",
+            "GET /albums query ids",
+            "GET /albums query ids type=string",
+            "GET /albums query ids required=true",
+            "GET /albums query ids max-items=20",
+            "GET /albums response albums",
+            "GET /albums response albums type=Album",
+            "GET /albums response albums required=true",
+            "GET /albums response mood",
+            "GET /albums response mood type=string",
+            "GET /albums response mood required=false",
+            "GET /albums example-request GET /albums?ids=B1,B2",
+        ])
+    );
+    assert_eq!(
+        page_facts(&space),
+        strings(&[
+            "PUT /playback/sessions/{sessionId}/loop",
+            "PUT /playback/sessions/{sessionId}/loop path sessionId",
+            "PUT /playback/sessions/{sessionId}/loop path sessionId type=string",
+            "PUT /playback/sessions/{sessionId}/loop path sessionId required=true",
+            "PUT /playback/sessions/{sessionId}/loop body loopMode",
+            "PUT /playback/sessions/{sessionId}/loop body loopMode type=string",
+            "PUT /playback/sessions/{sessionId}/loop body loopMode required=false",
+            "PUT /playback/sessions/{sessionId}/loop body loopMode values=LOOP_ONE,LOOP_OFF",
+        ])
+    );
+}
+
+#[test]
+fn differences_from_the_spec_are_named_and_a_ledger_explains_them() {
+    let (pipe, space) = pages();
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    assert_eq!(
+        differences(&pipe, &empty),
+        [
+            unexplained("GET /albums query ids type=string", "type=array"),
+            unexplained("GET /albums query ids max-items=20", "max-items=100"),
+            unexplained("GET /albums response mood", "data has albums"),
+        ]
+    );
+    assert_eq!(
+        differences(&space, &empty),
+        [
+            unexplained(
+                "PUT /playback/sessions/{sessionId}/loop body loopMode required=false",
+                "required=true"
+            ),
+            unexplained(
+                "PUT /playback/sessions/{sessionId}/loop body loopMode values=LOOP_ONE,LOOP_OFF",
+                "values=LOOP_ONE,LOOP_ALL,LOOP_OFF"
+            ),
+        ]
+    );
+
+    let ledger = Ledger::from_yaml_str(
+        "corrections:\n  - id: ids-array\n    facts: [\"GET /albums query ids type=string\"]\n",
+    )
+    .unwrap();
+    let explained = differences(&pipe, &ledger);
+    assert_eq!(explained[0].2.as_deref(), Some("ids-array"));
+    assert!(
+        explained[1..].iter().all(|d| d.2.is_none()),
+        "{explained:?}"
+    );
+}
+
+#[test]
+fn a_renamed_parameter_and_a_changed_method_are_named() {
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let renamed = page::parse(&PIPE.replace("ids |", "idz |")).unwrap();
+    let found = differences(&renamed, &empty);
+    for expected in [
+        unexplained("GET /albums query idz", "no such parameter"),
+        unexplained(
+            "GET /albums query ids absent",
+            "the spec has this parameter",
+        ),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:#?}");
+    }
+    let put = page::parse(&PIPE.replace("GET\n/albums", "PUT\n/albums")).unwrap();
+    assert_eq!(
+        differences(&put, &empty),
+        [unexplained(
+            "PUT /albums",
+            "no such operation; the path has GET /albums"
+        )]
+    );
+}
+
+#[test]
+fn a_digest_names_what_was_added_and_removed() {
+    let (pipe, _) = pages();
+    let facts = page_facts(&pipe);
+    let mut digest = Digest::default();
+    assert!(digest.change("pipe", &facts).is_none(), "no entry yet");
+    digest.pages.insert("pipe".into(), facts.clone());
+    assert!(digest.change("pipe", &facts).unwrap().is_empty());
+
+    let edited = page::parse(&PIPE.replace("maximum limit of 20", "maximum limit of 50")).unwrap();
+    let change = digest.change("pipe", &page_facts(&edited)).unwrap();
+    assert_eq!(
+        change.added,
+        strings(&["GET /albums query ids max-items=50"])
+    );
+    assert_eq!(
+        change.removed,
+        strings(&["GET /albums query ids max-items=20"])
+    );
+
+    let again = Digest::from_yaml_str(&digest.to_yaml()).unwrap();
+    assert!(again.change("pipe", &facts).unwrap().is_empty());
+}

@@ -371,3 +371,21 @@ impl LwaConfig {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builders_set_what_they_name() {
+        let addr: std::net::SocketAddr = "127.0.0.1:4321".parse().unwrap();
+        let config = MockConfig::default()
+            .addr(addr)
+            .max_queue(0)
+            .max_sessions(0);
+        assert_eq!(config.addr, Some(addr));
+        // At least one of each, whatever is asked.
+        assert_eq!((config.max_queue, config.max_sessions), (1, 1));
+        assert_eq!(LwaConfig::default().user("alice").user, "alice");
+    }
+}

@@ -84,6 +84,16 @@ mod tests {
     }
 
     #[test]
+    fn draws_do_not_repeat_or_collapse() {
+        let mut prng = Prng::new(11);
+        let draws: std::collections::HashSet<u64> = (0..10_000).map(|_| prng.next_u64()).collect();
+        assert_eq!(draws.len(), 10_000);
+        // Every bit takes both values.
+        let (or, and) = draws.iter().fold((0, u64::MAX), |(o, a), d| (o | d, a & d));
+        assert_eq!((or, and), (u64::MAX, 0));
+    }
+
+    #[test]
     fn uuid_has_the_v4_shape() {
         let id = Prng::new(1).uuid();
         let parts: Vec<&str> = id.split('-').collect();

@@ -463,6 +463,22 @@ async fn skips_run_out_and_actions_say_so_beforehand() {
         "NO_MORE_SKIPS"
     );
 
+    // Another entity finishing frees no skip.
+    let earlier = json!({
+        "metricId": first["metricId"],
+        "event": {"type": "PLAYBACK_FINISHED", "sessionId": sid, "entityReferenceId": first["entityReferenceId"]}
+    });
+    assert_eq!(
+        api.call(Method::POST, "/playback/event", Some(earlier))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        api.get(&at("/next")).await.error(),
+        (403, "ACCESS_DENIED".into())
+    );
+
     // Moving on after the entity finished playing is not a skip.
     let current = entity(&second);
     let finished = json!({
@@ -619,6 +635,32 @@ async fn a_queue_is_bounded_and_refuses_inserts_beyond() {
     }
     let queue = api.ok(&at("/queue")).await;
     assert_eq!(queue["data"]["queue"]["edges"].as_array().unwrap().len(), 3);
+}
+
+/// `MockState::album_ids` lists the whole catalog, documented and generated albums alike, and
+/// a generated album looks like a real one: its length fits its tracks, its image is a URL.
+#[tokio::test]
+async fn the_catalog_is_listed_whole_and_generated_albums_are_plausible() {
+    let api = Api::start(MockConfig::default()).await;
+    let ids = api.server.state().album_ids();
+    assert!(ids.len() > 1000, "{} albums", ids.len());
+    assert!(ids.iter().any(|id| id == "B0064UPU4G"));
+    for id in ids.iter().rev().take(25) {
+        let album = api.ok(&format!("/albums/{id}")).await["data"]["album"].clone();
+        let tracks = album["trackCount"].as_u64().unwrap();
+        let duration = album["duration"].as_u64().unwrap();
+        assert!(
+            (150 * tracks..=330 * tracks).contains(&duration),
+            "{id}: {duration} s for {tracks} tracks"
+        );
+        let image = album["images"][0]["url"].as_str().unwrap();
+        assert!(
+            image.starts_with("https://m.media-amazon.com/images/I/")
+                && image.ends_with(".jpg")
+                && image.len() == "https://m.media-amazon.com/images/I/".len() + 11 + 4,
+            "{image}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -75,6 +75,63 @@ async fn library_scope_opens_the_library_of_the_configured_user() {
     );
 }
 
+/// The configured user is the one signed in: what they save is in their library, not in the
+/// default user's.
+#[tokio::test]
+async fn the_configured_user_is_the_one_signed_in() {
+    let lwa = Lwa::start(LwaConfig::default().user("someone-else")).await;
+    let tokens = lwa.device_sign_in("music::library").await;
+    let access = str_of(&tokens, "access_token");
+    let library = |token: &str| {
+        lwa.http
+            .get(format!("{}/me/library/albums", lwa.server.base_url()))
+            .header("x-api-key", "mock-api-key")
+            .header("authorization", format!("Bearer {token}"))
+    };
+    let saved = lwa
+        .send(
+            lwa.http
+                .put(format!(
+                    "{}/me/library/albums/B0064UPU4G",
+                    lwa.server.base_url()
+                ))
+                .header("x-api-key", "mock-api-key")
+                .header("authorization", format!("Bearer {access}")),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", text(&saved));
+    let ids = |reply: Reply| -> Vec<String> {
+        reply.json()["data"]["user"]["libraryAlbums"]["edges"]
+            .as_array()
+            .expect("a library page")
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let theirs = ids(lwa.send(library(access)).await);
+    assert!(theirs.iter().any(|id| id == "B0064UPU4G"), "{theirs:?}");
+    let default_users = ids(lwa.send(library("mock-token")).await);
+    assert!(
+        !default_users.iter().any(|id| id == "B0064UPU4G"),
+        "{default_users:?}"
+    );
+}
+
+/// An access token stays valid for its whole lifetime, whatever is signed in meanwhile
+/// (each sign-in prunes what has expired, and only that).
+#[tokio::test]
+async fn a_later_sign_in_leaves_earlier_tokens_valid() {
+    let lwa = Lwa::default().await;
+    let first = lwa.device_sign_in("music::catalog").await;
+    let _second = lwa.device_sign_in("music::catalog").await;
+    let _code = lwa.code(&[]).await;
+    assert_eq!(
+        lwa.api("/albums/B0064UPU4G", str_of(&first, "access_token"))
+            .await,
+        err(200, "")
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn polling_faster_than_the_interval_slows_down_and_the_interval_grows() {
     let lwa = Lwa::default().await;
@@ -422,6 +479,12 @@ async fn consent_page_sends_errors_back_to_a_loopback_redirect() {
     };
     let plain = lwa.authorize(&[("code_challenge_method", "plain")]).await;
     assert_eq!(error_of(&plain), "invalid_request");
+    let not_a_digest = lwa.authorize(&[("code_challenge", "too-short")]).await;
+    assert_eq!(error_of(&not_a_digest), "invalid_request");
+    assert_eq!(
+        param(&redirect_params(&not_a_digest), "error_description").as_deref(),
+        Some("The code_challenge is not a base64url SHA-256 digest.")
+    );
     let scope = lwa.authorize(&[("scope", "music::everything")]).await;
     assert_eq!(error_of(&scope), "invalid_scope");
     let no_scope = lwa.authorize(&[("scope", "")]).await;

@@ -173,3 +173,76 @@ fn a_digest_names_what_was_added_and_removed() {
     let again = Digest::from_yaml_str(&digest.to_yaml()).unwrap();
     assert!(again.change("pipe", &facts).unwrap().is_empty());
 }
+
+/// A nested body field covers its parents and is covered by them; a top-level one covers
+/// nothing else of the body.
+#[test]
+fn nested_body_fields_and_missing_ones() {
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let create = page::parse(
+        "Create\nPOST\n/v1/playback/sessions\n\nRequest Parameters\n\nName Data Type Required Description\n\
+         body.playParams.id string Yes The track.\n\nResponses\n\nHTTP status 200 on success.\n",
+    )
+    .unwrap();
+    let row = &create.endpoints[0].params[0].row;
+    assert_eq!(
+        (
+            row.name.as_str(),
+            row.data_type.as_str(),
+            row.required,
+            row.description.as_str()
+        ),
+        ("playParams.id", "string", true, "The track.")
+    );
+    let key = "POST /playback/sessions";
+    let absent = |what: &str| {
+        unexplained(
+            &format!("{key} {what} absent"),
+            "the spec has this parameter",
+        )
+    };
+    assert_eq!(
+        differences(&create, &empty),
+        [
+            unexplained(
+                &format!("{key} body playParams.id required=true"),
+                "required=false"
+            ),
+            absent("header X-Amzn-Audio-DRMType"),
+            absent("header X-Amzn-Audio-Device-Capability"),
+            absent("header X-Amzn-Device-Id"),
+            absent("body limit"),
+            absent("body playParams.containerIds"),
+            absent("body playbackOptions"),
+            absent("body playbackOptions.loopMode"),
+            absent("body playbackOptions.playbackContinuationMode"),
+            absent("body playbackOptions.shuffleMode"),
+            absent("body playbackOptions.startAsStation"),
+        ]
+    );
+}
+
+/// A response field the spec has and the page does not list is named; an example request's
+/// URL may carry the scheme and host, which are dropped.
+#[test]
+fn a_missing_response_field_and_a_full_example_url() {
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let page = page::parse(
+        &PIPE
+            .replace("albums | Album | Yes | The albums. |\n", "")
+            .replace(
+                "<base url>/v1/albums?ids=B1,B2",
+                "'https://api.music.amazon.dev/v1/albums?ids=B1'",
+            ),
+    )
+    .unwrap();
+    let found = differences(&page, &empty);
+    let expected = unexplained("GET /albums response albums absent", "");
+    assert!(
+        found.iter().any(|d| d.0 == expected.0),
+        "{expected:?} not in {found:#?}"
+    );
+    assert!(
+        page_facts(&page).contains(&"GET /albums example-request GET /albums?ids=B1".to_owned())
+    );
+}

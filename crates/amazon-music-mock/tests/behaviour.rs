@@ -645,12 +645,14 @@ async fn the_catalog_is_listed_whole_and_generated_albums_are_plausible() {
     let ids = api.server.state().album_ids();
     assert!(ids.len() > 1000, "{} albums", ids.len());
     assert!(ids.iter().any(|id| id == "B0064UPU4G"));
-    for id in ids.iter().rev().take(25) {
+    // The documented albums come first, the generated ones after.
+    for id in ids.iter().take(30).chain(ids.iter().rev().take(25)) {
         let album = api.ok(&format!("/albums/{id}")).await["data"]["album"].clone();
         let tracks = album["trackCount"].as_u64().unwrap();
         let duration = album["duration"].as_u64().unwrap();
+        // Two documented albums keep the length their pages give.
         assert!(
-            (150 * tracks..=330 * tracks).contains(&duration),
+            (150 * tracks..=330 * tracks).contains(&duration) || duration == 3660,
             "{id}: {duration} s for {tracks} tracks"
         );
         let image = album["images"][0]["url"].as_str().unwrap();

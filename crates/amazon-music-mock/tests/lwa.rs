@@ -117,19 +117,22 @@ async fn the_configured_user_is_the_one_signed_in() {
     );
 }
 
-/// An access token stays valid for its whole lifetime, whatever is signed in meanwhile
-/// (each sign-in prunes what has expired, and only that).
+/// Access tokens and authorization codes stay valid for their whole lifetime, whatever is signed
+/// in meanwhile (each sign-in prunes what has expired, and only that).
 #[tokio::test]
-async fn a_later_sign_in_leaves_earlier_tokens_valid() {
+async fn a_later_sign_in_leaves_earlier_tokens_and_codes_valid() {
     let lwa = Lwa::default().await;
+    let code = lwa.code(&[]).await;
     let first = lwa.device_sign_in("music::catalog").await;
     let _second = lwa.device_sign_in("music::catalog").await;
-    let _code = lwa.code(&[]).await;
     assert_eq!(
         lwa.api("/albums/B0064UPU4G", str_of(&first, "access_token"))
             .await,
         err(200, "")
     );
+    // An authorization code issued before them still exchanges.
+    let exchanged = lwa.exchange(&code, REDIRECT, VERIFIER).await;
+    assert_eq!(exchanged.status, 200, "{}", text(&exchanged));
 }
 
 #[tokio::test(start_paused = true)]

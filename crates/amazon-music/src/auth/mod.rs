@@ -256,6 +256,25 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn debug_says_whether_it_refreshes_and_shows_no_token() {
+        let provider = Arc::new(Counting {
+            fetches: AtomicU32::new(0),
+            lifetime: None,
+        });
+        let source = TokenSource::provided(Credentials::default(), provider);
+        source.ensure_fresh().await.unwrap();
+        assert_eq!(
+            format!("{source:?}"),
+            "TokenSource { refreshable: true, .. }"
+        );
+        let fixed = TokenSource::fixed(Credentials::default(), "token-fixed").unwrap();
+        assert_eq!(
+            format!("{fixed:?}"),
+            "TokenSource { refreshable: false, .. }"
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn many_waiters_share_one_fetch() {
         let provider = Arc::new(Counting {

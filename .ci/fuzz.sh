@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing, bounded: every cargo-fuzz target of fuzz/ runs for FUZZ_SECONDS
-# (60 by default) under libFuzzer and AddressSanitizer (release build, no debug assertions), from the committed seed corpus
-# (fuzz/corpus/<target>/). Any crash, panic, leak or timeout fails the script, which prints the
+# (60 by default) under libFuzzer and AddressSanitizer (release build, no debug assertions), from
+# the committed seeds (fuzz/corpus/<target>/) and the minimized corpus the long runs left
+# (fuzz/minimized/<target>/). Any crash, panic, leak or timeout fails the script, which prints the
 # input that caused it. Stable toolchain: RUSTC_BOOTSTRAP=1 lets it take the -Z flags that
 # cargo-fuzz passes (see SECURITY.md, "Fuzzing for longer").
 set -euo pipefail
@@ -37,7 +38,11 @@ for target in "${TARGETS[@]}"; do
   rm -rf "$scratch" "$artifacts"
   mkdir -p "$scratch" "$artifacts"
   log="$TARGET_DIR/ci-$target.log"
-  if nice -n 10 cargo fuzz run "${FLAGS[@]}" "$target" "$scratch" "$ROOT/fuzz/corpus/$target" -- \
+  # Read from, never written to: the seeds (fuzz/corpus/) and the minimized corpus of the
+  # long runs (fuzz/minimized/), both committed.
+  seeds=("$ROOT/fuzz/corpus/$target")
+  [ -d "$ROOT/fuzz/minimized/$target" ] && seeds+=("$ROOT/fuzz/minimized/$target")
+  if nice -n 10 cargo fuzz run "${FLAGS[@]}" "$target" "$scratch" "${seeds[@]}" -- \
     -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts" -print_final_stats=1 $FUZZ_ARGS >"$log" 2>&1; then
     grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" || true

@@ -12,9 +12,10 @@ pub mod trace;
 
 use std::path::{Path, PathBuf};
 
-use amazon_music_conformance::Spec;
+use amazon_music_conformance::{Spec, escape_pointer_token};
 use proptest::prelude::*;
 use serde::Deserialize;
+use serde_json::Value;
 
 /// The workspace root (the directory holding `spec/`).
 pub fn workspace_root() -> PathBuf {
@@ -154,4 +155,28 @@ pub fn spec_shaped_json() -> impl Strategy<Value = serde_json::Value> {
             .prop_map(|map| Value::Object(map.into_iter().collect())),
         ]
     })
+}
+
+/// Every non-null scalar of `value` (string, number, boolean), with its JSON pointer, in
+/// document order. Leaves a decoder must keep, strings to search; `null`s are absent values.
+pub fn scalars(value: &Value) -> Vec<(String, Value)> {
+    fn walk(value: &Value, at: &str, out: &mut Vec<(String, Value)>) {
+        match value {
+            Value::Null => {}
+            Value::Object(map) => {
+                for (key, item) in map {
+                    walk(item, &format!("{at}/{}", escape_pointer_token(key)), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), out);
+                }
+            }
+            scalar => out.push((at.to_owned(), scalar.clone())),
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, "", &mut out);
+    out
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use amazon_music_conformance::{Body, Router, Spec, escape_pointer_token, parse_recorded};
+use amazon_music_conformance::{Body, Spec, Validator, escape_pointer_token, parse_recorded};
 use serde_json::Value;
 
 use crate::examples::resolve;
@@ -37,7 +37,9 @@ impl RecordedResponse {
 /// On a file that cannot be read or parsed, a request no operation serves, or a status the
 /// operation does not describe: evidence kept in the repository must be usable.
 pub fn recorded_responses(spec: &Spec, dir: &Path) -> Vec<RecordedResponse> {
-    let router = Router::new(spec);
+    // The validator routes the request and picks the response the status falls under
+    // (`404`, else `4XX`, else `default`), as `validate recorded` does.
+    let validator = Validator::new(spec.clone()).expect("the spec compiles");
     let raw = spec.raw();
     let mut files = Vec::new();
     collect_json(dir, &mut files);
@@ -47,35 +49,33 @@ pub fn recorded_responses(spec: &Spec, dir: &Path) -> Vec<RecordedResponse> {
         let text =
             std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let exchange = parse_recorded(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let outcome = validator.validate(&exchange, &file.display().to_string());
         let Body::Json(body) = exchange.body else {
             continue;
         };
-        let route = router
-            .find(&exchange.method, &exchange.url)
-            .unwrap_or_else(|| {
-                panic!(
-                    "{}: no operation serves {} {}",
-                    file.display(),
-                    exchange.method,
-                    exchange.url
-                )
-            });
-        let operation = format!(
-            "/paths/{}/{}",
-            escape_pointer_token(route.template),
-            route.method.to_ascii_lowercase()
-        );
-        let status = exchange.status.to_string();
-        let class = format!("{}XX", &status[..1]);
-        let response = [status.as_str(), class.as_str(), "default"]
+        let (Some(operation_id), Some(key)) = (outcome.operation_id, outcome.response) else {
+            panic!(
+                "{}: no operation of the spec describes {} {} answered {}: {:?}",
+                file.display(),
+                exchange.method,
+                exchange.url,
+                exchange.status,
+                outcome.violations
+            )
+        };
+        let operation = spec
+            .operations()
             .into_iter()
-            .map(|key| format!("{operation}/responses/{key}"))
-            .find(|at| raw.pointer(at).is_some())
-            .unwrap_or_else(|| panic!("{}: {operation} has no response {status}", file.display()));
-        let response = resolve(raw, &response);
+            .find(|op| op.id() == operation_id)
+            .map(|op| op.pointer())
+            .expect("a routed operation is in the spec");
+        let response = resolve(
+            raw,
+            &format!("{operation}/responses/{}", escape_pointer_token(&key)),
+        );
         out.push(RecordedResponse {
             file,
-            operation_id: route.operation_id.to_owned(),
+            operation_id,
             status: exchange.status,
             schema: resolve(raw, &format!("{response}/content/application~1json/schema")),
             body,
@@ -96,28 +96,4 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
-}
-
-/// Every non-null scalar of `value`, with its JSON pointer. A value that a decoder keeps must
-/// be found at the same pointer after re-encoding; `null`s are absent values and may vanish.
-pub fn scalars(value: &Value) -> Vec<(String, Value)> {
-    fn walk(value: &Value, at: &str, out: &mut Vec<(String, Value)>) {
-        match value {
-            Value::Null => {}
-            Value::Object(map) => {
-                for (key, item) in map {
-                    walk(item, &format!("{at}/{}", escape_pointer_token(key)), out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    walk(item, &format!("{at}/{i}"), out);
-                }
-            }
-            scalar => out.push((at.to_owned(), scalar.clone())),
-        }
-    }
-    let mut out = Vec::new();
-    walk(value, "", &mut out);
-    out
 }

@@ -383,7 +383,14 @@ fn no_mirror_hosts_or_placeholders_remain_in_examples() {
     let spec = spec();
     let mut strings = Vec::new();
     for case in example_cases(&spec) {
-        collect_strings(&case.value, &case.at, &mut strings);
+        strings.extend(
+            amazon_music_workspace_tests::scalars(&case.value)
+                .into_iter()
+                .filter_map(|(at, value)| match value {
+                    Value::String(s) => Some((format!("{}{at}", case.at), s)),
+                    _ => None,
+                }),
+        );
     }
     let bad: Vec<_> = strings
         .iter()
@@ -626,23 +633,6 @@ fn collect_refs(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 collect_refs(v, &format!("{at}/{i}"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn collect_strings(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::String(s) => out.push((at.to_owned(), s.clone())),
-        Value::Object(map) => {
-            for (k, v) in map {
-                collect_strings(v, &format!("{at}/{}", escape_pointer_token(k)), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                collect_strings(v, &format!("{at}/{i}"), out);
             }
         }
         _ => {}

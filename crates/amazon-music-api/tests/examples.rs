@@ -102,7 +102,8 @@ fn every_example_round_trips_through_its_generated_type() {
 /// until `validate recorded --apply` and `cargo xtask generate` give the field its type.
 #[test]
 fn every_recorded_response_keeps_every_value_through_its_generated_type() {
-    use amazon_music_workspace_tests::recordings::{recorded_responses, scalars};
+    use amazon_music_workspace_tests::recordings::recorded_responses;
+    use amazon_music_workspace_tests::scalars;
     let spec = amazon_music_workspace_tests::spec();
     let dir = amazon_music_workspace_tests::workspace_root().join("spec/recordings");
     let responses = recorded_responses(&spec, &dir);

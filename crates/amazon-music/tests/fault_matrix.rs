@@ -28,7 +28,11 @@ const LATENCY: Duration = Duration::from_secs(30);
 /// would add a retry and change the request count.
 const TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_DELAY: Duration = Duration::from_millis(40);
-const BUDGET: Duration = Duration::from_secs(3);
+/// Far beyond the attempts of a latency cell (three timeouts and two waits, about 3 s), so the
+/// budget never decides how many attempts a cell sees: on a loaded machine two slow attempts
+/// once crossed a 3 s budget and the third was never sent. The budget itself is tested in
+/// `errors_and_retries.rs`.
+const BUDGET: Duration = Duration::from_secs(20);
 /// Scheduling on a loaded 2-core machine; generous, since the guard is only against hangs.
 const SLACK: Duration = Duration::from_secs(5);
 

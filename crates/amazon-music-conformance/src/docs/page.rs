@@ -334,7 +334,8 @@ fn required(cell: &str) -> Option<bool> {
 /// Method and URL of a `curl` line; the method defaults to GET as curl's does.
 fn example_request(line: &str) -> Option<ExampleRequest> {
     let line = line.replace("<base url>", "");
-    let words: Vec<&str> = line.split_whitespace().collect();
+    let words = shell_words(&line);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut method = "GET".to_owned();
     let mut url = None;
     let mut i = 1;
@@ -352,7 +353,7 @@ fn example_request(line: &str) -> Option<ExampleRequest> {
             _ => i += 1,
         }
     }
-    let url = url?.trim_end_matches('\\').trim_matches(['\'', '"']);
+    let url = url?;
     let url = match url.find("://") {
         Some(at) => url[at + 3..].find('/').map_or("/", |p| &url[at + 3 + p..]),
         None => url,
@@ -361,6 +362,41 @@ fn example_request(line: &str) -> Option<ExampleRequest> {
         method,
         url: url.to_owned(),
     })
+}
+
+/// The words of a shell command line as the shell reads them: quotes group words (a header
+/// such as `'x-api-key: k'` is one word) and are removed, a backslash keeps the next character,
+/// and one that ends the line (a continuation) is dropped. Lenient, as page text needs: an
+/// unclosed quote runs to the end of the line, less a continuation.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"') | None, '\\') => {
+                if let Some(next) = chars.next() {
+                    word.get_or_insert_default().push(next);
+                }
+            }
+            (Some(_), c) => word.get_or_insert_default().push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.get_or_insert_default();
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (None, c) => word.get_or_insert_default().push(c),
+        }
+    }
+    if quote.is_some() {
+        // A page that forgot to close a quote before its line continuation: the quote ends
+        // where the line does, and the continuation is not part of the word.
+        word = word.map(|w| w.trim_end().trim_end_matches('\\').trim_end().to_owned());
+    }
+    words.extend(word);
+    words
 }
 
 #[cfg(test)]
@@ -399,6 +435,94 @@ mod tests {
             vec![serde_json::json!({"data": {"a": [1]}})]
         );
         assert_eq!(page.endpoints[1].path, "/v1/other");
+    }
+
+    fn numbered<'a>(lines: &[&'a str]) -> Vec<(usize, &'a str)> {
+        lines.iter().enumerate().map(|(i, l)| (i + 1, *l)).collect()
+    }
+
+    #[test]
+    fn a_heading_is_a_title_then_a_method_and_a_path() {
+        let at = |lines: &[&str]| heading(&numbered(lines));
+        assert_eq!(
+            at(&["Get Album", "GET", "/albums/{id}"]),
+            Some(("GET".into(), "/albums/{id}".into(), 3))
+        );
+        assert_eq!(
+            at(&["Get Album", "GET /albums/{id}"]),
+            Some(("GET".into(), "/albums/{id}".into(), 2))
+        );
+        for lines in [
+            &["GET", "GET", "/x"][..],
+            &["/albums", "GET", "/x"],
+            &["Title", "GET", "/albums and more"],
+            &["Title", "GET", "albums"],
+            &["Title", "FETCH /albums"],
+            &["Title", "GET albums"],
+            &["Title", "GET /albums and more"],
+        ] {
+            assert_eq!(at(lines), None, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn a_table_header_names_its_columns_and_a_table_counts_its_lines() {
+        assert!(is_table_header(
+            "Name | Data Type | Required | Description |"
+        ));
+        assert!(!is_table_header("Name Data Type Description"));
+        assert!(!is_table_header("Required Name"));
+        let pipe = numbered(&[
+            "Name | Data Type | Required | Description |",
+            "---|---|---|---|",
+            "a | string | Yes | d |",
+            "b | string | No | d |",
+            "Example",
+        ]);
+        let (rows, used) = table(&pipe).unwrap();
+        assert_eq!((rows.len(), used), (2, 4));
+        let spaced = numbered(&[
+            "Name Data Type Required Description",
+            "a string Yes d",
+            "b string No d",
+            "",
+            "Example",
+        ]);
+        let (rows, used) = table(&spaced).unwrap();
+        assert_eq!((rows.len(), used), (2, 3));
+    }
+
+    #[test]
+    fn a_curl_line_gives_its_method_and_url_past_headers_and_data() {
+        let request = example_request(
+            "curl -H 'x-api-key: k' --data '{}' -X post --header 'a: b' '<base url>/v1/albums?x=1' -d '[]'",
+        );
+        assert_eq!(
+            request,
+            Some(ExampleRequest {
+                method: "POST".into(),
+                url: "/v1/albums?x=1".into()
+            })
+        );
+        assert_eq!(
+            example_request("curl https://api.example/v1/a"),
+            Some(ExampleRequest {
+                method: "GET".into(),
+                url: "/v1/a".into()
+            })
+        );
+        assert_eq!(example_request("curl -X"), None);
+        assert_eq!(
+            shell_words(r#"curl -H "a: \"b\"" 'c d'e \\x \"#),
+            ["curl", "-H", "a: \"b\"", "c de", "\\x"]
+        );
+        assert_eq!(shell_words("'' 'open quote"), ["", "open quote"]);
+        // As on the playback page: a quote left open before the line's continuation.
+        assert_eq!(
+            shell_words("curl 'https://h/v1/a \\"),
+            ["curl", "https://h/v1/a"]
+        );
+        assert_eq!(example_request("curl --verbose"), None);
     }
 
     #[test]

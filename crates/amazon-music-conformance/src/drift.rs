@@ -332,6 +332,124 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A schema `levels` deep along one kind of nesting, ending in a closed object that declares
+    /// only `a`, and a body that follows it with an undeclared `b` at the end.
+    fn nested(nesting: &str, levels: usize) -> (Value, Value) {
+        let mut schema = json!({"type": "object", "properties": {"a": {}}});
+        let mut body = json!({"a": 1, "b": 2});
+        for _ in 0..levels {
+            (schema, body) = match nesting {
+                "items" => (json!({"type": "array", "items": schema}), json!([body])),
+                "properties" => (
+                    json!({"type": "object", "properties": {"n": schema}}),
+                    json!({"n": body}),
+                ),
+                "map with properties" => (
+                    json!({"type": "object", "properties": {}, "additionalProperties": schema}),
+                    json!({"k": body}),
+                ),
+                "map" => (json!({"additionalProperties": schema}), json!({"k": body})),
+                other => unreachable!("{other}"),
+            };
+        }
+        (json!({"components": {"schemas": {"A": schema}}}), body)
+    }
+
+    #[test]
+    fn schemas_are_modelled_64_levels_deep_along_every_kind_of_nesting_and_no_deeper() {
+        for nesting in ["items", "properties", "map with properties", "map"] {
+            for (levels, reported) in [(63, true), (64, true), (65, false), (66, false)] {
+                let (doc, body) = nested(nesting, levels);
+                let mut model = DriftModel::default();
+                let root = model.add(&doc, "/components/schemas/A");
+                let mut out = Vec::new();
+                model.check(root, &body, &mut out);
+                let found: Vec<&str> = out.iter().map(|d| d.found.as_str()).collect();
+                let want: &[&str] = if reported { &["b"] } else { &[] };
+                assert_eq!(found, want, "{nesting}, {levels} levels");
+            }
+        }
+    }
+
+    #[test]
+    fn a_reference_leads_to_its_local_target_and_stops_at_an_external_or_looping_one() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"type": "string"},
+            "Far": {"$ref": "other.yaml#/components/schemas/B"},
+            "Loop": {"$ref": "#/components/schemas/Loop"}
+        }}});
+        assert_eq!(
+            resolve(&doc, "/components/schemas/A"),
+            (
+                "/components/schemas/B".to_owned(),
+                Some(&json!({"type": "string"}))
+            )
+        );
+        // Where an external reference was met, not a pointer made of its text.
+        assert_eq!(
+            resolve(&doc, "/components/schemas/Far"),
+            ("/components/schemas/Far".to_owned(), None)
+        );
+        assert_eq!(resolve(&doc, "/components/schemas/Loop").1, None);
+        assert_eq!(resolve(&doc, "/missing").1, None);
+    }
+
+    #[test]
+    fn the_types_a_null_is_reported_against_come_from_type_or_properties() {
+        let doc = json!({"components": {"schemas": {"A": {"type": "object", "properties": {
+            "typed": {"type": "string", "properties": {"x": {}}},
+            "shaped": {"properties": {"x": {}}},
+            "open": {"description": "anything"}
+        }}}}});
+        let mut model = DriftModel::default();
+        let root = model.add(&doc, "/components/schemas/A");
+        let mut out = Vec::new();
+        model.check(
+            root,
+            &json!({"typed": null, "shaped": null, "open": null}),
+            &mut out,
+        );
+        out.sort_by(|a, b| a.found.cmp(&b.found));
+        let known: Vec<(&str, Vec<String>)> = out
+            .iter()
+            .map(|d| (d.found.as_str(), d.known.clone()))
+            .collect();
+        assert_eq!(
+            known,
+            [
+                ("open", vec![]),
+                ("shaped", vec!["object".to_owned()]),
+                ("typed", vec!["string".to_owned()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn kind_names_are_their_serialized_form() {
+        for kind in [
+            DriftKind::UnknownField,
+            DriftKind::UnlistedValue,
+            DriftKind::NullNotNullable,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.name()));
+        }
+        assert_eq!(DriftKind::NullNotNullable.name(), "null-not-nullable");
+    }
+
+    #[test]
+    fn a_null_reports_every_type_a_type_list_allows() {
+        let doc = json!({"components": {"schemas": {"A": {"type": "object", "properties": {
+            "v": {"type": ["string", "integer"]}
+        }}}}});
+        let mut model = DriftModel::default();
+        let root = model.add(&doc, "/components/schemas/A");
+        let mut out = Vec::new();
+        model.check(root, &json!({"v": null}), &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].known, ["string", "integer"]);
+    }
+
     #[test]
     fn finds_unknown_fields_and_unlisted_values() {
         let doc = json!({"components": {"schemas": {

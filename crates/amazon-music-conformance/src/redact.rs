@@ -244,6 +244,18 @@ mod tests {
             Body::Json(json!({"a": ["<redacted>", {"<redacted>": 1}], "n": 2}))
         );
         assert!(!format!("{redactor:?}").contains("the-key"));
+        // How many secrets it holds, and nothing of them.
+        assert_eq!(format!("{redactor:?}"), "Redactor { secrets: 2 }");
+    }
+
+    #[test]
+    fn credential_names_ignore_case_and_separators_and_two_short_names_count() {
+        for name in ["TO-KEN", "pass_word", "Co-De", "sig", "SIG", "code"] {
+            assert!(is_credential_name(name), "{name}");
+        }
+        for name in ["signal", "codec", "ids", "cursor", "x-amzn-requestid"] {
+            assert!(!is_credential_name(name), "{name}");
+        }
     }
 
     #[test]

@@ -380,3 +380,27 @@ fn xml(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Format, xml};
+
+    #[test]
+    fn xml_text_is_escaped_and_control_characters_replaced() {
+        assert_eq!(
+            xml("a<b>&\"c'\u{1}\u{1f}\n\t\r"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}\u{FFFD}\n\t\r"
+        );
+    }
+
+    #[test]
+    fn formats_parse_by_name_and_anything_else_is_refused_naming_the_choices() {
+        assert_eq!("human".parse(), Ok(Format::Human));
+        assert_eq!("json".parse(), Ok(Format::Json));
+        assert_eq!("junit".parse(), Ok(Format::Junit));
+        assert_eq!(
+            "JSON".parse::<Format>(),
+            Err("unknown format \"JSON\" (human, json or junit)".to_owned())
+        );
+    }
+}

@@ -229,6 +229,46 @@ mod tests {
         assert_eq!(percent_decode("%zz"), "%zz");
     }
 
+    fn router_at(server: &str) -> Router {
+        let spec = Spec::from_yaml_str(&format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: '{server}'}}]\n\
+             paths:\n  /albums/{{id}}/tracks:\n    get: {{operationId: tracks, responses: {{'200': {{description: ok}}}}}}\n"
+        ))
+        .unwrap();
+        Router::new(&spec)
+    }
+
+    #[test]
+    fn api_urls_are_those_under_the_base_path_as_whole_segments() {
+        let router = router_at("https://h.example/v1");
+        for (url, under) in [
+            ("https://h.example/v1/albums/a/tracks", true),
+            ("https://h.example/v1", true),
+            ("/v1?x=1", true),
+            ("https://h.example/v10/albums", false),
+            ("https://h.example/other/v1/albums", false),
+            ("/", false),
+        ] {
+            assert_eq!(router.is_api_url(url), under, "{url}");
+        }
+        assert_eq!(router.api_path("/v1/albums/a/tracks?x"), "/albums/a/tracks");
+        assert_eq!(router.api_path("/v1"), "");
+        assert_eq!(router.api_path("/v10/albums"), "/v10/albums");
+        let anywhere = router_at("https://h.example");
+        assert!(anywhere.is_api_url("/anything"));
+        assert_eq!(anywhere.api_path("/albums/a/tracks"), "/albums/a/tracks");
+    }
+
+    #[test]
+    fn a_parameter_needs_a_value_and_a_trailing_slash_is_the_same_resource() {
+        let router = router_at("https://h.example/v1");
+        let found = router.find("GET", "/v1/albums/a%20b/tracks/").unwrap();
+        assert_eq!(found.operation_id, "tracks");
+        assert_eq!(found.params, [("id".to_owned(), "a b".to_owned())]);
+        assert!(router.find("GET", "/v1/albums//tracks").is_none());
+        assert!(router.find("POST", "/v1/albums/a/tracks").is_none());
+    }
+
     #[test]
     fn the_base_path_is_the_server_urls_path() {
         let spec = Spec::from_yaml_str(

@@ -176,6 +176,58 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nested_schemas_under_every_keyword_are_rewritten() {
+        let nullable = json!({"type": "string", "nullable": true, "example": "a"});
+        let rewritten = json!({"type": ["string", "null"]});
+        let converted = to_json_schema(&json!({
+            "items": nullable, "additionalProperties": nullable, "not": nullable,
+            "allOf": [nullable], "anyOf": [nullable], "oneOf": [nullable]
+        }));
+        assert_eq!(
+            converted,
+            json!({
+                "items": rewritten, "additionalProperties": rewritten, "not": rewritten,
+                "allOf": [rewritten], "anyOf": [rewritten], "oneOf": [rewritten]
+            })
+        );
+    }
+
+    #[test]
+    fn a_validator_names_its_schema_and_a_violation_where_it_is() {
+        let spec =
+            Spec::from_yaml_str("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+                .unwrap();
+        let pointer = "/paths/~1a/get/responses/200/content/application~1json/schema";
+        let validator = SchemaValidator::compile(
+            &spec,
+            &json!({"type": "object", "required": ["id"]}),
+            pointer,
+        )
+        .unwrap();
+        assert_eq!(validator.pointer(), pointer);
+        assert_eq!(
+            format!("{validator:?}"),
+            format!("SchemaValidator {{ pointer: {pointer:?}, .. }}")
+        );
+        let violations = validator.violations(&json!({}));
+        assert_eq!(violations.len(), 1, "{violations:?}");
+        assert_eq!(
+            violations[0].to_string(),
+            format!("/: {} ({pointer}/required)", violations[0].message)
+        );
+        let nested = SchemaViolation {
+            instance_path: "/a/0".into(),
+            schema_path: "/s/type".into(),
+            keyword: "type".into(),
+            message: "1 is not of type \"string\"".into(),
+        };
+        assert_eq!(
+            nested.to_string(),
+            "/a/0: 1 is not of type \"string\" (/s/type)"
+        );
+    }
+
+    #[test]
     fn nullable_widens_type_and_enum() {
         let converted = to_json_schema(&json!({
             "type": "string", "enum": ["A"], "nullable": true, "x-extensible-enum": ["B"]

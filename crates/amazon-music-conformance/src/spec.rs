@@ -166,6 +166,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn property_names_are_every_components_properties_sorted_once() {
+        let spec = Spec::from_yaml_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
+             \x20   B: {type: object, properties: {title: {}, id: {}}}\n\
+             \x20   A: {type: object, properties: {id: {}, artist: {}}}\n\
+             \x20   S: {type: string}\n",
+        )
+        .unwrap();
+        assert_eq!(spec.property_names(), ["artist", "id", "title"]);
+        let bare =
+            Spec::from_yaml_str("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(bare.unwrap().property_names().is_empty());
+    }
+
+    #[test]
     fn every_method_keeps_its_name() {
         let methods = [
             "get", "put", "post", "delete", "options", "head", "patch", "trace",

@@ -565,7 +565,223 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_is_described_targeted_and_stubbed_for_the_ledger() {
+        let mut new_field = suggestion(
+            DriftKind::UnknownField,
+            "/components/schemas/Album",
+            "play/Count",
+            Some(json!({"type": "integer"})),
+        );
+        new_field.evidence.push("r2.json".into());
+        assert_eq!(
+            new_field.target_pointer(),
+            "/components/schemas/Album/properties/play~1Count"
+        );
+        assert_eq!(
+            new_field.describe(),
+            "add property `play/Count` ({\"type\":\"integer\"}) to /components/schemas/Album"
+        );
+        assert_eq!(
+            new_field.ledger_stub(),
+            "  - id: drift-album-play-count\n    pointer: /components/schemas/Album/properties/play~1Count\n    docs: {page: none, section: recorded traffic, says: \"Not in the reference pages.\"}\n    spec: \"Adds the property play/Count (integer), seen in recorded responses.\"\n    why: \"Recorded traffic: r1.json, r2.json (2 recordings). Confirm with live responses.\"\n    confidence: unverified\n"
+        );
+
+        let value = suggestion(
+            DriftKind::UnlistedValue,
+            "/components/schemas/Album/properties/kind/x-extensible-enum",
+            "NEW_KIND",
+            None,
+        );
+        let pointer = "/components/schemas/Album/properties/kind/x-extensible-enum";
+        assert_eq!(value.target_pointer(), pointer);
+        assert_eq!(value.describe(), format!("add `NEW_KIND` to {pointer}"));
+        let stub = value.ledger_stub();
+        assert!(
+            stub.starts_with("  - id: drift-album-kind-value-new-kind\n"),
+            "{stub}"
+        );
+        assert!(
+            stub.contains("spec: \"Lists NEW_KIND among the known values.\"\n"),
+            "{stub}"
+        );
+        assert!(stub.contains("(1 recording)"), "{stub}");
+
+        let null = suggestion(
+            DriftKind::NullNotNullable,
+            "/components/schemas/Album/properties/images",
+            "images",
+            None,
+        );
+        assert_eq!(
+            null.target_pointer(),
+            "/components/schemas/Album/properties/images"
+        );
+        assert_eq!(
+            null.describe(),
+            "make /components/schemas/Album/properties/images nullable"
+        );
+        let stub = null.ledger_stub();
+        assert!(
+            stub.starts_with("  - id: drift-album-images-nullable\n"),
+            "{stub}"
+        );
+        assert!(
+            stub.contains("spec: \"images is nullable: the service sends null for it.\"\n"),
+            "{stub}"
+        );
+    }
+
+    #[test]
+    fn comments_and_blank_lines_inside_a_block_do_not_end_it() {
+        let text = "components:\n  schemas:\n    A:\n      x-extensible-enum:\n        - ONE\n\n# between values\n        - TWO\n      type: string\n";
+        let (edited, errors) = apply(
+            text,
+            &[suggestion(
+                DriftKind::UnlistedValue,
+                "/components/schemas/A/x-extensible-enum",
+                "THREE",
+                None,
+            )],
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            edited.contains("        - TWO\n        - THREE\n      type: string\n"),
+            "{edited}"
+        );
+    }
+
+    #[test]
+    fn a_property_joins_an_empty_properties_block() {
+        let text = "components:\n  schemas:\n    A:\n      properties:\n      type: object\n";
+        let (edited, errors) = apply(
+            text,
+            &[suggestion(
+                DriftKind::UnknownField,
+                "/components/schemas/A",
+                "n",
+                Some(json!({"type": "string"})),
+            )],
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            edited,
+            "components:\n  schemas:\n    A:\n      properties:\n        n:\n          type: string\n      type: object\n"
+        );
+    }
+
+    #[test]
+    fn keys_and_values_are_quoted_only_when_yaml_would_read_them_otherwise() {
+        for (name, written) in [
+            ("playCount", "playCount"),
+            ("a_b-c9", "a_b-c9"),
+            ("", "\"\""),
+            ("-x", "\"-x\""),
+            ("a b", "\"a b\""),
+            ("a:b", "\"a:b\""),
+            ("a.b", "\"a.b\""),
+        ] {
+            assert_eq!(yaml_key(name), written, "key {name:?}");
+        }
+        for (value, written) in [
+            ("NEW_KIND", "NEW_KIND"),
+            ("v1.2-beta", "v1.2-beta"),
+            ("", "\"\""),
+            ("12", "\"12\""),
+            ("1e3", "\"1e3\""),
+            ("No", "\"No\""),
+            ("null", "\"null\""),
+            ("a b", "\"a b\""),
+            ("a#b", "\"a#b\""),
+        ] {
+            assert_eq!(yaml_scalar(value), written, "value {value:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_schema_is_written_as_a_flow_mapping() {
+        let (edited, errors) = apply(
+            TEXT,
+            &[suggestion(
+                DriftKind::UnknownField,
+                "/components/schemas/A",
+                "any",
+                Some(json!({"type": "array", "items": {}})),
+            )],
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            edited.contains("        any:\n          type: array\n          items: {}\n"),
+            "{edited}"
+        );
+    }
+
+    fn one(text: &str, kind: DriftKind, pointer: &str, found: &str) -> (String, Vec<EditError>) {
+        apply(text, &[suggestion(kind, pointer, found, None)])
+    }
+
+    #[test]
+    fn values_join_empty_flow_lists_and_lists_with_a_comment_after_the_key() {
+        let pointer = "/components/schemas/A/x-extensible-enum";
+        let text = "components:\n  schemas:\n    A:\n      x-extensible-enum: []\n";
+        let (edited, errors) = one(text, DriftKind::UnlistedValue, pointer, "Z");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            edited.contains("      x-extensible-enum: [Z]\n"),
+            "{edited}"
+        );
+
+        let text =
+            "components:\n  schemas:\n    A:\n      x-extensible-enum: # known\n        - X\n";
+        let (edited, errors) = one(text, DriftKind::UnlistedValue, pointer, "Z");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(edited.ends_with("        - X\n        - Z\n"), "{edited}");
+
+        let text = "components:\n  schemas:\n    A:\n      x-extensible-enum: X\n";
+        let (edited, errors) = one(text, DriftKind::UnlistedValue, pointer, "Z");
+        assert_eq!(edited, text);
+        assert_eq!(
+            errors[0].reason,
+            "line 4 is neither a flow nor a block list"
+        );
+    }
+
+    #[test]
+    fn nullable_goes_under_a_commented_key_and_not_into_a_flow_mapping_split_over_lines() {
+        let pointer = "/components/schemas/A/properties/b";
+        let text = "components:\n  schemas:\n    A:\n      properties:\n        a:\n          $ref: \"#/x\"\n        b: # the b\n          type: string\n";
+        let (edited, errors) = one(text, DriftKind::NullNotNullable, pointer, "b");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            edited.ends_with(
+                "        b: # the b\n          nullable: true\n          type: string\n"
+            ),
+            "{edited}"
+        );
+
+        let text = "components:\n  schemas:\n    A:\n      properties:\n        b: {type: string,\n          format: date}\n";
+        let (edited, errors) = one(text, DriftKind::NullNotNullable, pointer, "b");
+        assert_eq!(edited, text);
+        assert_eq!(
+            errors[0].reason,
+            "line 5 is neither a flow nor a block mapping"
+        );
+
+        let text =
+            "components:\n  schemas:\n    A:\n      properties:\n        b: {type: string}\n";
+        let (edited, errors) = one(text, DriftKind::NullNotNullable, pointer, "b");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            edited.ends_with("        b: {type: string, nullable: true}\n"),
+            "{edited}"
+        );
+    }
+
+    #[test]
     fn inference_takes_every_value() {
+        assert_eq!(
+            infer(&[json!(-3)]),
+            json!({"type": "integer", "format": "int64"})
+        );
         assert_eq!(infer(&[json!(1), json!(2.5)]), json!({"type": "number"}));
         assert_eq!(
             infer(&[json!("a"), json!(null)]),

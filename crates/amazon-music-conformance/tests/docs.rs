@@ -246,3 +246,104 @@ fn a_missing_response_field_and_a_full_example_url() {
         page_facts(&page).contains(&"GET /albums example-request GET /albums?ids=B1".to_owned())
     );
 }
+
+/// A page's trailing slash names the same operation, also the root; a response field's
+/// required flag is compared; a request body is read ten levels deep by the spec and compared
+/// nine levels deep, where the deepest of the pages' dotted names end.
+#[test]
+fn trailing_slashes_required_response_fields_and_deep_bodies() {
+    let mut body = "{type: string}".to_owned();
+    for name in ["j", "i", "h", "g", "f", "e", "d", "c", "b", "a"] {
+        body = format!("{{type: object, properties: {{{name}: {body}}}}}");
+    }
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://api.example/v1'}}]\n\
+         paths:\n  /:\n    get: {{operationId: root, responses: {{'200': {{description: ok}}}}}}\n\
+         \x20 /deep:\n    post:\n      operationId: deep\n      requestBody:\n        content:\n\
+         \x20         application/json:\n            schema: {body}\n\
+         \x20     responses: {{'200': {{description: ok}}}}\n"
+    );
+    let validator = Validator::new(Spec::from_yaml_str(&spec).unwrap()).unwrap();
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let found = |text: &str| -> Vec<String> {
+        compare(&page::parse(text).unwrap(), &validator, &empty)
+            .into_iter()
+            .map(|d| format!("{} | {}", d.fact, d.spec_says))
+            .collect()
+    };
+    assert_eq!(
+        found("Root\n\nGET\n/v1/\n\nResponses\n\nHTTP status 200 on success.\n"),
+        Vec::<String>::new()
+    );
+    // The trailing slash is itself a difference the ledger must explain.
+    let mut expected = vec!["POST /deep/ | the path is written /deep".to_owned()];
+    let mut dotted = String::new();
+    expected.extend(
+        ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .map(|name| {
+                dotted = if dotted.is_empty() {
+                    (*name).to_owned()
+                } else {
+                    format!("{dotted}.{name}")
+                };
+                format!("POST /deep/ body {dotted} absent | the spec has this parameter")
+            }),
+    );
+    assert_eq!(
+        found("Deep\n\nPOST\n/v1/deep/\n\nResponses\n\nHTTP status 200 on success.\n"),
+        expected
+    );
+
+    // The spec's Get Several Albums requires `albums` in `data`.
+    let optional =
+        page::parse(&PIPE.replace("albums | Album | Yes |", "albums | Album | No |")).unwrap();
+    assert!(
+        differences(&optional, &empty).contains(&unexplained(
+            "GET /albums response albums required=false",
+            "required=true"
+        )),
+        "{:#?}",
+        differences(&optional, &empty)
+    );
+}
+
+/// Header parameters are their own location; a parameter heading that ends the page, with no
+/// table under it, adds nothing.
+#[test]
+fn header_parameters_and_a_heading_at_the_end() {
+    let text = "Get Album\nGET\n/albums/{id}\nHeader Parameters\n\
+        Name | Data Type | Required | Description |\n---|---|---|---|\n\
+        X-Amzn-Device-Id | string | No | The device. |\nQuery Parameters\n";
+    let page = page::parse(text).unwrap();
+    assert_eq!(
+        page_facts(&page),
+        strings(&[
+            "GET /albums/{id}",
+            "GET /albums/{id} header X-Amzn-Device-Id",
+            "GET /albums/{id} header X-Amzn-Device-Id type=string",
+            "GET /albums/{id} header X-Amzn-Device-Id required=false",
+        ])
+    );
+}
+
+/// Example responses: one ends where its brackets close, so two in a row are two; one left
+/// open ends at the next heading or the end of the page.
+#[test]
+fn example_responses_end_where_they_close_or_at_a_heading() {
+    let text = "Get Album\nGET\n/albums/{id}\nResponse\n{\"a\": 1}\n{\"b\": \"x\"}\n\
+        Get Albums\nGET\n/albums\nResponse\n{\"c\": [\n  true\n";
+    let page = page::parse(text).unwrap();
+    let examples: Vec<String> = page_facts(&page)
+        .into_iter()
+        .filter(|f| f.contains(" example "))
+        .collect();
+    assert_eq!(
+        examples,
+        strings(&[
+            "GET /albums/{id} example /a integer",
+            "GET /albums/{id} example /b string",
+            "GET /albums example /c/0 boolean",
+        ])
+    );
+}

@@ -544,3 +544,130 @@ fn report_json() {
 fn report_junit() {
     insta::assert_snapshot!(small_report(false).render(Format::Junit));
 }
+
+/// Drift becomes one suggestion per kind, place and name or value, with every recording that
+/// showed it once, and a new property's schema inferred from its values only.
+#[test]
+fn drift_in_several_recordings_becomes_one_suggestion_each() {
+    use amazon_music_conformance::suggest::suggest;
+    let spec = Spec::from_yaml_str(SMALL_SPEC).unwrap();
+    let v = Validator::new(spec).unwrap();
+    let recorded = [
+        (json!({"id": "1", "kind": "C", "rank": -3}), "a.json"),
+        (json!({"id": "2", "kind": "C", "rank": 5}), "b.json"),
+        (json!({"id": "3", "kind": "C"}), "b.json"),
+        (json!({"id": "4", "kind": null}), "c.json"),
+    ];
+    let checked: Vec<(Exchange, _)> = recorded
+        .into_iter()
+        .map(|(body, source)| {
+            let exchange = exchange("GET", "/v1/things/1", 200, Body::Json(body));
+            let outcome = v.validate(&exchange, source);
+            (exchange, outcome)
+        })
+        .collect();
+    let suggestions = suggest(checked.iter().map(|(e, o)| (e, o)));
+    let found: Vec<String> = suggestions
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {} {} [{}]",
+                s.kind.name(),
+                s.spec_pointer,
+                s.found,
+                s.schema.as_ref().map_or("-".to_owned(), Value::to_string),
+                s.evidence.join(", ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "unknown-field /components/schemas/Thing rank {\"format\":\"int64\",\"type\":\"integer\"} [a.json, b.json]",
+            "null-not-nullable /components/schemas/Thing/properties/kind kind - [c.json]",
+            "unlisted-value /components/schemas/Thing/properties/kind/x-extensible-enum C - [a.json, b.json]",
+        ]
+    );
+}
+
+/// Strict: drift fails its test case, and a clean exchange still passes.
+#[test]
+fn report_junit_strict() {
+    insta::assert_snapshot!(small_report(true).render(Format::Junit));
+}
+
+const SHAPES_SPEC: &str = r##"openapi: 3.0.3
+info: {title: shapes, version: "1"}
+servers:
+  - url: https://api.example/v1
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                additionalProperties: false
+                properties:
+                  id: {type: string}
+  /files/{id}:
+    get:
+      operationId: getFile
+      responses:
+        "200":
+          description: a CSV file, which the validator has no schema language for
+          content:
+            text/csv:
+              schema: {type: string}
+        "201":
+          description: a JSON variant with parameters
+          content:
+            "application/vnd.things+json; charset=utf-8":
+              schema: {type: object, required: [name]}
+"##;
+
+/// A missing or an unexpected property is explained in the validator's words, and what was
+/// found says what is there; only JSON media types are validated, `+json` ones included.
+#[test]
+fn required_and_closed_objects_and_media_types() {
+    let v = Validator::new(Spec::from_yaml_str(SHAPES_SPEC).unwrap()).unwrap();
+    assert_eq!(
+        format!("{v:?}"),
+        "Validator { responses: 3, schemas: 2, .. }"
+    );
+    let summary = |url: &str, status: u16, body: Body| -> Vec<(String, String, String)> {
+        v.validate(&exchange("GET", url, status, body), "t.json")
+            .violations
+            .into_iter()
+            .map(|v| (v.keyword, v.expected, v.found))
+            .collect()
+    };
+    assert_eq!(
+        summary("/v1/things/1", 200, Body::Json(json!({}))),
+        [(
+            "required".to_owned(),
+            "\"id\" is a required property".to_owned(),
+            "the property is absent".to_owned()
+        )]
+    );
+    assert_eq!(
+        summary("/v1/things/1", 200, Body::Json(json!({"id": "1", "x": 1}))),
+        [(
+            "additionalProperties".to_owned(),
+            "Additional properties are not allowed ('x' was unexpected)".to_owned(),
+            "{\"id\":\"1\",\"x\":1}".to_owned()
+        )]
+    );
+    // No JSON schema for CSV: any body is accepted, an empty one too.
+    assert_eq!(summary("/v1/files/1", 200, Body::Empty), []);
+    assert_eq!(
+        summary("/v1/files/1", 201, Body::Json(json!({"name": "n"}))),
+        []
+    );
+    assert_eq!(summary("/v1/files/1", 201, Body::Json(json!({}))).len(), 1);
+}

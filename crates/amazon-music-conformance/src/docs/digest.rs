@@ -62,3 +62,30 @@ impl Digest {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Change;
+
+    #[test]
+    fn a_change_is_empty_only_with_nothing_added_and_nothing_removed() {
+        let one = || vec!["GET /albums".to_owned()];
+        assert!(Change::default().is_empty());
+        for change in [
+            Change {
+                added: one(),
+                removed: vec![],
+            },
+            Change {
+                added: vec![],
+                removed: one(),
+            },
+            Change {
+                added: one(),
+                removed: one(),
+            },
+        ] {
+            assert!(!change.is_empty(), "{change:?}");
+        }
+    }
+}

@@ -164,7 +164,40 @@ mod tests {
     }
 
     #[test]
+    fn strings_keep_their_escapes_and_may_be_cut_short() {
+        assert_eq!(
+            parse(r#"{"a": "x\"y\n\tz\\", "b": 1}"#),
+            json!({"a": "x\"y\n\tz\\", "b": 1})
+        );
+        // A page's example cut off mid-string, or mid-escape.
+        assert_eq!(parse("{\"a\": \"open"), json!({"a": "open"}));
+        assert_eq!(parse("\"ab\\"), json!("ab\\"));
+    }
+
+    #[test]
+    fn scalars_end_at_punctuation_whitespace_or_the_text() {
+        assert_eq!(parse("12"), json!(12));
+        assert_eq!(parse("[1 2,-3.5e1]"), json!([1, 2, -35.0]));
+        assert_eq!(parse("[true"), json!([true]));
+        assert_eq!(parse("{\"n\":null}"), json!({"n": null}));
+    }
+
+    #[test]
+    fn a_key_without_a_value_is_dropped_not_given_the_next_key() {
+        assert_eq!(parse("{\"a\": , \"b\": 1}"), json!({"b": 1}));
+        assert_eq!(parse("{\"a\": }"), json!({}));
+    }
+
+    #[test]
+    fn arrays_nest_and_an_objects_closer_ends_an_array_left_open() {
+        assert_eq!(parse("[[1], [], 2]"), json!([[1], [], 2]));
+        assert_eq!(parse("[{\"a\": [1}, 3]"), json!([{"a": [1]}, 3]));
+    }
+
+    #[test]
     fn depth_ignores_brackets_in_strings() {
         assert_eq!(depth_change("{\"a\": \"{[\", ["), 2);
+        assert_eq!(depth_change("]}, \"]\""), -2);
+        assert_eq!(depth_change("{[]}"), 0);
     }
 }

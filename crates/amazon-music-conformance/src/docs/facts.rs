@@ -223,6 +223,53 @@ fn leaves(value: &Value, pointer: &mut String, emit: &mut dyn FnMut(&str, &str))
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_a_whole_v1_segment_is_stripped() {
+        assert_eq!(strip_version("/v1/albums"), "/albums");
+        assert_eq!(strip_version("/v1"), "/v1");
+        assert_eq!(strip_version("/v10/albums"), "/v10/albums");
+        assert_eq!(strip_version("/albums"), "/albums");
+    }
+
+    #[test]
+    fn allowed_values_end_at_a_full_stop_outside_quotes() {
+        let c = constraints("Allowed values are 'v1.2' and 'LATEST'. Not 'OTHER'.");
+        assert_eq!(c.values, ["v1.2", "LATEST"]);
+    }
+
+    #[test]
+    fn an_example_is_read_as_the_type_of_every_leaf() {
+        let example = json!({
+            "a": {}, "b": [], "c": [1, 2.5, {"d": null}], "e": true, "f": "s",
+            "g": u64::MAX, "h": -1, "i~/j": "k"
+        });
+        let mut found = Vec::new();
+        leaves(&example, &mut String::new(), &mut |pointer, kind| {
+            found.push(format!("{pointer} {kind}"));
+        });
+        assert_eq!(
+            found,
+            [
+                "/a object",
+                "/b array",
+                "/c/0 integer",
+                "/c/1 number",
+                "/c/2/d null",
+                "/e boolean",
+                "/f string",
+                "/g integer",
+                "/h integer",
+                "/i~0~1j string",
+            ]
+        );
+        let mut root = Vec::new();
+        leaves(&json!("x"), &mut String::new(), &mut |pointer, kind| {
+            root.push(format!("{pointer} {kind}"));
+        });
+        assert_eq!(root, ["/ string"]);
+    }
 
     #[test]
     fn reads_values_and_limits() {

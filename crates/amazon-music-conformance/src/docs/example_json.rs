@@ -179,6 +179,7 @@ mod tests {
         assert_eq!(parse("12"), json!(12));
         assert_eq!(parse("[1 2,-3.5e1]"), json!([1, 2, -35.0]));
         assert_eq!(parse("[true"), json!([true]));
+        assert_eq!(parse("[true false\tnull]"), json!([true, false, null]));
         assert_eq!(parse("{\"n\":null}"), json!({"n": null}));
     }
 

@@ -620,6 +620,101 @@ mod tests {
         }
     }
 
+    /// The documented Discovery album is the docs' example to the letter; the other documented
+    /// albums are generated around their documented fields.
+    #[test]
+    fn discovery_is_the_docs_example_and_only_discovery() {
+        let catalog = Catalog::generate(0, 10);
+        let discovery = catalog.album("B0064UPU4G").unwrap();
+        assert_eq!(
+            discovery.image,
+            "https://m.media-amazon.com/images/I/71bsHTr6idL.jpg"
+        );
+        assert_eq!(discovery.label, "Daft Life Ltd./ADA France");
+        assert_eq!(discovery.markets, [("US", "United States")]);
+        assert!(!discovery.prime_eligible);
+        assert_eq!(discovery.subtitle(), "Daft Punk - Discovery");
+        let json = discovery.full_json();
+        assert_eq!(
+            json["tracks"][0]["url"],
+            "https://music.amazon.com/albums/B0064UPU4G?trackAsin=B0064UPUDC"
+        );
+        let other = catalog.album("B00D3PLC1K").unwrap();
+        assert!(other.prime_eligible);
+        assert_ne!(other.image, discovery.image);
+        assert!(LABELS.contains(&other.label.as_str()), "{}", other.label);
+    }
+
+    /// Generated albums look like the real catalog's, in realistic proportions.
+    #[test]
+    fn generated_albums_have_valid_codes_and_varied_names() {
+        let catalog = Catalog::generate(7, 2000);
+        let generated: Vec<&Album> = (DOCUMENTED.len()..catalog.len())
+            .map(|i| catalog.album_at(i))
+            .collect();
+        let share = |count: usize| count as f64 / generated.len() as f64;
+
+        // An ISRC: a market's country, a three-letter registrant, two year and five digits.
+        for track in generated.iter().flat_map(|a| &a.tracks) {
+            let isrc = track.isrc.as_bytes();
+            assert_eq!(isrc.len(), 12, "{}", track.isrc);
+            assert!(MARKETS.iter().any(|(id, _)| id.as_bytes() == &isrc[..2]));
+            assert!(
+                isrc[2..5].iter().all(u8::is_ascii_uppercase),
+                "{}",
+                track.isrc
+            );
+            assert!(isrc[5..].iter().all(u8::is_ascii_digit), "{}", track.isrc);
+        }
+        for album in &generated {
+            assert!(!album.markets.is_empty());
+            assert!(album.markets.iter().all(|m| MARKETS.contains(m)));
+        }
+        let everywhere = generated
+            .iter()
+            .filter(|a| a.markets.len() == MARKETS.len());
+        assert!(
+            share(everywhere.count()) < 0.2,
+            "markets are a random subset"
+        );
+
+        // One album in eight names a featured artist (when it is not the same artist).
+        let featuring = generated.iter().filter(|a| a.artists.len() == 2).count();
+        assert!((0.05..0.25).contains(&share(featuring)), "{featuring}");
+        let featured = generated.iter().find(|a| a.artists.len() == 2).unwrap();
+        assert_eq!(
+            featured.subtitle(),
+            format!(
+                "{}, {} - {}",
+                featured.artists[0].name, featured.artists[1].name, featured.title
+            )
+        );
+
+        // One artist in three is a band ("The Velvet Harbor"), the rest a person.
+        let artists: std::collections::BTreeSet<&str> = generated
+            .iter()
+            .flat_map(|a| a.artists.iter().map(|x| x.name.as_str()))
+            .collect();
+        let bands = artists
+            .iter()
+            .filter(|name| name.split(' ').count() == 3)
+            .count();
+        let ratio = bands as f64 / artists.len() as f64;
+        assert!((0.15..0.5).contains(&ratio), "{bands} of {}", artists.len());
+
+        // Track titles take three shapes, "The Harbor" among them.
+        let titles: Vec<&str> = generated
+            .iter()
+            .flat_map(|a| a.tracks.iter().map(|t| t.title.as_str()))
+            .collect();
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.starts_with("The ") && t.split(' ').count() == 2)
+        );
+        assert!(titles.iter().any(|t| t.contains(" of ")));
+    }
+
     #[test]
     fn get_albums_keeps_order_and_leaves_out_unknown_ids() {
         let catalog = Catalog::generate(0, 10);

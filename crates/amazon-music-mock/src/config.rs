@@ -377,6 +377,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_sign_in_configuration_prints_everything_but_the_secret() {
+        let config = LwaConfig::default()
+            .client_id("amzn1.application-oa2-client.test")
+            .client_secret("s3cret-value");
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("s3cret-value"), "{printed}");
+        for part in [
+            "LwaConfig {",
+            "client_id: \"amzn1.application-oa2-client.test\"",
+            "client_secret: Some(\"<redacted>\")",
+            "user: \"mock-user\"",
+            "poll_interval: 5s",
+            "rotate_refresh_tokens: true",
+        ] {
+            assert!(printed.contains(part), "{part} not in {printed}");
+        }
+        assert!(format!("{:?}", LwaConfig::default()).contains("client_secret: None"));
+    }
+
+    #[test]
     fn the_builders_set_what_they_name() {
         let addr: std::net::SocketAddr = "127.0.0.1:4321".parse().unwrap();
         let config = MockConfig::default()

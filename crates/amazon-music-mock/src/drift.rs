@@ -340,3 +340,83 @@ fn collect(document: &Value, pointer: &str, out: &mut Candidates, seen: &mut Has
         collect(document, &at, out, seen);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A document whose operations `/0`, `/1`... answer 200 with `schemas` in order.
+    fn document(schemas: &[Value]) -> (Value, Vec<String>) {
+        let mut paths = Map::new();
+        for (i, schema) in schemas.iter().enumerate() {
+            paths.insert(
+                format!("/{i}"),
+                json!({"get": {"responses": {"200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": schema}}
+                }}}}),
+            );
+        }
+        let ops = (0..schemas.len())
+            .map(|i| format!("/paths/~1{i}/get"))
+            .collect();
+        (json!({ "paths": paths }), ops)
+    }
+
+    fn extensible() -> Value {
+        json!({"type": "string", "x-extensible-enum": ["A"]})
+    }
+
+    /// An extensible string `levels` properties deep, and a body that reaches it.
+    fn chain(levels: usize) -> (Value, Value) {
+        let (mut schema, mut body) = (extensible(), json!("A"));
+        for _ in 0..levels {
+            schema = json!({"type": "object", "required": ["n"], "properties": {"n": schema}});
+            body = json!({ "n": body });
+        }
+        (schema, body)
+    }
+
+    fn leaf(body: &Value, levels: usize) -> &Value {
+        (0..levels).fold(body, |v, _| &v["n"])
+    }
+
+    #[test]
+    fn values_are_changed_32_levels_deep_and_no_deeper() {
+        let (deep, deep_body) = chain(32);
+        let (deeper, deeper_body) = chain(33);
+        let (doc, ops) = document(&[deep, deeper]);
+        let plan = DriftPlan::new(1, &doc, &ops);
+        let mut body = deep_body;
+        plan.apply(&doc, 0, &mut body);
+        assert!(
+            leaf(&body, 32).as_str().unwrap().starts_with("DRIFT_"),
+            "{}",
+            leaf(&body, 32)
+        );
+        let mut body = deeper_body;
+        plan.apply(&doc, 1, &mut body);
+        assert_eq!(leaf(&body, 33), "A");
+    }
+
+    #[test]
+    fn values_of_a_map_at_the_root_drift_too() {
+        let map = json!({"type": "object", "additionalProperties": extensible()});
+        let (doc, ops) = document(&[map]);
+        let plan = DriftPlan::new(1, &doc, &ops);
+        let mut body = json!({"k": "A", "l": "A"});
+        plan.apply(&doc, 0, &mut body);
+        let changed = body["k"].as_str().unwrap();
+        assert!(changed.starts_with("DRIFT_"), "{body}");
+        assert_eq!(body["l"], changed, "one new value per schema");
+        assert_eq!(
+            plan.served(),
+            [DriftInjection {
+                kind: DriftInjectionKind::UnlistedValue,
+                spec_pointer: "/paths/~10/get/responses/200/content/application~1json/schema/additionalProperties/x-extensible-enum".into(),
+                found: changed.to_owned(),
+            }]
+        );
+    }
+}

@@ -295,3 +295,36 @@ fn check_body(
     }
     Ok(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The mock's spec has only string path parameters, which routing already guarantees;
+    /// a path parameter of another type is still checked like a query parameter would be.
+    #[test]
+    fn path_parameters_are_checked_by_type() {
+        let spec = Spec::from_yaml_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things/{n}:\n    get:\n\
+             \x20     operationId: getThing\n      parameters:\n\
+             \x20       - {name: n, in: path, required: true, schema: {type: integer}}\n\
+             \x20     responses: {'200': {description: ok}}\n",
+        )
+        .unwrap();
+        let ops = operations(&spec).unwrap();
+        let check = |n: &str| {
+            ops[0].check(
+                &[("n".to_owned(), n.to_owned())],
+                None,
+                &HeaderMap::new(),
+                &Bytes::new(),
+            )
+        };
+        let refused = check("abc").unwrap_err();
+        assert_eq!(
+            refused.message,
+            "path parameter n must be an integer, not \"abc\""
+        );
+        assert!(check("12").is_ok());
+    }
+}

@@ -689,3 +689,161 @@ async fn shutdown_stops_the_server() {
     server.shutdown().await.unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+/// Dropping the handle stops the server too: the listener closes once the server task sees
+/// the signal, which this waits for (a test that hangs here is the failure).
+#[tokio::test]
+async fn dropping_the_handle_stops_the_server() {
+    let api = Api::default().await;
+    let addr = api.server.addr();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+    drop(api);
+    let closed = async {
+        while tokio::net::TcpStream::connect(addr).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), closed)
+        .await
+        .expect("the listener closes after the handle is dropped");
+}
+
+/// The track ids of Discovery, in order, as Get Album lists them.
+async fn discovery_tracks(api: &Api) -> Vec<String> {
+    api.ok("/albums/B0064UPU4G").await["data"]["album"]["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn queued_ids(api: &Api, sid: &str) -> Vec<String> {
+    let queue = api
+        .ok(&format!("/playback/sessions/{sid}/queue?limit=50"))
+        .await;
+    queue["data"]["queue"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| track_id(&e["node"]))
+        .collect()
+}
+
+/// A track inside the container asked for starts there, once; a track alone with continuation
+/// plays on through the rest of its album.
+#[tokio::test]
+async fn a_start_track_is_found_in_its_container_and_continuation_follows_its_album() {
+    let api = Api::default().await;
+    let tracks = discovery_tracks(&api).await;
+    let inside = api
+        .session(json!({"playParams": {"id": tracks[2], "containerIds": ["B0064UPU4G"]}}))
+        .await;
+    assert_eq!(track_id(&inside), tracks[2]);
+    let sid = inside["sessionId"].as_str().unwrap();
+    // The queue runs from the current entity on.
+    assert_eq!(
+        queued_ids(&api, sid).await,
+        tracks[2..],
+        "the album, not a track more"
+    );
+
+    let continued = api
+        .session(json!({
+            "playParams": {"id": tracks[11]},
+            "playbackOptions": {"playbackContinuationMode": true}
+        }))
+        .await;
+    let sid = continued["sessionId"].as_str().unwrap();
+    assert_eq!(queued_ids(&api, sid).await, tracks[11..]);
+}
+
+/// Queue Next after a named entity puts the track right after it, not after the current one;
+/// refreshing an entity gives actions only to the current one.
+#[tokio::test]
+async fn queue_next_after_a_named_entity_and_refresh_of_a_queued_one() {
+    let api = Api::default().await;
+    let tracks = discovery_tracks(&api).await;
+    let first = api
+        .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+        .await;
+    let sid = first["sessionId"].as_str().unwrap().to_owned();
+    let at = |tail: &str| format!("/playback/sessions/{sid}{tail}");
+    let queue = api.ok(&at("/queue?limit=3")).await;
+    let third = &queue["data"]["queue"]["edges"][2]["node"];
+    assert_eq!(track_id(third), tracks[2]);
+    let reference = third["entityReferenceId"].as_str().unwrap();
+    let insert = json!({"playParams": {"id": "B0BS2S4WXN"}, "entityReferenceId": reference});
+    assert_eq!(
+        api.call(Method::POST, &at("/queue/next"), Some(insert))
+            .await
+            .status,
+        200
+    );
+    let ids = queued_ids(&api, &sid).await;
+    assert_eq!(ids[..4], [&tracks[0], &tracks[1], &tracks[2], "B0BS2S4WXN"]);
+
+    let queued = api.ok(&at(&format!("/entities/{reference}"))).await;
+    assert!(entity(&queued).get("actions").is_none(), "{queued}");
+    let current = first["entityReferenceId"].as_str().unwrap();
+    let refreshed = api.ok(&at(&format!("/entities/{current}"))).await;
+    assert_eq!(entity(&refreshed)["actions"]["next"]["isAllowed"], true);
+}
+
+/// When the oldest session is forgotten to make room, another session's stream is still
+/// known: a third session asking to stream with AUTO is still refused.
+#[tokio::test]
+async fn forgetting_the_oldest_session_keeps_another_sessions_stream() {
+    let api = Api::start(MockConfig::default().max_sessions(2)).await;
+    let body = json!({"playParams": {"id": "B0BS2S4WXN"}});
+    let _oldest = api.session(body.clone()).await;
+    let streaming = api.session(body.clone()).await;
+    assert_eq!(
+        api.call(
+            Method::POST,
+            "/playback/event",
+            Some(started(&streaming, None))
+        )
+        .await
+        .status,
+        200
+    );
+    let newest = api.session(body).await;
+    let refused = api
+        .call(
+            Method::POST,
+            "/playback/event",
+            Some(started(&newest, Some("AUTO"))),
+        )
+        .await;
+    assert_eq!(refused.error(), (429, "MAX_CONCURRENCY_REACHED".into()));
+}
+
+/// The handle tells what it serves: the spec's operations in spec order, the sign-in
+/// configuration it was given, and a short `Debug` of its state.
+#[tokio::test]
+async fn the_handle_reports_its_operations_and_configuration() {
+    use amazon_music_conformance::{SPEC_YAML, Spec};
+    let lwa = amazon_music_mock::LwaConfig::default().client_id("amzn1.application-oa2-client.t");
+    let api = Api::start(MockConfig::default().lwa(lwa)).await;
+    let spec = Spec::from_yaml_str(SPEC_YAML).unwrap();
+    let ids: Vec<String> = spec
+        .operations()
+        .iter()
+        .map(|op| op.id().to_owned())
+        .collect();
+    assert!(ids.len() > 10, "{ids:?}");
+    assert_eq!(api.server.state().operation_ids(), ids);
+    assert_eq!(
+        api.server.lwa_config().client_id,
+        "amzn1.application-oa2-client.t"
+    );
+    assert_eq!(
+        format!("{:?}", api.server.state()),
+        format!(
+            "MockState {{ albums: {}, operations: {}, .. }}",
+            api.server.state().album_ids().len(),
+            ids.len()
+        )
+    );
+}

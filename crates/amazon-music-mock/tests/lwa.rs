@@ -650,3 +650,48 @@ async fn auto_approve_signs_in_at_the_first_poll() {
     let pair = lwa.codepair("music::catalog").await;
     assert_eq!(lwa.poll(&pair).await.status, 200);
 }
+
+/// The verification URI names the host the client used, unless its Host header carries user
+/// information, which is never put into a URL a person is told to open.
+#[tokio::test]
+async fn the_verification_uri_follows_a_plain_host_header_only() {
+    let lwa = Lwa::default().await;
+    let codepair_via = |host: &'static str| {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("response_type", "device_code"),
+                ("client_id", CLIENT),
+                ("scope", "music::catalog"),
+            ])
+            .finish();
+        lwa.http
+            .post(lwa.url("/auth/o2/create/codepair"))
+            .header("host", host)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    };
+    let named = lwa.send(codepair_via("music.example:8080")).await.json();
+    assert_eq!(
+        str_of(&named, "verification_uri"),
+        "http://music.example:8080/code"
+    );
+    let sneaky = lwa.send(codepair_via("user@evil.example")).await.json();
+    assert_eq!(
+        str_of(&sneaky, "verification_uri"),
+        format!("{}/code", lwa.server.lwa_url())
+    );
+}
+
+/// A client that polls without end costs bounded memory: the first 1024 polls are kept for
+/// the test hook, later ones are answered but not recorded.
+#[tokio::test]
+async fn poll_times_are_kept_up_to_a_bound() {
+    let lwa = Lwa::start(LwaConfig::default().poll_interval(Duration::ZERO)).await;
+    let pair = lwa.codepair("music::catalog").await;
+    for _ in 0..1025 {
+        let answer = lwa.poll(&pair).await;
+        assert_eq!(answer.status, 400, "{}", text(&answer));
+    }
+    let user_code = str_of(&pair, "user_code");
+    assert_eq!(lwa.server.device_polls(user_code).len(), 1024);
+}

@@ -368,6 +368,7 @@ fn example_request(line: &str) -> Option<ExampleRequest> {
 /// such as `'x-api-key: k'` is one word) and are removed, a backslash keeps the next character,
 /// and one that ends the line (a continuation) is dropped. Lenient, as page text needs: an
 /// unclosed quote runs to the end of the line, less a continuation.
+/// (The `shell-words` crate refuses such a line outright, and the playback page has one.)
 fn shell_words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word: Option<String> = None;

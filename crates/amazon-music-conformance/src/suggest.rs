@@ -465,6 +465,11 @@ mod tests {
         }
     }
 
+    /// `text` with one suggestion (no schema) applied.
+    fn one(text: &str, kind: DriftKind, pointer: &str, found: &str) -> (String, Vec<EditError>) {
+        apply(text, &[suggestion(kind, pointer, found, None)])
+    }
+
     #[test]
     fn edits_keep_everything_else_and_parse_to_the_change() {
         let suggestions = [
@@ -530,14 +535,11 @@ mod tests {
     #[test]
     fn a_list_at_its_keys_indentation_takes_a_value() {
         let text = "components:\n  schemas:\n    A:\n      type: string\n      x-extensible-enum:\n      - ONE\n      - TWO\n      description: d\n";
-        let (edited, errors) = apply(
+        let (edited, errors) = one(
             text,
-            &[suggestion(
-                DriftKind::UnlistedValue,
-                "/components/schemas/A/x-extensible-enum",
-                "THREE",
-                None,
-            )],
+            DriftKind::UnlistedValue,
+            "/components/schemas/A/x-extensible-enum",
+            "THREE",
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert!(
@@ -634,14 +636,11 @@ mod tests {
     #[test]
     fn comments_and_blank_lines_inside_a_block_do_not_end_it() {
         let text = "components:\n  schemas:\n    A:\n      x-extensible-enum:\n        - ONE\n\n# between values\n        - TWO\n      type: string\n";
-        let (edited, errors) = apply(
+        let (edited, errors) = one(
             text,
-            &[suggestion(
-                DriftKind::UnlistedValue,
-                "/components/schemas/A/x-extensible-enum",
-                "THREE",
-                None,
-            )],
+            DriftKind::UnlistedValue,
+            "/components/schemas/A/x-extensible-enum",
+            "THREE",
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert!(
@@ -713,10 +712,6 @@ mod tests {
             edited.contains("        any:\n          type: array\n          items: {}\n"),
             "{edited}"
         );
-    }
-
-    fn one(text: &str, kind: DriftKind, pointer: &str, found: &str) -> (String, Vec<EditError>) {
-        apply(text, &[suggestion(kind, pointer, found, None)])
     }
 
     #[test]
@@ -797,14 +792,11 @@ mod tests {
     #[test]
     fn a_place_the_editor_cannot_handle_is_an_error_not_a_guess() {
         let text = "components:\n  schemas:\n    A:\n      properties:\n        b:\n          $ref: \"#/x\"\n";
-        let (edited, errors) = apply(
+        let (edited, errors) = one(
             text,
-            &[suggestion(
-                DriftKind::NullNotNullable,
-                "/components/schemas/A/properties/b",
-                "b",
-                None,
-            )],
+            DriftKind::NullNotNullable,
+            "/components/schemas/A/properties/b",
+            "b",
         );
         assert_eq!(edited, text);
         assert_eq!(errors.len(), 1);

@@ -1,7 +1,7 @@
 //! Token refresh: ahead of expiry, once on 401 INVALID_ACCESS_TOKEN, one refresh for many
 //! waiting requests.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,7 +1,7 @@
 //! Recording exchanges (`ClientBuilder::record`): one file per exchange in the conformance
 //! tool's format, valid against the spec, free of every credential, and bounded.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -11,7 +11,7 @@ use amazon_music_workspace_tests::examples_server::ExamplesServer;
 
 // The tour's steps, as `cargo run -p amazon-music --example tour` runs them.
 #[allow(dead_code)]
-#[path = "../examples/tour.rs"]
+#[path = "../../examples/tour.rs"]
 mod tour;
 
 async fn start() -> (ExamplesServer, Client) {

@@ -6,7 +6,7 @@
 //! reached any other operation, and none reached a path that is no operation at all (which a
 //! dot segment such as `..` would, once the URL is normalized).
 
-mod support;
+use crate::support;
 
 use amazon_music::playback::PlayRequest;
 use amazon_music::{Error, Result};

@@ -3,7 +3,7 @@
 //! refreshes and succeeds), rotates the refresh token, and turns a revoked one into
 //! `Error::SignInRequired`. Polling runs on tokio's paused clock: no test sleeps for real.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -13,7 +13,7 @@
 //!
 //! Case counts are small (a mock per case); `PROPTEST_CASES=500` runs more.
 
-mod support;
+use crate::support;
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;

@@ -7,9 +7,9 @@
 //! (GET, PUT, DELETE) are retried on 429, 502, 503, 504, a dropped connection and a timeout, up
 //! to the attempt budget; the playback POSTs are sent exactly once, whatever happens.
 //!
-//! `cargo test -p amazon-music --test fault_matrix -- --nocapture` prints the table.
+//! `cargo test -p amazon-music --test client fault_matrix -- --nocapture` prints the table.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

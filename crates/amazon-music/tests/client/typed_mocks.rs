@@ -4,7 +4,7 @@
 use amazon_music::Error;
 use amazon_music::api::mock::MockServerExt;
 
-mod support;
+use crate::support;
 
 #[tokio::test]
 async fn a_body_off_the_spec_names_the_path_that_failed() {

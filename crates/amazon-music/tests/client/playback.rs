@@ -1,6 +1,6 @@
 //! A playback session driven end to end against the mock.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

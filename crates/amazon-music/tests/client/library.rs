@@ -1,6 +1,6 @@
 //! The library: save, list as a stream across pages, resume, prefetch, remove.
 
-mod support;
+use crate::support;
 
 use amazon_music::pagination::Page;
 use amazon_music::types::LibraryAlbumEdge;

@@ -1,6 +1,6 @@
 //! Typed errors and the retry rules, against the mock's injected faults.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

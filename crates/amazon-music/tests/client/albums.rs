@@ -1,6 +1,6 @@
 //! Single and batched album lookups against the mock.
 
-mod support;
+use crate::support;
 
 use amazon_music::{Error, ErrorCode};
 use amazon_music_mock::MockConfig;

@@ -21,14 +21,17 @@ use futures::{StreamExt, TryStreamExt};
 
 const ATTEMPTS: u32 = 3;
 /// Per attempt, in the latency cells; the injected latency is far beyond it. Long enough for
-/// the setup calls (a session) to pass on a loaded machine.
-const SHORT_TIMEOUT: Duration = Duration::from_millis(1000);
+/// the setup calls (a session) to pass on a loaded machine, and for every attempt to reach the
+/// mock's handler before the client gives up on it: the count is of what the mock received,
+/// and with 1 s a loaded machine (two mutation runs side by side) once timed an attempt out
+/// before the mock saw it, so a library stream showed 2 attempts of its 3.
+const SHORT_TIMEOUT: Duration = Duration::from_millis(2000);
 const LATENCY: Duration = Duration::from_secs(30);
 /// Per attempt, everywhere else: long enough that no attempt times out by accident, which
 /// would add a retry and change the request count.
 const TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_DELAY: Duration = Duration::from_millis(40);
-/// Far beyond the attempts of a latency cell (three timeouts and two waits, about 3 s), so the
+/// Far beyond the attempts of a latency cell (three timeouts and two waits, about 6 s), so the
 /// budget never decides how many attempts a cell sees: on a loaded machine two slow attempts
 /// once crossed a 3 s budget and the third was never sent. The budget itself is tested in
 /// `errors_and_retries.rs`.

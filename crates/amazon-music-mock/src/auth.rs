@@ -257,4 +257,35 @@ mod tests {
                 .is_ok()
         );
     }
+    /// `expire` ends the tokens still valid and counts only them; `forget` drops a token
+    /// altogether, so it is then unknown rather than expired.
+    #[test]
+    fn expire_counts_the_tokens_it_ended_and_forget_drops_them() {
+        let auth = Auth::new(&MockConfig::default());
+        let scopes = || vec!["music::catalog".to_owned()];
+        auth.insert("forever".into(), "u".into(), scopes(), None);
+        auth.insert("ended".into(), "u".into(), scopes(), Some(Duration::ZERO));
+        auth.insert(
+            "hour".into(),
+            "u".into(),
+            scopes(),
+            Some(Duration::from_secs(3600)),
+        );
+        assert_eq!(auth.expire(["forever", "ended", "hour", "unknown"]), 2);
+        assert_eq!(auth.expire(["forever", "hour"]), 0, "already expired");
+
+        let message = |token: &str| {
+            let bearer = format!("Bearer {token}");
+            auth.authorize(
+                &headers(Some("mock-api-key"), Some(&bearer)),
+                "music::catalog",
+            )
+            .unwrap_err()
+            .message
+        };
+        assert_eq!(message("forever"), "The access token has expired.");
+        auth.forget(["forever", "unknown"]);
+        assert_eq!(message("forever"), "The access token is not valid.");
+        assert_eq!(message("hour"), "The access token has expired.");
+    }
 }

@@ -713,6 +713,71 @@ mod tests {
                 .any(|t| t.starts_with("The ") && t.split(' ').count() == 2)
         );
         assert!(titles.iter().any(|t| t.contains(" of ")));
+        assert!(
+            titles.iter().any(|t| {
+                let words: Vec<&str> = t.split(' ').collect();
+                words.len() == 2 && ADJECTIVES.contains(&words[0]) && NOUNS.contains(&words[1])
+            }),
+            "an adjective and a noun"
+        );
+
+        // One album in five is explicit, and says so in its title.
+        let explicit = generated.iter().filter(|a| a.explicit).count();
+        assert!((0.1..0.3).contains(&share(explicit)), "{explicit}");
+        for album in &generated {
+            assert_eq!(album.title.ends_with(" [Explicit]"), album.explicit);
+        }
+
+        // Each market is kept with odds of two in three.
+        let kept: usize = generated.iter().map(|a| a.markets.len()).sum();
+        let kept = kept as f64 / (generated.len() * MARKETS.len()) as f64;
+        assert!((0.55..0.8).contains(&kept), "{kept}");
+    }
+
+    /// Only Discovery carries the docs' track titles and the docs' running time; Around the
+    /// World has the documented 3660 s too; the other documented albums are timed by their
+    /// generated tracks.
+    #[test]
+    fn documented_albums_keep_only_their_own_documented_fields() {
+        let catalog = Catalog::generate(0, 10);
+        assert_eq!(catalog.album("B0064UPU4G").unwrap().duration, 3660);
+        assert_eq!(catalog.album("B00D3PLC1K").unwrap().duration, 3660);
+        for doc in DOCUMENTED
+            .iter()
+            .filter(|d| !["B0064UPU4G", "B00D3PLC1K"].contains(&d.id))
+        {
+            let album = catalog.album(doc.id).unwrap();
+            let per_track = album.duration / album.tracks.len() as u64;
+            assert_eq!(album.duration % album.tracks.len() as u64, 0, "{}", doc.id);
+            assert!((150..=300).contains(&per_track), "{}: {per_track}", doc.id);
+            for (i, track) in album.tracks.iter().enumerate().skip(1) {
+                assert_ne!(
+                    Some(&track.title.as_str()),
+                    DISCOVERY_TRACKS.get(i),
+                    "{}",
+                    doc.id
+                );
+            }
+        }
+    }
+
+    /// A lookup renders the album asked for, documented or generated, with its own URL.
+    #[test]
+    fn get_album_answers_the_album_asked_for() {
+        let catalog = Catalog::generate(3, 20);
+        let generated = catalog.album_at(catalog.len() - 1).id.clone();
+        for id in ["B00D3PLC1K", "B0064UPU4G", generated.as_str()] {
+            let body: Value = serde_json::from_slice(&catalog.get_album(id).unwrap()).unwrap();
+            assert_eq!(body["data"]["album"]["id"], id);
+            assert_eq!(
+                body["data"]["album"]["url"],
+                format!("https://music.amazon.com/albums/{id}")
+            );
+        }
+        assert_eq!(
+            catalog.get_album("B000000000").unwrap_err().status.as_u16(),
+            404
+        );
     }
 
     #[test]

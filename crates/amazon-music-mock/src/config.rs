@@ -397,6 +397,27 @@ mod tests {
     }
 
     #[test]
+    fn the_mock_configuration_prints_everything_but_its_credentials() {
+        let config = MockConfig::default().seed(9).api_key("key-SECRET-1").token(
+            "token-SECRET-2",
+            "u7",
+            ["music::catalog"],
+        );
+        let printed = format!("{config:?}");
+        for secret in ["key-SECRET-1", "token-SECRET-2"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        for part in [
+            "MockConfig {",
+            "seed: 9",
+            "api_key: \"<redacted>\"",
+            "TokenGrant { token: \"<redacted>\", user: \"u7\", scopes: [\"music::catalog\"] }",
+        ] {
+            assert!(printed.contains(part), "{part} not in {printed}");
+        }
+    }
+
+    #[test]
     fn the_builders_set_what_they_name() {
         let addr: std::net::SocketAddr = "127.0.0.1:4321".parse().unwrap();
         let config = MockConfig::default()

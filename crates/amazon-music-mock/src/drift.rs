@@ -368,36 +368,140 @@ mod tests {
         json!({"type": "string", "x-extensible-enum": ["A"]})
     }
 
-    /// An extensible string `levels` properties deep, and a body that reaches it.
-    fn chain(levels: usize) -> (Value, Value) {
+    /// How one level nests in the next.
+    #[derive(Debug, Clone, Copy)]
+    enum Nesting {
+        Property,
+        Item,
+        MapValue,
+    }
+
+    /// An extensible string `levels` levels deep, each level a `nesting`, and a body that
+    /// reaches it.
+    fn chain(nesting: Nesting, levels: usize) -> (Value, Value) {
         let (mut schema, mut body) = (extensible(), json!("A"));
         for _ in 0..levels {
-            schema = json!({"type": "object", "required": ["n"], "properties": {"n": schema}});
-            body = json!({ "n": body });
+            (schema, body) = match nesting {
+                Nesting::Property => (
+                    json!({"type": "object", "required": ["n"], "properties": {"n": schema}}),
+                    json!({ "n": body }),
+                ),
+                Nesting::Item => (json!({"type": "array", "items": schema}), json!([body])),
+                Nesting::MapValue => (
+                    json!({"type": "object", "additionalProperties": schema}),
+                    json!({ "n": body }),
+                ),
+            };
         }
         (schema, body)
     }
 
-    fn leaf(body: &Value, levels: usize) -> &Value {
-        (0..levels).fold(body, |v, _| &v["n"])
+    fn leaf(nesting: Nesting, body: &Value, levels: usize) -> &Value {
+        (0..levels).fold(body, |v, _| match nesting {
+            Nesting::Item => &v[0],
+            Nesting::Property | Nesting::MapValue => &v["n"],
+        })
+    }
+
+    /// The depth limit holds along every kind of nesting the walk follows.
+    #[test]
+    fn values_are_changed_32_levels_deep_and_no_deeper() {
+        for nesting in [Nesting::Property, Nesting::Item, Nesting::MapValue] {
+            let (deep, deep_body) = chain(nesting, 32);
+            let (deeper, deeper_body) = chain(nesting, 33);
+            let (doc, ops) = document(&[deep, deeper]);
+            let plan = DriftPlan::new(1, &doc, &ops);
+            let mut body = deep_body;
+            plan.apply(&doc, 0, &mut body);
+            let changed = leaf(nesting, &body, 32);
+            assert!(
+                changed.as_str().unwrap().starts_with("DRIFT_"),
+                "{nesting:?}: {changed}"
+            );
+            let mut body = deeper_body;
+            plan.apply(&doc, 1, &mut body);
+            assert_eq!(leaf(nesting, &body, 33), "A", "{nesting:?}");
+        }
+    }
+
+    /// With as few candidates as the plan draws, every kind of change lands where it belongs:
+    /// a new field in each object (the root and every array item), a new value in each item's
+    /// extensible string, and `null` for the one optional property that is not `nullable`.
+    #[test]
+    fn every_kind_of_change_reaches_its_place() {
+        let schema = json!({
+            "type": "object",
+            "required": ["items"],
+            "properties": {
+                "items": {"type": "array", "items": {
+                    "type": "object", "required": ["kind"], "properties": {"kind": extensible()}
+                }},
+                "note": {"type": "string"},
+                "maybe": {"type": "string", "nullable": true}
+            }
+        });
+        let (doc, ops) = document(&[schema]);
+        let root = "/paths/~10/get/responses/200/content/application~1json/schema";
+        for seed in 0..4 {
+            let plan = DriftPlan::new(seed, &doc, &ops);
+            let mut body =
+                json!({"items": [{"kind": "A"}, {"kind": "A"}], "note": "n", "maybe": "m"});
+            plan.apply(&doc, 0, &mut body);
+
+            assert_eq!(body["note"], Value::Null, "seed {seed}: {body}");
+            assert_eq!(
+                body["maybe"], "m",
+                "seed {seed}: a nullable property keeps its value"
+            );
+            let new = |object: &Value, known: &[&str]| -> Vec<String> {
+                let map = object.as_object().unwrap();
+                map.keys()
+                    .filter(|k| !known.contains(&k.as_str()))
+                    .cloned()
+                    .collect()
+            };
+            let root_field = new(&body, &["items", "note", "maybe"]);
+            assert_eq!(root_field.len(), 1, "seed {seed}: {body}");
+            let kind = body["items"][0]["kind"].as_str().unwrap().to_owned();
+            assert!(kind.starts_with("DRIFT_"), "seed {seed}: {body}");
+            let item_field = new(&body["items"][0], &["kind"]);
+            for item in body["items"].as_array().unwrap() {
+                assert_eq!(item["kind"], kind.as_str(), "seed {seed}");
+                assert_eq!(new(item, &["kind"]), item_field, "seed {seed}: {body}");
+            }
+            assert_eq!(item_field.len(), 1, "seed {seed}: {body}");
+
+            let served: Vec<(DriftInjectionKind, String)> = plan
+                .served()
+                .into_iter()
+                .map(|d| (d.kind, d.found))
+                .collect();
+            for want in [
+                (DriftInjectionKind::UnknownField, root_field[0].clone()),
+                (DriftInjectionKind::UnknownField, item_field[0].clone()),
+                (DriftInjectionKind::UnlistedValue, kind.clone()),
+                (DriftInjectionKind::NullNotNullable, "note".to_owned()),
+            ] {
+                assert!(
+                    served.contains(&want),
+                    "seed {seed}: {want:?} not in {served:?}"
+                );
+            }
+            assert_eq!(served.len(), 4, "seed {seed}: {served:?}");
+            assert!(plan.served().iter().any(|d| d.spec_pointer == root));
+        }
     }
 
     #[test]
-    fn values_are_changed_32_levels_deep_and_no_deeper() {
-        let (deep, deep_body) = chain(32);
-        let (deeper, deeper_body) = chain(33);
-        let (doc, ops) = document(&[deep, deeper]);
-        let plan = DriftPlan::new(1, &doc, &ops);
-        let mut body = deep_body;
-        plan.apply(&doc, 0, &mut body);
-        assert!(
-            leaf(&body, 32).as_str().unwrap().starts_with("DRIFT_"),
-            "{}",
-            leaf(&body, 32)
-        );
-        let mut body = deeper_body;
-        plan.apply(&doc, 1, &mut body);
-        assert_eq!(leaf(&body, 33), "A");
+    fn draw_takes_up_to_n_distinct_items_in_their_order() {
+        let items: Vec<u32> = (0..10).collect();
+        let mut prng = Prng::new(3);
+        for n in [0, 1, 3, 10] {
+            let drawn = draw(&mut prng, items.iter(), n);
+            assert_eq!(drawn.len(), n);
+            assert!(drawn.windows(2).all(|w| w[0] < w[1]), "{drawn:?}");
+        }
+        assert_eq!(draw(&mut prng, items[..2].iter(), 5), [0, 1]);
     }
 
     #[test]

@@ -291,6 +291,11 @@ mod tests {
         ] {
             assert!(bad.parse::<FaultRule>().is_err(), "{bad}");
         }
+        // The command line prints this line as it is: the rule as given, and what is wrong.
+        assert_eq!(
+            "x:status=404".parse::<FaultRule>().unwrap_err().to_string(),
+            "invalid fault rule: \"x:status=404\": status must be 500 to 599"
+        );
     }
 
     #[test]

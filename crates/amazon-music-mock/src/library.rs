@@ -230,4 +230,25 @@ mod tests {
             "RESOURCE_NOT_FOUND"
         );
     }
+
+    /// Every entry of a library has its own `objectId`, those saved later included: each
+    /// save draws from its own sequence, never again from the one the initial library used.
+    #[test]
+    fn every_entry_has_its_own_object_id() {
+        let catalog = Catalog::generate(2, 20);
+        let all: Vec<String> = catalog.album_ids().map(str::to_owned).collect();
+        let libs = Libraries::new(2, all[..3].to_vec());
+        for id in &all[3..6] {
+            libs.add("u", &catalog, id).unwrap();
+        }
+        let page = libs.list("u", &catalog, 10, None, None).unwrap();
+        let object_ids: std::collections::BTreeSet<&str> =
+            page["data"]["user"]["libraryAlbums"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["objectId"].as_str().unwrap())
+                .collect();
+        assert_eq!(object_ids.len(), 6, "{object_ids:?}");
+    }
 }

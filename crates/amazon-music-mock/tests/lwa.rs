@@ -695,3 +695,48 @@ async fn poll_times_are_kept_up_to_a_bound() {
     let user_code = str_of(&pair, "user_code");
     assert_eq!(lwa.server.device_polls(user_code).len(), 1024);
 }
+
+/// Once long expired, a device code and an access token are dropped, which keeps a standalone
+/// mock's memory bounded: within a second lifetime after it expired a device code still
+/// answers `expired_token`, after that it is no longer known; an access token that expired is
+/// refused as expired until the next code pair drops it, then as unknown.
+#[tokio::test(start_paused = true)]
+async fn long_expired_device_codes_and_access_tokens_are_dropped() {
+    let lwa = Lwa::start(
+        LwaConfig::default()
+            .device_code_lifetime(Duration::from_secs(60))
+            .access_token_lifetime(Duration::from_secs(60)),
+    )
+    .await;
+    let tokens = lwa.device_sign_in("music::catalog").await;
+    let access = str_of(&tokens, "access_token").to_owned();
+    let pair = lwa.codepair("music::catalog").await;
+    let refusal = |reply: Reply| {
+        let body = reply.json();
+        assert_eq!(reply.status, 401, "{body}");
+        body["error"]["message"].as_str().unwrap().to_owned()
+    };
+    let call = || {
+        lwa.send(
+            lwa.http
+                .get(format!("{}/albums/B0064UPU4G", lwa.server.base_url()))
+                .header("x-api-key", "mock-api-key")
+                .header("authorization", format!("Bearer {access}")),
+        )
+    };
+
+    tokio::time::advance(Duration::from_secs(61)).await;
+    assert_eq!(refusal(call().await), "The access token has expired.");
+    lwa.codepair("music::catalog").await;
+    assert_eq!(
+        oauth_error(&lwa.poll(&pair).await),
+        err(400, "expired_token")
+    );
+    assert_eq!(refusal(call().await), "The access token is not valid.");
+
+    tokio::time::advance(Duration::from_secs(60)).await;
+    lwa.codepair("music::catalog").await;
+    let late = lwa.poll(&pair).await;
+    assert_eq!(oauth_error(&late), err(400, "invalid_grant"));
+    assert!(text(&late).contains("not known"), "{}", text(&late));
+}

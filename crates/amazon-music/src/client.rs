@@ -532,3 +532,26 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         None => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Debug` shows where the client points and whether its token refreshes, never a
+    /// credential (`tests/secrets.rs` checks the credentials across every type).
+    #[test]
+    fn debug_shows_the_base_url_and_the_token_source() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9/v1")
+            .api_key("key-SECRET-1")
+            .token("token-SECRET-2")
+            .build()
+            .unwrap();
+        let shown = format!("{client:?}");
+        assert_eq!(
+            shown,
+            "Client { base_url: \"http://127.0.0.1:9/v1\", \
+             tokens: TokenSource { refreshable: false, .. }, .. }"
+        );
+    }
+}

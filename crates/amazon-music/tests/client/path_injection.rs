@@ -129,6 +129,38 @@ async fn crafted_path_parameters_reach_only_their_own_operation() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// `.` and `..` are refused by the client itself, which names the parameter; the generated
+/// crate's own check behind it could only say that the request was invalid.
+#[tokio::test]
+async fn a_dot_segment_is_refused_naming_the_parameter() {
+    let server = MockServer::start(MockConfig::default()).await.unwrap();
+    let client = support::builder(&server).build().unwrap();
+    fn refusal<T: std::fmt::Debug>(result: Result<T>) -> (&'static str, String) {
+        match result {
+            Err(Error::Validation { what, message }) => (what, message),
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
+    for dots in [".", ".."] {
+        let said = format!("{dots:?} is a dot segment, which would change the request's path");
+        for (result, what) in [
+            (refusal(client.get_album(dots).await), "album id"),
+            (refusal(client.save_album(dots).await), "album id"),
+            (
+                refusal(client.resume_session(dots, "1").await),
+                "session id",
+            ),
+            (
+                refusal(client.resume_session("s", dots).await),
+                "entity reference id",
+            ),
+        ] {
+            assert_eq!(result, (what, said.clone()));
+        }
+    }
+    assert!(counts(&server).iter().all(|(_, n)| *n == 0), "nothing sent");
+}
+
 fn counts(server: &MockServer) -> Vec<(String, u64)> {
     server
         .state()

@@ -224,3 +224,33 @@ pub(crate) fn routes(state: MockState) -> Router {
         .route("/code", get(device::verification_page).post(device::verify))
         .with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::MockConfig;
+
+    /// Beyond the cap, the refresh token forgotten is the oldest one issued, never another.
+    #[test]
+    fn beyond_the_cap_the_oldest_refresh_token_is_forgotten() {
+        let lwa = Lwa::new(LwaConfig::default());
+        let auth = Auth::new(&MockConfig::default());
+        let scopes = ["music::catalog".to_owned()];
+        let mut store = Store::default();
+        let issue = |store: &mut Store| {
+            let before: Vec<String> = store.refresh.keys().cloned().collect();
+            lwa.issue(store, &auth, "u", &scopes, true).unwrap();
+            store.refresh.keys().find(|k| !before.contains(k)).cloned()
+        };
+        let oldest = issue(&mut store).expect("a refresh token");
+        let next = issue(&mut store).expect("another");
+        // Fill up to the cap without comparing key sets each time.
+        while store.refresh.len() < MAX_REFRESH_TOKENS {
+            lwa.issue(&mut store, &auth, "u", &scopes, true).unwrap();
+        }
+        lwa.issue(&mut store, &auth, "u", &scopes, true).unwrap();
+        assert_eq!(store.refresh.len(), MAX_REFRESH_TOKENS);
+        assert!(!store.refresh.contains_key(&oldest), "the oldest is gone");
+        assert!(store.refresh.contains_key(&next), "the next oldest stays");
+    }
+}

@@ -114,6 +114,31 @@ async fn every_exchange_is_recorded_valid_and_free_of_credentials() {
     );
 }
 
+/// File names are `<millis>-<pid>-<sequence>-<operation>-<status>.json`: the same call
+/// answered the same way within one millisecond still gets a file of its own, numbered in the
+/// order recorded.
+#[tokio::test]
+async fn repeated_exchanges_get_files_of_their_own_numbered_in_order() {
+    let base_url = serve().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&base_url, Recording::new(dir.path()));
+    for _ in 0..5 {
+        client.get_album("B0064UPU4G").await.unwrap();
+    }
+    client.flush_recording();
+    let mut numbers: Vec<String> = files(dir.path())
+        .into_iter()
+        .map(|(name, _)| {
+            let parts: Vec<&str> = name.split('-').collect();
+            assert_eq!(parts[1], std::process::id().to_string(), "{name}");
+            assert_eq!(parts[3..], ["get_album", "200.json"], "{name}");
+            parts[2].to_owned()
+        })
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, ["000001", "000002", "000003", "000004", "000005"]);
+}
+
 /// Every attempt of a retried call is an answer of the service, and evidence: the 503 and the
 /// 429 it retried past are recorded, not only the 200 it returned.
 #[tokio::test]

@@ -283,7 +283,11 @@ async fn a_session_moves_through_its_queue_and_stops_at_the_ends() {
         )))
         .await;
     assert_eq!(rest["data"]["queue"]["edgeCount"], 4);
-    assert_eq!(rest["data"]["queue"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(
+        rest["data"]["queue"]["pageInfo"],
+        json!({"hasNextPage": false}),
+        "the last page gives no token to go on with"
+    );
 
     let mut titles = vec![first["track"]["title"].as_str().unwrap().to_owned()];
     for _ in 0..13 {
@@ -846,4 +850,56 @@ async fn the_handle_reports_its_operations_and_configuration() {
             ids.len()
         )
     );
+}
+
+/// A session belongs to the user who started it: to anyone else it is as unknown as one that
+/// never existed.
+#[tokio::test]
+async fn another_users_session_is_not_found() {
+    let api =
+        Api::start(MockConfig::default().token("other-token", "other-user", ALL_SCOPES)).await;
+    let first = api
+        .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+        .await;
+    let path = format!(
+        "/playback/sessions/{}/current",
+        first["sessionId"].as_str().unwrap()
+    );
+    assert_eq!(api.get(&path).await.status, 200);
+    let other = api
+        .send_raw(
+            api.http
+                .get(api.url(&path))
+                .header("x-api-key", "mock-api-key")
+                .header("authorization", "Bearer other-token"),
+        )
+        .await;
+    assert_eq!(other.error(), (404, "RESOURCE_NOT_FOUND".into()));
+}
+
+/// Queue Last appends at the end whatever else its body holds: an `entityReferenceId`, which
+/// only Queue Next reads, is ignored, even one the session does not know.
+#[tokio::test]
+async fn queue_last_ignores_an_entity_reference() {
+    let api = Api::default().await;
+    let first = api
+        .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+        .await;
+    let sid = first["sessionId"].as_str().unwrap().to_owned();
+    let at = |tail: &str| format!("/playback/sessions/{sid}{tail}");
+    let body = json!({
+        "playParams": {"id": "B0BS2S4WXN"},
+        "entityReferenceId": "00000000-0000-4000-8000-000000000000"
+    });
+    let reply = api.call(Method::POST, &at("/queue/last"), Some(body)).await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.bytes)
+    );
+    let queue = api.ok(&at("/queue?limit=10&cursor=10")).await;
+    let edges = queue["data"]["queue"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 5, "{queue}");
+    assert_eq!(track_id(&edges[4]["node"]), "B0BS2S4WXN");
 }

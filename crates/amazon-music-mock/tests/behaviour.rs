@@ -875,6 +875,82 @@ async fn another_users_session_is_not_found() {
         )
         .await;
     assert_eq!(other.error(), (404, "RESOURCE_NOT_FOUND".into()));
+    let report = api
+        .send_raw(
+            api.http
+                .post(api.url("/playback/event"))
+                .header("x-api-key", "mock-api-key")
+                .header("authorization", "Bearer other-token")
+                .header("content-type", "application/json")
+                .body(started(&first, None).to_string()),
+        )
+        .await;
+    assert_eq!(report.error(), (404, "RESOURCE_NOT_FOUND".into()));
+}
+
+fn stopped(e: &Value) -> Value {
+    json!({
+        "metricId": e["metricId"],
+        "event": {"type": "PLAYBACK_STOPPED", "sessionId": e["sessionId"], "entityReferenceId": e["entityReferenceId"], "positionMs": 0}
+    })
+}
+
+/// Stopping the session that streams frees the user's stream; stopping another one does not.
+#[tokio::test]
+async fn stopping_frees_the_stream_only_from_the_session_that_streams() {
+    let api = Api::default().await;
+    let mut sessions = Vec::new();
+    for id in ["B0BS2S4WXN", "B0064UPUDC", "B0064UPUDC"] {
+        sessions.push(api.session(json!({"playParams": {"id": id}})).await);
+    }
+    let [a, b, c] = &sessions[..] else {
+        unreachable!()
+    };
+    let event = |body: Value| api.call(Method::POST, "/playback/event", Some(body));
+    assert_eq!(event(started(a, None)).await.status, 200);
+    assert_eq!(event(stopped(b)).await.status, 200);
+    assert_eq!(
+        event(started(c, Some("AUTO"))).await.error(),
+        (429, "MAX_CONCURRENCY_REACHED".into()),
+        "a stops nothing by b stopping"
+    );
+    assert_eq!(event(stopped(a)).await.status, 200);
+    assert_eq!(event(started(c, Some("AUTO"))).await.status, 200);
+}
+
+/// Turning shuffle on when it is already on keeps the order to restore: turning it off then
+/// gives the album's order back.
+#[tokio::test]
+async fn shuffle_on_twice_still_restores_the_original_order() {
+    let api = Api::default().await;
+    let queue = |sid: String| {
+        let api = &api;
+        async move {
+            api.ok(&format!("/playback/sessions/{sid}/queue")).await["data"]["queue"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| track_id(&e["node"]))
+                .collect::<Vec<String>>()
+        }
+    };
+    let plain = api
+        .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+        .await;
+    let album_order = queue(plain["sessionId"].as_str().unwrap().to_owned()).await;
+    let first = api
+        .session(json!({
+            "playParams": {"containerIds": ["B0064UPU4G"]},
+            "playbackOptions": {"shuffleMode": "SHUFFLE_ON"}
+        }))
+        .await;
+    let sid = first["sessionId"].as_str().unwrap().to_owned();
+    let path = format!("/playback/sessions/{sid}/shuffle");
+    let shuffle = |mode: &str| api.call(Method::PUT, &path, Some(json!({"shuffleMode": mode})));
+    assert_eq!(shuffle("SHUFFLE_ON").await.status, 200);
+    assert_ne!(queue(sid.clone()).await, album_order);
+    assert_eq!(shuffle("SHUFFLE_OFF").await.status, 200);
+    assert_eq!(queue(sid.clone()).await, album_order);
 }
 
 /// Queue Last appends at the end whatever else its body holds: an `entityReferenceId`, which

@@ -840,6 +840,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn expires_in_counts_down_to_zero() {
+        let now = SystemTime::now();
+        let tokens = |at| TokenSet::new("a", None, at, Vec::new());
+        let left = tokens(now + Duration::from_secs(3600)).expires_in();
+        assert!(
+            left > Duration::from_secs(3590) && left <= Duration::from_secs(3600),
+            "{left:?}"
+        );
+        let gone = tokens(now - Duration::from_secs(10)).expires_in();
+        assert_eq!(gone, Duration::ZERO);
+    }
+
+    #[test]
     fn answers_map_to_the_errors_callers_act_on() {
         assert!(matches!(
             LwaError::from_answer("invalid_grant", Some("revoked")),

@@ -167,6 +167,9 @@ mod tests {
         for scope in all {
             assert!(!matches!(scope, Scope::Other(_)), "{scope} has no variant");
             assert_eq!(scope.as_str().parse::<Scope>().unwrap(), scope);
+            // Display is what goes into a `scope=` parameter and the command line's output.
+            assert_eq!(scope.to_string(), scope.as_str());
+            assert!(scope.to_string().starts_with("music::"), "{scope:?}");
             assert!(scope.description().is_some());
         }
     }

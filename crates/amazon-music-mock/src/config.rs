@@ -77,7 +77,9 @@ pub struct MockConfig {
     pub max_queue: usize,
     /// The albums each user's library holds before anything is added, oldest first.
     pub initial_library: Vec<String>,
-    /// Faults to inject, checked in order.
+    /// Faults to inject, checked in order: every latency that is due is waited out, and the
+    /// first other fault that is due decides the answer (the rest are not applied, though each
+    /// counts the request towards its `first=N`).
     pub faults: Vec<FaultRule>,
     /// The Login with Amazon emulator: its client, its user, lifetimes and test switches.
     pub lwa: LwaConfig,

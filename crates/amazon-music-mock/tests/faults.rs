@@ -96,6 +96,48 @@ async fn a_truncated_body_is_shorter_than_its_content_length() {
     assert_eq!(body.len(), length / 2, "half of the promised body arrives");
 }
 
+/// Of two faults due on one request, the first rule given decides the answer, whether it
+/// replaces the answer (a status) or changes it (invalid JSON).
+#[tokio::test]
+async fn the_first_fault_due_decides_the_answer() {
+    let invalid_first = Api::start(
+        MockConfig::default()
+            .fault(rule("getAlbum:invalid-json"))
+            .fault(rule("getAlbum:status=503")),
+    )
+    .await;
+    let reply = invalid_first.get("/albums/B0064UPU4G").await;
+    assert_eq!(reply.status, 200);
+    assert!(serde_json::from_slice::<serde_json::Value>(&reply.bytes).is_err());
+
+    let status_first = Api::start(
+        MockConfig::default()
+            .fault(rule("getAlbum:status=503"))
+            .fault(rule("getAlbum:invalid-json")),
+    )
+    .await;
+    assert_eq!(status_first.get("/albums/B0064UPU4G").await.status, 503);
+
+    let two_changes = Api::start(
+        MockConfig::default()
+            .fault(rule("getAlbum:wrong-content-type"))
+            .fault(rule("getAlbum:invalid-json")),
+    )
+    .await;
+    let reply = two_changes.get("/albums/B0064UPU4G").await;
+    assert!(
+        reply.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert_eq!(
+        reply.json()["data"]["album"]["id"],
+        "B0064UPU4G",
+        "the body is intact"
+    );
+}
+
 #[tokio::test]
 async fn broken_answers_invalid_json_wrong_type_html() {
     let api = Api::start(

@@ -979,3 +979,61 @@ async fn queue_last_ignores_an_entity_reference() {
     assert_eq!(edges.len(), 5, "{queue}");
     assert_eq!(track_id(&edges[4]["node"]), "B0BS2S4WXN");
 }
+
+/// A header parameter the spec declares is checked like any other: a device id that is not
+/// visible ASCII is a 400 naming the header, not a session.
+#[tokio::test]
+async fn a_declared_header_that_is_not_visible_ascii_is_a_bad_request() {
+    let api = Api::default().await;
+    let reply = api
+        .send_raw(
+            api.request(Method::POST, "/playback/sessions")
+                .header("content-type", "application/json")
+                .header(
+                    "X-Amzn-Device-Id",
+                    reqwest::header::HeaderValue::from_bytes(b"caf\xe9").unwrap(),
+                )
+                .body(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}).to_string()),
+        )
+        .await;
+    assert_eq!(reply.error(), (400, "BAD_REQUEST".into()));
+    let message = reply.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(message, "header X-Amzn-Device-Id is not visible ASCII");
+    let active = api.ok("/playback/sessions/active").await;
+    assert_eq!(
+        active["data"]["entities"],
+        json!([]),
+        "no session was started"
+    );
+}
+
+/// Shutting down lets a request in flight finish, and returns only once it has: the request
+/// waits out a 300 ms latency, so shutdown cannot return sooner than that after it was sent.
+#[tokio::test]
+async fn shutdown_waits_for_a_request_in_flight() {
+    let latency = Duration::from_millis(300);
+    let api = Api::start(
+        MockConfig::default().fault(amazon_music_mock::FaultRule::new(
+            "getAlbum",
+            amazon_music_mock::FaultKind::Latency(latency),
+        )),
+    )
+    .await;
+    let sent = std::time::Instant::now();
+    let request = api.request(Method::GET, "/albums/B0064UPU4G").send();
+    let in_flight = tokio::spawn(async move { request.await.map(|r| r.status().as_u16()) });
+    while api.server.requests("getAlbum") == 0 && !in_flight.is_finished() {
+        tokio::task::yield_now().await;
+    }
+    let Api { server, .. } = api;
+    server.shutdown().await.unwrap();
+    assert!(
+        sent.elapsed() >= latency,
+        "returned after {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(in_flight.await.unwrap().unwrap(), 200);
+}

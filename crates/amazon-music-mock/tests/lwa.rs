@@ -480,8 +480,19 @@ async fn consent_page_sends_errors_back_to_a_loopback_redirect() {
         assert!(param(&params, "code").is_none());
         param(&params, "error").unwrap()
     };
+    let description = |reply: &Reply| param(&redirect_params(reply), "error_description");
     let plain = lwa.authorize(&[("code_challenge_method", "plain")]).await;
     assert_eq!(error_of(&plain), "invalid_request");
+    assert_eq!(
+        description(&plain).as_deref(),
+        Some("The code_challenge_method must be S256.")
+    );
+    let method_alone = lwa.authorize(&[("code_challenge", "")]).await;
+    assert_eq!(error_of(&method_alone), "invalid_request");
+    assert_eq!(
+        description(&method_alone).as_deref(),
+        Some("The code_challenge_method is given without a code_challenge.")
+    );
     let not_a_digest = lwa.authorize(&[("code_challenge", "too-short")]).await;
     assert_eq!(error_of(&not_a_digest), "invalid_request");
     assert_eq!(

@@ -429,6 +429,14 @@ mod tests {
         assert_eq!(config.addr, Some(addr));
         // At least one of each, whatever is asked.
         assert_eq!((config.max_queue, config.max_sessions), (1, 1));
+        let config = MockConfig::default()
+            .seed(3)
+            .catalog_size(12)
+            .api_key("other-key");
+        assert_eq!(
+            (config.seed, config.catalog_size, config.api_key.as_str()),
+            (3, 12, "other-key")
+        );
         assert_eq!(LwaConfig::default().user("alice").user, "alice");
     }
 }

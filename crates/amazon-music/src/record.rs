@@ -345,3 +345,23 @@ fn count_files(dir: &Path) -> std::io::Result<usize> {
         .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
         .count())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The credentials are the `Authorization` value (whole, and the token after its scheme)
+    /// and the API key; no other header's value is taken for one, or a recording would lose
+    /// every place it appears (an `application/json` in a body, say).
+    #[test]
+    fn secrets_are_the_credentials_and_nothing_else() {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, "Bearer tok-1".parse().unwrap());
+        headers.insert("x-api-key", "key-2".parse().unwrap());
+        headers.insert("accept", "application/json".parse().unwrap());
+        headers.insert("user-agent", "amazon-music/0.1".parse().unwrap());
+        let mut secrets = secrets_of(&headers);
+        secrets.sort();
+        assert_eq!(secrets, ["Bearer tok-1", "key-2", "tok-1"]);
+    }
+}

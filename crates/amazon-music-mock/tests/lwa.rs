@@ -337,6 +337,24 @@ async fn malformed_requests_get_their_oauth_errors() {
         )
         .await;
     assert_eq!(oauth_error(&wrong_type), err(400, "invalid_request"));
+
+    // Forms are read up to 16 KiB: padded to 10 KB with a parameter nobody reads, a form still
+    // gets its grant's own answer; past the limit it is refused as too large.
+    let padding = "p".repeat(10_000);
+    let padded = lwa
+        .token(&[("grant_type", "password"), ("pad", &padding)])
+        .await;
+    assert_eq!(oauth_error(&padded), err(400, "unsupported_grant_type"));
+    let padding = "p".repeat(17_000);
+    let too_large = lwa
+        .token(&[("grant_type", "password"), ("pad", &padding)])
+        .await;
+    assert_eq!(oauth_error(&too_large), err(400, "invalid_request"));
+    assert!(
+        text(&too_large).contains("too large"),
+        "{}",
+        text(&too_large)
+    );
 }
 
 #[tokio::test]

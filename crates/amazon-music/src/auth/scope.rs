@@ -170,8 +170,16 @@ mod tests {
             // Display is what goes into a `scope=` parameter and the command line's output.
             assert_eq!(scope.to_string(), scope.as_str());
             assert!(scope.to_string().starts_with("music::"), "{scope:?}");
-            assert!(scope.description().is_some());
+            let description = scope.description().unwrap();
+            assert!(description.len() > 10, "{scope}: {description:?}");
         }
+    }
+
+    #[test]
+    fn a_scope_the_spec_does_not_declare_has_no_description() {
+        let other: Scope = "profile".parse().unwrap();
+        assert_eq!(other, Scope::Other("profile".into()));
+        assert_eq!(other.description(), None);
     }
 
     #[test]

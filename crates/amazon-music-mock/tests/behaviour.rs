@@ -502,11 +502,16 @@ async fn skips_run_out_and_actions_say_so_beforehand() {
     assert_eq!(api.get(&at("/next")).await.status, 200);
 }
 
-fn started(e: &Value, take_over: Option<&str>) -> Value {
-    let mut body = json!({
+/// A playback event of `kind` on the entity `e`.
+fn event(e: &Value, kind: &str) -> Value {
+    json!({
         "metricId": e["metricId"],
-        "event": {"type": "PLAYBACK_STARTED", "sessionId": e["sessionId"], "entityReferenceId": e["entityReferenceId"], "positionMs": 0}
-    });
+        "event": {"type": kind, "sessionId": e["sessionId"], "entityReferenceId": e["entityReferenceId"], "positionMs": 0}
+    })
+}
+
+fn started(e: &Value, take_over: Option<&str>) -> Value {
+    let mut body = event(e, "PLAYBACK_STARTED");
     if let Some(t) = take_over {
         body["options"] = json!({"takeOverType": t});
     }
@@ -888,13 +893,6 @@ async fn another_users_session_is_not_found() {
     assert_eq!(report.error(), (404, "RESOURCE_NOT_FOUND".into()));
 }
 
-fn stopped(e: &Value) -> Value {
-    json!({
-        "metricId": e["metricId"],
-        "event": {"type": "PLAYBACK_STOPPED", "sessionId": e["sessionId"], "entityReferenceId": e["entityReferenceId"], "positionMs": 0}
-    })
-}
-
 /// Stopping the session that streams frees the user's stream; stopping another one does not.
 #[tokio::test]
 async fn stopping_frees_the_stream_only_from_the_session_that_streams() {
@@ -906,16 +904,16 @@ async fn stopping_frees_the_stream_only_from_the_session_that_streams() {
     let [a, b, c] = &sessions[..] else {
         unreachable!()
     };
-    let event = |body: Value| api.call(Method::POST, "/playback/event", Some(body));
-    assert_eq!(event(started(a, None)).await.status, 200);
-    assert_eq!(event(stopped(b)).await.status, 200);
+    let report = |body: Value| api.call(Method::POST, "/playback/event", Some(body));
+    assert_eq!(report(started(a, None)).await.status, 200);
+    assert_eq!(report(event(b, "PLAYBACK_STOPPED")).await.status, 200);
     assert_eq!(
-        event(started(c, Some("AUTO"))).await.error(),
+        report(started(c, Some("AUTO"))).await.error(),
         (429, "MAX_CONCURRENCY_REACHED".into()),
         "a stops nothing by b stopping"
     );
-    assert_eq!(event(stopped(a)).await.status, 200);
-    assert_eq!(event(started(c, Some("AUTO"))).await.status, 200);
+    assert_eq!(report(event(a, "PLAYBACK_STOPPED")).await.status, 200);
+    assert_eq!(report(started(c, Some("AUTO"))).await.status, 200);
 }
 
 /// Turning shuffle on when it is already on keeps the order to restore: turning it off then

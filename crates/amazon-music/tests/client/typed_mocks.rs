@@ -60,3 +60,34 @@ async fn typed_mocks_drive_the_ergonomic_client() {
         "order asked, not order answered"
     );
 }
+
+/// A status the spec declares with the API's error object (404 here), answered with something
+/// else (a gateway's HTML page), is an unexpected response with that status, not a decode
+/// error: the status is what the caller acts on.
+#[tokio::test]
+async fn a_declared_error_status_without_the_error_object_is_unexpected() {
+    let server = httpmock::MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.path("/albums/B0064UPU4G");
+        then.status(404)
+            .header("content-type", "text/html")
+            .body("<html>not here</html>");
+    });
+    match support::httpmock_client(&server)
+        .get_album("B0064UPU4G")
+        .await
+        .unwrap_err()
+    {
+        Error::UnexpectedResponse {
+            status,
+            content_type,
+            excerpt,
+            ..
+        } => {
+            assert_eq!(status.as_u16(), 404);
+            assert_eq!(content_type, "text/html");
+            assert!(excerpt.contains("not here"), "{excerpt}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -396,6 +396,16 @@ async fn queue_inserts_land_after_the_current_entity_or_at_the_end() {
     );
 }
 
+/// The track ids of a session's queue, from its current entity on.
+async fn queue_track_ids(api: &Api, sid: &str) -> Vec<String> {
+    api.ok(&format!("/playback/sessions/{sid}/queue")).await["data"]["queue"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| track_id(&e["node"]))
+        .collect()
+}
+
 async fn shuffled_order(seed: u64) -> (Vec<String>, Vec<String>) {
     let api = Api::start(MockConfig::default().seed(seed)).await;
     let first = api
@@ -405,15 +415,7 @@ async fn shuffled_order(seed: u64) -> (Vec<String>, Vec<String>) {
         }))
         .await;
     let sid = first["sessionId"].as_str().unwrap().to_owned();
-    let queue_ids = |q: Value| -> Vec<String> {
-        q["data"]["queue"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| track_id(&e["node"]))
-            .collect()
-    };
-    let shuffled = queue_ids(api.ok(&format!("/playback/sessions/{sid}/queue")).await);
+    let shuffled = queue_track_ids(&api, &sid).await;
     let off = json!({"shuffleMode": "SHUFFLE_OFF"});
     api.call(
         Method::PUT,
@@ -421,7 +423,7 @@ async fn shuffled_order(seed: u64) -> (Vec<String>, Vec<String>) {
         Some(off),
     )
     .await;
-    let restored = queue_ids(api.ok(&format!("/playback/sessions/{sid}/queue")).await);
+    let restored = queue_track_ids(&api, &sid).await;
     (shuffled, restored)
 }
 
@@ -921,21 +923,10 @@ async fn stopping_frees_the_stream_only_from_the_session_that_streams() {
 #[tokio::test]
 async fn shuffle_on_twice_still_restores_the_original_order() {
     let api = Api::default().await;
-    let queue = |sid: String| {
-        let api = &api;
-        async move {
-            api.ok(&format!("/playback/sessions/{sid}/queue")).await["data"]["queue"]["edges"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| track_id(&e["node"]))
-                .collect::<Vec<String>>()
-        }
-    };
     let plain = api
         .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
         .await;
-    let album_order = queue(plain["sessionId"].as_str().unwrap().to_owned()).await;
+    let album_order = queue_track_ids(&api, plain["sessionId"].as_str().unwrap()).await;
     let first = api
         .session(json!({
             "playParams": {"containerIds": ["B0064UPU4G"]},
@@ -946,9 +937,9 @@ async fn shuffle_on_twice_still_restores_the_original_order() {
     let path = format!("/playback/sessions/{sid}/shuffle");
     let shuffle = |mode: &str| api.call(Method::PUT, &path, Some(json!({"shuffleMode": mode})));
     assert_eq!(shuffle("SHUFFLE_ON").await.status, 200);
-    assert_ne!(queue(sid.clone()).await, album_order);
+    assert_ne!(queue_track_ids(&api, &sid).await, album_order);
     assert_eq!(shuffle("SHUFFLE_OFF").await.status, 200);
-    assert_eq!(queue(sid.clone()).await, album_order);
+    assert_eq!(queue_track_ids(&api, &sid).await, album_order);
 }
 
 /// Queue Last appends at the end whatever else its body holds: an `entityReferenceId`, which

@@ -6,19 +6,30 @@ use amazon_music::api::mock::MockServerExt;
 
 use crate::support;
 
-#[tokio::test]
-async fn a_body_off_the_spec_names_the_path_that_failed() {
+/// The error of `get_album("B0064UPU4G")` against a server answering it with `status`,
+/// `content_type` and `body`.
+async fn get_album_answered(status: u16, content_type: &str, body: &str) -> Error {
     let server = httpmock::MockServer::start_async().await;
     server.mock(|when, then| {
         when.path("/albums/B0064UPU4G");
-        then.status(200)
-            .header("content-type", "application/json")
-            .body(r#"{"data": {"album": {"id": "B0064UPU4G", "trackCount": "fourteen"}}}"#);
+        then.status(status)
+            .header("content-type", content_type)
+            .body(body);
     });
-    match support::httpmock_client(&server)
+    support::httpmock_client(&server)
         .get_album("B0064UPU4G")
         .await
         .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_body_off_the_spec_names_the_path_that_failed() {
+    match get_album_answered(
+        200,
+        "application/json",
+        r#"{"data": {"album": {"id": "B0064UPU4G", "trackCount": "fourteen"}}}"#,
+    )
+    .await
     {
         Error::Decode {
             operation,
@@ -66,18 +77,7 @@ async fn typed_mocks_drive_the_ergonomic_client() {
 /// error: the status is what the caller acts on.
 #[tokio::test]
 async fn a_declared_error_status_without_the_error_object_is_unexpected() {
-    let server = httpmock::MockServer::start_async().await;
-    server.mock(|when, then| {
-        when.path("/albums/B0064UPU4G");
-        then.status(404)
-            .header("content-type", "text/html")
-            .body("<html>not here</html>");
-    });
-    match support::httpmock_client(&server)
-        .get_album("B0064UPU4G")
-        .await
-        .unwrap_err()
-    {
+    match get_album_answered(404, "text/html", "<html>not here</html>").await {
         Error::UnexpectedResponse {
             status,
             content_type,

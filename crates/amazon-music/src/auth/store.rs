@@ -255,18 +255,14 @@ fn write_atomically(
     Ok(())
 }
 
-#[cfg(unix)]
+/// Creates `dir` and its missing parents, owner-only on Unix (an existing directory keeps its
+/// mode: it is the user's to choose).
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 /// A sign-in kept in memory only: for tests, and for processes that sign in each run.

@@ -59,9 +59,9 @@ impl AccessToken {
         &self.secret
     }
 
-    fn is_fresh(&self) -> bool {
-        self.expires_at
-            .is_none_or(|at| Instant::now() + REFRESH_MARGIN < at)
+    /// Whether the token has more than [`REFRESH_MARGIN`] to live at `now`.
+    fn is_fresh_at(&self, now: Instant) -> bool {
+        self.expires_at.is_none_or(|at| now + REFRESH_MARGIN < at)
     }
 }
 
@@ -191,7 +191,10 @@ impl TokenSource {
             return Ok(());
         };
         let mut current = self.current.lock().await;
-        if current.as_ref().is_some_and(AccessToken::is_fresh) {
+        if current
+            .as_ref()
+            .is_some_and(|token| token.is_fresh_at(Instant::now()))
+        {
             return Ok(());
         }
         let token = provider.fetch().await?;
@@ -254,6 +257,21 @@ mod tests {
                 Ok(AccessToken::new(format!("token-{n}"), self.lifetime))
             })
         }
+    }
+
+    /// The same rule as a stored sign-in's: exactly the margin left is not enough.
+    #[test]
+    fn a_token_is_fresh_only_with_more_than_the_margin_left() {
+        let now = Instant::now();
+        let expiring = |at| AccessToken {
+            secret: "a".into(),
+            expires_at: Some(at),
+        };
+        let nanosecond = Duration::from_nanos(1);
+        assert!(expiring(now + REFRESH_MARGIN + nanosecond).is_fresh_at(now));
+        assert!(!expiring(now + REFRESH_MARGIN).is_fresh_at(now));
+        assert!(!expiring(now).is_fresh_at(now));
+        assert!(AccessToken::new("b", None).is_fresh_at(now));
     }
 
     #[tokio::test]

@@ -92,7 +92,7 @@ impl LwaTokenProvider {
             .unwrap_or_else(|e| e.into_inner())
             .as_deref()
             == Some(stored.access_token());
-        let tokens = if !already_handed_out && is_fresh(&stored) {
+        let tokens = if !already_handed_out && is_fresh(&stored, SystemTime::now()) {
             stored
         } else {
             let fresh = self.lwa.refresh(&stored).await.map_err(|e| match e {
@@ -119,15 +119,38 @@ impl LwaTokenProvider {
     }
 }
 
-fn is_fresh(tokens: &TokenSet) -> bool {
+/// Whether `tokens` still have more than [`REFRESH_MARGIN`] to live at `now` (a parameter so
+/// that the boundary can be tested to the nanosecond).
+fn is_fresh(tokens: &TokenSet, now: SystemTime) -> bool {
     tokens
         .expires_at()
-        .duration_since(SystemTime::now())
+        .duration_since(now)
         .is_ok_and(|left| left > REFRESH_MARGIN)
 }
 
 impl TokenProvider for LwaTokenProvider {
     fn fetch(&self) -> TokenFuture<'_> {
         Box::pin(self.next_token())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A stored sign-in with exactly the margin left is refreshed, not handed out: a request
+    /// sent with it could arrive after it expired.
+    #[test]
+    fn a_stored_token_is_fresh_only_with_more_than_the_margin_left() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let expiring = |at| TokenSet::new("a", Some("r".into()), at, Vec::new());
+        let nanosecond = Duration::from_nanos(1);
+        assert!(is_fresh(&expiring(now + REFRESH_MARGIN + nanosecond), now));
+        assert!(!is_fresh(&expiring(now + REFRESH_MARGIN), now));
+        assert!(!is_fresh(&expiring(now + REFRESH_MARGIN - nanosecond), now));
+        assert!(!is_fresh(&expiring(now - Duration::from_secs(1)), now));
+        assert!(is_fresh(&expiring(now + Duration::from_secs(3600)), now));
     }
 }

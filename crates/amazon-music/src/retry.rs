@@ -79,6 +79,13 @@ impl RetryPolicy {
         self.max_elapsed
     }
 
+    /// Whether a retry may wait `delay` when `elapsed` has passed since the first attempt: it
+    /// must start within the budget (at its very end still counts). Saturating, so that a
+    /// huge `max_delay` and `Retry-After` end in "no" rather than an overflow.
+    pub(crate) fn allows_wait(&self, elapsed: Duration, delay: Duration) -> bool {
+        elapsed.saturating_add(delay) <= self.max_elapsed
+    }
+
     /// The wait before attempt `attempt + 1` (`attempt` counts from 1): full jitter over an
     /// exponentially growing window, or `retry_after` when the server gave one.
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
@@ -152,6 +159,19 @@ fn httpdate(text: &str) -> Option<std::time::SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_must_end_within_the_time_budget() {
+        let policy = RetryPolicy::default().max_elapsed(Duration::from_secs(10));
+        let second = Duration::from_secs(1);
+        let nanosecond = Duration::from_nanos(1);
+        assert!(policy.allows_wait(4 * second, 5 * second));
+        assert!(policy.allows_wait(4 * second, 6 * second));
+        assert!(!policy.allows_wait(4 * second, 6 * second + nanosecond));
+        assert!(!policy.allows_wait(11 * second, Duration::ZERO));
+        // A `Retry-After` far in the future under a `max_delay` set to the maximum.
+        assert!(!policy.allows_wait(second, Duration::MAX));
+    }
 
     #[test]
     fn delays_grow_but_stay_within_the_window() {

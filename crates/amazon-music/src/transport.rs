@@ -285,7 +285,7 @@ impl RetryingTransport {
         started: Instant,
     ) -> bool {
         let delay = self.policy.delay(attempt, retry_after);
-        if started.elapsed() + delay > self.policy.elapsed_budget() {
+        if !self.policy.allows_wait(started.elapsed(), delay) {
             return false;
         }
         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");

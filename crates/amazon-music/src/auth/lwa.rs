@@ -839,6 +839,53 @@ fn from_oauth(error: RequestTokenError<SendError, oauth2::basic::BasicErrorRespo
 mod tests {
     use super::*;
 
+    /// Serves one answer whose body is sent as chunks of these sizes (each its own chunk of
+    /// the chunked encoding, so the client sees them one by one); gives its URL.
+    fn serve_in_chunks(sizes: Vec<usize>) -> String {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        // An error ends the thread quietly: the client stops reading at the limit, and the
+        // test checks what it read.
+        std::thread::spawn(move || -> std::io::Result<()> {
+            let (stream, _) = listener.accept()?;
+            let mut reader = BufReader::new(stream.try_clone()?);
+            let mut line = String::new();
+            while reader.read_line(&mut line)? > 2 {
+                line.clear();
+            }
+            let mut out = stream;
+            out.write_all(
+                b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+            )?;
+            for size in sizes {
+                write!(out, "{size:x}\r\n")?;
+                out.write_all(&vec![b' '; size])?;
+                out.write_all(b"\r\n")?;
+            }
+            out.write_all(b"0\r\n\r\n")
+        });
+        url
+    }
+
+    async fn read_chunks(sizes: Vec<usize>) -> usize {
+        let url = serve_in_chunks(sizes);
+        let response = reqwest::Client::new().get(url).send().await.unwrap();
+        read_bounded(response).await.unwrap().len()
+    }
+
+    /// An answer is kept up to the limit exactly, however it is split, and what would pass the
+    /// limit is left out.
+    #[tokio::test]
+    async fn answers_are_read_up_to_the_limit_in_any_number_of_chunks() {
+        assert_eq!(read_chunks(vec![300, 300, 300]).await, 900);
+        assert_eq!(read_chunks(vec![1024; 64]).await, MAX_ANSWER_BYTES);
+        let mut over = vec![1024; 64];
+        over.push(1);
+        assert_eq!(read_chunks(over).await, MAX_ANSWER_BYTES);
+        assert!(read_chunks(vec![MAX_ANSWER_BYTES + 1]).await <= MAX_ANSWER_BYTES);
+    }
+
     #[test]
     fn expires_in_counts_down_to_zero() {
         let now = SystemTime::now();

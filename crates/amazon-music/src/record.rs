@@ -350,6 +350,30 @@ fn count_files(dir: &Path) -> std::io::Result<usize> {
 mod tests {
     use super::*;
 
+    /// `flush` returns only once the writer has written everything handed over before it:
+    /// a full queue of exchanges, handed over faster than files can be written.
+    #[test]
+    fn flush_waits_for_every_exchange_handed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let exchanges = 64;
+        let recorder = Recorder::start(Recording::new(dir.path()).queue(exchanges)).unwrap();
+        for n in 0..exchanges {
+            let exchange = Exchange {
+                method: "GET".into(),
+                url: format!("https://api.example/v1/albums/{n}"),
+                status: 200,
+                headers: Default::default(),
+                body: Default::default(),
+            };
+            recorder.hand_over(exchange, "getAlbum", Vec::new());
+        }
+        recorder.flush();
+        let stats = recorder.stats();
+        assert_eq!(stats.written, exchanges as u64, "{stats:?}");
+        let files = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files, exchanges);
+    }
+
     /// The credentials are the `Authorization` value (whole, and the token after its scheme)
     /// and the API key; no other header's value is taken for one, or a recording would lose
     /// every place it appears (an `application/json` in a body, say).

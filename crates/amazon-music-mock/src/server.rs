@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use amazon_music_conformance::Spec;
@@ -35,11 +35,31 @@ use crate::validation::{self, Checked, OperationSpec};
 /// [`amazon_music_conformance::SPEC_YAML`], so that the mock and every checker agree.
 pub const SPEC_YAML: &str = amazon_music_conformance::SPEC_YAML;
 
+/// The embedded spec and the checks of its operations.
+struct Compiled {
+    spec: Spec,
+    operations: Vec<OperationSpec>,
+}
+
+/// [`Compiled`], made once per process: it never changes, and making it was most of a
+/// server's start (a test suite starts hundreds of servers).
+fn compiled() -> std::io::Result<&'static Compiled> {
+    static COMPILED: OnceLock<Result<Compiled, String>> = OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            let spec = Spec::from_yaml_str(SPEC_YAML).map_err(|e| e.to_string())?;
+            let operations = validation::operations(&spec).map_err(|e| e.to_string())?;
+            Ok(Compiled { spec, operations })
+        })
+        .as_ref()
+        .map_err(|e| std::io::Error::other(e.clone()))
+}
+
 /// The largest request body the mock reads; the API's bodies are a few hundred bytes.
 const MAX_BODY: usize = 1 << 20;
 
 struct Inner {
-    operations: Vec<OperationSpec>,
+    operations: &'static [OperationSpec],
     by_route: HashMap<(&'static str, String), usize>,
     counters: Vec<AtomicU64>,
     faults: Vec<(FaultRule, AtomicU64)>,
@@ -71,10 +91,10 @@ impl std::fmt::Debug for MockState {
 }
 
 impl MockState {
-    /// Builds the state from `config`: generates the catalog and compiles the spec's checks.
+    /// Builds the state from `config`: generates the catalog; the spec's checks are compiled
+    /// once per process.
     pub fn new(config: &MockConfig) -> std::io::Result<Self> {
-        let spec = Spec::from_yaml_str(SPEC_YAML).map_err(std::io::Error::other)?;
-        let operations = validation::operations(&spec).map_err(std::io::Error::other)?;
+        let Compiled { spec, operations } = compiled()?;
         let by_route = operations
             .iter()
             .enumerate()

@@ -839,22 +839,32 @@ fn from_oauth(error: RequestTokenError<SendError, oauth2::basic::BasicErrorRespo
 mod tests {
     use super::*;
 
-    /// Serves one answer whose body is sent as chunks of these sizes (each its own chunk of
-    /// the chunked encoding, so the client sees them one by one); gives its URL.
-    fn serve_in_chunks(sizes: Vec<usize>) -> String {
-        use std::io::{BufRead, BufReader, Write};
+    /// Serves one connection: reads the request's head, then lets `answer` write. An error
+    /// ends the thread quietly: a client may stop reading early, and the tests check what the
+    /// client made of what it got. Gives the server's URL.
+    fn serve_once(
+        answer: impl FnOnce(&mut std::net::TcpStream) -> std::io::Result<()> + Send + 'static,
+    ) -> String {
+        use std::io::{BufRead, BufReader};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
-        // An error ends the thread quietly: the client stops reading at the limit, and the
-        // test checks what it read.
         std::thread::spawn(move || -> std::io::Result<()> {
-            let (stream, _) = listener.accept()?;
+            let (mut stream, _) = listener.accept()?;
             let mut reader = BufReader::new(stream.try_clone()?);
             let mut line = String::new();
             while reader.read_line(&mut line)? > 2 {
                 line.clear();
             }
-            let mut out = stream;
+            answer(&mut stream)
+        });
+        url
+    }
+
+    /// Serves one answer whose body is sent as chunks of these sizes (each its own chunk of
+    /// the chunked encoding, so the client sees them one by one).
+    fn serve_in_chunks(sizes: Vec<usize>) -> String {
+        use std::io::Write;
+        serve_once(move |out| {
             out.write_all(
                 b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
             )?;
@@ -864,8 +874,64 @@ mod tests {
                 out.write_all(b"\r\n")?;
             }
             out.write_all(b"0\r\n\r\n")
-        });
-        url
+        })
+    }
+
+    /// Serves one `200` JSON answer.
+    fn serve_json(body: &'static str) -> String {
+        use std::io::Write;
+        serve_once(move |out| {
+            write!(
+                out,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        })
+    }
+
+    fn lwa_at(url: &str) -> Lwa {
+        Lwa::new(LwaConfig::new("id").base_url(url.trim_end_matches('/'))).unwrap()
+    }
+
+    /// A code pair missing either code cannot be used: the person would be shown a code that
+    /// signs nobody in, or the device would poll with nothing.
+    #[tokio::test]
+    async fn a_code_pair_without_either_code_is_refused() {
+        for body in [
+            r#"{"user_code":"","device_code":"D","verification_uri":"https://a.example","expires_in":600,"interval":5}"#,
+            r#"{"user_code":"U","device_code":"","verification_uri":"https://a.example","expires_in":600,"interval":5}"#,
+        ] {
+            let error = lwa_at(&serve_json(body))
+                .start_device_flow(&[Scope::Catalog])
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&error, LwaError::Response(m) if m.contains("empty user or device code")),
+                "{body}: {error}"
+            );
+        }
+        let fine = r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":600,"interval":5}"#;
+        let pair = lwa_at(&serve_json(fine))
+            .start_device_flow(&[Scope::Catalog])
+            .await
+            .unwrap();
+        assert_eq!(pair.user_code(), "U");
+    }
+
+    /// A failed request says what failed, without the URL.
+    #[tokio::test]
+    async fn a_transport_failure_says_what_failed() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let error = lwa_at(&url)
+            .start_device_flow(&[Scope::Catalog])
+            .await
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, LwaError::Transport(_)), "{text}");
+        assert!(text.contains("cannot connect"), "{text}");
+        assert!(!text.contains(&url), "{text}");
     }
 
     async fn read_chunks(sizes: Vec<usize>) -> usize {
@@ -953,7 +1019,12 @@ mod tests {
     #[test]
     fn debug_output_keeps_secrets_out() {
         let config = LwaConfig::new("id").client_secret("s3cret-value");
-        assert!(!format!("{config:?}").contains("s3cret-value"));
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cret-value"), "{shown}");
+        assert!(
+            shown.starts_with("LwaConfig { client_id: \"id\", client_secret: Some(\"<redacted>\")"),
+            "{shown}"
+        );
         let tokens = TokenSet::new(
             "access-value",
             Some("refresh-value".into()),

@@ -441,6 +441,8 @@ mod tests {
         assert!(store.load().unwrap().is_none());
         store.save(&tokens("m")).unwrap();
         assert_eq!(store.load().unwrap(), Some(tokens("m")));
+        // It holds a sign-in: Debug names the type and shows none of it.
+        assert_eq!(format!("{store:?}"), "MemoryTokenStore { .. }");
         assert!(store.clear().unwrap());
         assert!(store.load().unwrap().is_none());
     }

@@ -97,12 +97,6 @@ struct Seen {
     list: Vec<DriftSeen>,
 }
 
-impl std::fmt::Debug for DriftWatcher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DriftWatcher").finish_non_exhaustive()
-    }
-}
-
 impl DriftWatcher {
     pub(crate) fn stats(&self) -> DriftStats {
         let kinds = self

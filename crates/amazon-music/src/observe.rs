@@ -20,12 +20,6 @@ pub(crate) struct Observers {
     drift: Option<Arc<crate::drift::DriftWatcher>>,
 }
 
-impl std::fmt::Debug for Observers {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Observers").finish_non_exhaustive()
-    }
-}
-
 /// The request's side of an exchange, taken before the request is sent.
 pub(crate) struct Captured {
     method: String,

@@ -61,7 +61,12 @@ impl Client {
     /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default). `AMAZON_MUSIC_RECORD=dir`
     /// records every exchange there (see [`ClientBuilder::record_to`]).
     pub fn from_env() -> Result<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Client::from_env`] over any source of variables; an empty value counts as unset.
+    fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let mut builder = Client::builder();
         if let Some(dir) = var("AMAZON_MUSIC_RECORD") {
             #[cfg(feature = "record")]
@@ -536,6 +541,51 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn from_vars(vars: &[(&str, &str)]) -> Result<Client> {
+        Client::from_vars(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn the_environment_configures_a_client_and_empty_values_count_as_unset() {
+        let client = from_vars(&[
+            ("AMAZON_MUSIC_BASE_URL", "http://127.0.0.1:9/v1"),
+            ("AMAZON_MUSIC_API_KEY", "k"),
+            ("AMAZON_MUSIC_TOKEN", "t"),
+        ])
+        .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/v1");
+
+        let default_url = from_vars(&[
+            ("AMAZON_MUSIC_BASE_URL", ""),
+            ("AMAZON_MUSIC_API_KEY", "k"),
+            ("AMAZON_MUSIC_TOKEN", "t"),
+            ("AMAZON_MUSIC_RECORD", ""),
+        ])
+        .unwrap();
+        assert_eq!(default_url.base_url(), crate::DEFAULT_BASE_URL);
+        #[cfg(feature = "record")]
+        assert!(default_url.recording_stats().is_none());
+
+        let no_key = from_vars(&[("AMAZON_MUSIC_API_KEY", ""), ("AMAZON_MUSIC_TOKEN", "t")]);
+        assert!(
+            matches!(&no_key, Err(Error::Config(m)) if m == "AMAZON_MUSIC_API_KEY is not set"),
+            "{no_key:?}"
+        );
+        let no_token = from_vars(&[
+            ("AMAZON_MUSIC_API_KEY", "k"),
+            ("AMAZON_MUSIC_TOKEN", ""),
+            ("AMAZON_MUSIC_CLIENT_ID", ""),
+        ]);
+        assert!(
+            matches!(&no_token, Err(Error::Config(m)) if m.starts_with("neither AMAZON_MUSIC_TOKEN")),
+            "{no_token:?}"
+        );
+    }
 
     /// `Debug` shows where the client points and whether its token refreshes, never a
     /// credential (`tests/secrets.rs` checks the credentials across every type).

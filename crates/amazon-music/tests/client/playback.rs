@@ -89,9 +89,12 @@ async fn skip_limits_show_in_actions_before_the_service_refuses() {
         .await
         .unwrap();
     assert!(session.can_skip_next());
+    // The mock allows going back anywhere but at the start.
+    assert!(!session.can_skip_previous());
     assert_eq!(session.remaining_skips(), Some(1));
     session.next().await.unwrap();
     assert!(!session.can_skip_next());
+    assert!(session.can_skip_previous());
     assert_eq!(session.remaining_skips(), Some(0));
     let error = session.next().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(403));

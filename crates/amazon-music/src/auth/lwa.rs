@@ -222,7 +222,12 @@ impl LwaConfig {
     /// `AMAZON_MUSIC_LWA_URL` (optional: one base URL for every LWA endpoint, such as the
     /// mock's; Amazon's hosts otherwise).
     pub fn from_env() -> Result<Self, LwaError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`LwaConfig::from_env`] over any source of variables; an empty value counts as unset.
+    fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, LwaError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let client_id = var("AMAZON_MUSIC_CLIENT_ID").ok_or_else(|| {
             LwaError::Config(
                 "AMAZON_MUSIC_CLIENT_ID is not set (the client id of your security profile)".into(),
@@ -910,12 +915,67 @@ mod tests {
                 "{body}: {error}"
             );
         }
-        let fine = r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":600,"interval":5}"#;
+        let fine = r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":600,"interval":7}"#;
         let pair = lwa_at(&serve_json(fine))
             .start_device_flow(&[Scope::Catalog])
             .await
             .unwrap();
         assert_eq!(pair.user_code(), "U");
+        assert_eq!(pair.interval(), Duration::from_secs(7));
+        assert_eq!(pair.expires_in(), Duration::from_secs(600));
+    }
+
+    /// An interval of 0 would poll in a tight loop, and LWA may leave it out: either way the
+    /// documented default applies.
+    #[tokio::test]
+    async fn a_missing_or_zero_interval_polls_at_the_default() {
+        for body in [
+            r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":600,"interval":0}"#,
+            r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":600}"#,
+        ] {
+            let pair = lwa_at(&serve_json(body))
+                .start_device_flow(&[Scope::Catalog])
+                .await
+                .unwrap();
+            assert_eq!(pair.interval(), DEFAULT_INTERVAL, "{body}");
+        }
+    }
+
+    #[test]
+    fn the_environment_configures_sign_in_and_empty_values_count_as_unset() {
+        let from = |vars: &'static [(&'static str, &'static str)]| {
+            LwaConfig::from_vars(|name| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            })
+        };
+        let config = from(&[
+            ("AMAZON_MUSIC_CLIENT_ID", "cid"),
+            ("AMAZON_MUSIC_CLIENT_SECRET", "sec"),
+            ("AMAZON_MUSIC_LWA_URL", "http://127.0.0.1:9/"),
+        ])
+        .unwrap();
+        assert_eq!(config.client_id, "cid");
+        assert_eq!(config.client_secret.as_deref(), Some("sec"));
+        assert_eq!(config.token_url(), "http://127.0.0.1:9/auth/o2/token");
+
+        let defaults = from(&[
+            ("AMAZON_MUSIC_CLIENT_ID", "cid"),
+            ("AMAZON_MUSIC_CLIENT_SECRET", ""),
+            ("AMAZON_MUSIC_LWA_URL", ""),
+        ])
+        .unwrap();
+        assert_eq!(defaults.client_secret, None);
+        assert_eq!(defaults.token_url(), "https://api.amazon.com/auth/o2/token");
+
+        let missing = from(&[("AMAZON_MUSIC_CLIENT_ID", "")]).unwrap_err();
+        assert!(
+            missing
+                .to_string()
+                .contains("AMAZON_MUSIC_CLIENT_ID is not set"),
+            "{missing}"
+        );
     }
 
     /// A failed request says what failed, without the URL.

@@ -16,6 +16,8 @@ impl TraceCapture {
         let writer = Sink(written.clone());
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
+            // Plain text: tests search it for fields, and colour codes split `name="value"`.
+            .with_ansi(false)
             .with_writer(move || writer.clone())
             .finish();
         Self {

@@ -243,6 +243,15 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// An excerpt keeps a body of the limit whole and marks only a longer one as cut.
+    #[test]
+    fn an_excerpt_is_marked_only_when_the_body_was_cut() {
+        let whole = vec![b'a'; EXCERPT_BYTES];
+        assert_eq!(excerpt(&whole), "a".repeat(EXCERPT_BYTES));
+        let longer = vec![b'a'; EXCERPT_BYTES + 1];
+        assert_eq!(excerpt(&longer), format!("{}…", "a".repeat(EXCERPT_BYTES)));
+    }
+
     #[test]
     fn known_and_unknown_codes_round_trip() {
         assert_eq!(ErrorCode::from("THROTTLED"), ErrorCode::Throttled);

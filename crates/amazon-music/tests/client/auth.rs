@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use amazon_music::auth::{AccessToken, TokenError, TokenFuture, TokenProvider};
 use amazon_music::{Client, Error, ErrorCode};
-use amazon_music_mock::{ALL_SCOPES, MockConfig, MockServer, MockState};
+use amazon_music_mock::{ALL_SCOPES, FaultKind, FaultRule, MockConfig, MockServer, MockState};
 
 /// Issues mock tokens; the first one it hands out is already expired at the server.
 struct Issuer {
@@ -158,4 +158,31 @@ async fn a_provider_that_needs_a_new_sign_in_says_so_in_a_typed_error() {
         "sign in again: the refresh token was revoked"
     );
     assert_eq!(server.requests("getAlbum"), 0);
+}
+
+/// A client that can refresh keeps a copy of every request for a second try after a refused
+/// token; that copy must not buy an attempt beyond the budget when the service keeps failing.
+#[tokio::test]
+async fn a_refreshing_client_stops_at_the_attempt_budget() {
+    let config = MockConfig::default().fault(FaultRule::new("getAlbum", FaultKind::Status(503)));
+    let server = MockServer::start(config).await.unwrap();
+    let fetches = Arc::new(AtomicU32::new(1)); // past the Issuer's expired first token
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .api_key("mock-api-key")
+        .token_provider(Issuer {
+            state: server.state().clone(),
+            fetches: fetches.clone(),
+        })
+        .retry_policy(support::quick_retries().max_attempts(3))
+        .build()
+        .unwrap();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error}");
+    assert_eq!(server.requests("getAlbum"), 3);
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "one token, never refreshed"
+    );
 }

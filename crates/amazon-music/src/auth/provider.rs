@@ -140,6 +140,31 @@ mod tests {
 
     use super::*;
 
+    /// `Debug` says which client and which store, and holds no token (the stored sign-in
+    /// here has both kinds).
+    #[test]
+    fn debug_names_the_client_and_the_store_and_no_token() {
+        let store = super::super::store::MemoryTokenStore::new();
+        store
+            .save(&TokenSet::new(
+                "access-SECRET",
+                Some("refresh-SECRET".into()),
+                SystemTime::now() + Duration::from_secs(3600),
+                Vec::new(),
+            ))
+            .unwrap();
+        let lwa = Lwa::new(LwaConfig::new("client-7").base_url("http://127.0.0.1:9")).unwrap();
+        let shown = format!("{:?}", LwaTokenProvider::new(lwa, store));
+        assert!(
+            shown.starts_with(
+                "LwaTokenProvider { lwa: Lwa { config: LwaConfig { client_id: \"client-7\""
+            ),
+            "{shown}"
+        );
+        assert!(shown.contains("store: \"memory\""), "{shown}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+    }
+
     /// A stored sign-in with exactly the margin left is refreshed, not handed out: a request
     /// sent with it could arrive after it expired.
     #[test]

@@ -587,6 +587,26 @@ mod tests {
         );
     }
 
+    /// A builder's `Debug` shows its settings, and only whether credentials are set.
+    #[test]
+    fn a_builders_debug_shows_settings_and_redacts_credentials() {
+        let shown = format!(
+            "{:?}",
+            Client::builder()
+                .base_url("http://127.0.0.1:9/v1")
+                .api_key("key-SECRET-1")
+                .token("token-SECRET-2")
+        );
+        assert!(
+            shown.starts_with(
+                "ClientBuilder { base_url: \"http://127.0.0.1:9/v1\", api_key: Some(\"<redacted>\"), \
+                 token: Some(\"<redacted>\"), provider: false, timeout: "
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains("SECRET"), "{shown}");
+    }
+
     /// `Debug` shows where the client points and whether its token refreshes, never a
     /// credential (`tests/secrets.rs` checks the credentials across every type).
     #[test]

@@ -259,6 +259,11 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_token_gives_its_secret_to_whoever_asks() {
+        assert_eq!(AccessToken::new("tok-1", None).secret(), "tok-1");
+    }
+
     /// The same rule as a stored sign-in's: exactly the margin left is not enough.
     #[test]
     fn a_token_is_fresh_only_with_more_than_the_margin_left() {

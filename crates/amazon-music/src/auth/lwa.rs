@@ -915,7 +915,7 @@ mod tests {
                 "{body}: {error}"
             );
         }
-        let fine = r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":600,"interval":7}"#;
+        let fine = r#"{"user_code":"U","device_code":"dev-SECRET-9","verification_uri":"https://a.example","expires_in":600,"interval":7}"#;
         let pair = lwa_at(&serve_json(fine))
             .start_device_flow(&[Scope::Catalog])
             .await
@@ -923,6 +923,16 @@ mod tests {
         assert_eq!(pair.user_code(), "U");
         assert_eq!(pair.interval(), Duration::from_secs(7));
         assert_eq!(pair.expires_in(), Duration::from_secs(600));
+        // What to show the person, and not the code the device polls with.
+        let shown = format!("{pair:?}");
+        assert!(
+            shown.starts_with(
+                "DeviceAuthorization { user_code: \"U\", device_code: \"<redacted>\", \
+                 verification_uri: \"https://a.example\""
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains("SECRET"), "{shown}");
     }
 
     /// An interval of 0 would poll in a tight loop, and LWA may leave it out: either way the

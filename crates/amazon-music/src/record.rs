@@ -129,12 +129,6 @@ pub(crate) struct Recorder {
     counters: Arc<Counters>,
 }
 
-impl std::fmt::Debug for Recorder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Recorder").finish_non_exhaustive()
-    }
-}
-
 impl Recorder {
     /// Starts the writer thread; it ends when the last client clone is dropped.
     pub(crate) fn start(recording: Recording) -> std::io::Result<Self> {

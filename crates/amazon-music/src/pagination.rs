@@ -278,6 +278,18 @@ mod tests {
         })
     }
 
+    #[test]
+    fn debug_shows_the_operation_and_where_it_starts() {
+        let fetches = Arc::new(AtomicU32::new(0));
+        let paginator = Paginator::new("getLibraryAlbums", numbers(10, fetches))
+            .resume_from("c-4")
+            .prefetch(true);
+        assert_eq!(
+            format!("{paginator:?}"),
+            "Paginator { operation: \"getLibraryAlbums\", start: Some(\"c-4\"), prefetch: true, .. }"
+        );
+    }
+
     #[tokio::test]
     async fn items_cross_page_boundaries_in_order() {
         let fetches = Arc::new(AtomicU32::new(0));

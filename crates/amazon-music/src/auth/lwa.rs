@@ -1103,6 +1103,12 @@ mod tests {
         );
         let text = format!("{tokens:?}");
         assert!(
+            text.starts_with(
+                "TokenSet { access_token: \"<redacted>\", refresh_token: Some(\"<redacted>\"), expires_at: "
+            ) && text.ends_with(", scopes: [Catalog] }"),
+            "{text}"
+        );
+        assert!(
             !text.contains("access-value") && !text.contains("refresh-value"),
             "{text}"
         );

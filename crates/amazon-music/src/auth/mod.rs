@@ -260,8 +260,13 @@ mod tests {
     }
 
     #[test]
-    fn a_token_gives_its_secret_to_whoever_asks() {
-        assert_eq!(AccessToken::new("tok-1", None).secret(), "tok-1");
+    fn a_token_gives_its_secret_to_whoever_asks_and_not_to_debug() {
+        let token = AccessToken::new("tok-1", None);
+        assert_eq!(token.secret(), "tok-1");
+        assert_eq!(
+            format!("{token:?}"),
+            "AccessToken { secret: \"<redacted>\", expires_at: None }"
+        );
     }
 
     /// The same rule as a stored sign-in's: exactly the margin left is not enough.

@@ -436,6 +436,19 @@ mod tests {
     }
 
     #[test]
+    fn a_file_stores_debug_says_where_and_whose() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        assert_eq!(
+            format!("{store:?}"),
+            format!(
+                "FileTokenStore {{ path: {:?}, client_id: \"client-1\", user: \"me\" }}",
+                store.path()
+            )
+        );
+    }
+
+    #[test]
     fn the_memory_store_keeps_one_sign_in() {
         let store = MemoryTokenStore::new();
         assert!(store.load().unwrap().is_none());

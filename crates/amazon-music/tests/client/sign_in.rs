@@ -259,6 +259,16 @@ async fn browser_flow_with_pkce_signs_in_and_its_tokens_refresh() {
     assert_eq!(query["response_type"], "code");
     assert_eq!(query["scope"], "music::catalog music::library");
     assert_eq!(query["redirect_uri"], sign_in.redirect_uri());
+    // Where the redirect comes back and what is asked; the state stays out.
+    let shown = format!("{sign_in:?}");
+    assert_eq!(
+        shown,
+        format!(
+            "BrowserSignIn {{ redirect_uri: {:?}, scopes: [Catalog, Library], .. }}",
+            sign_in.redirect_uri()
+        )
+    );
+    assert!(!shown.contains(&query["state"]), "{shown}");
     let authorize_url = sign_in.authorize_url().to_owned();
     let (tokens, status) = tokio::join!(
         sign_in.finish(std::future::pending()),

@@ -18,6 +18,9 @@ impl TraceCapture {
             .with_max_level(tracing::Level::TRACE)
             // Plain text: tests search it for fields, and colour codes split `name="value"`.
             .with_ansi(false)
+            // A span's closing line carries the fields recorded after its work (a request's
+            // status, attempts and latency), which no event inside it shows.
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .with_writer(move || writer.clone())
             .finish();
         Self {

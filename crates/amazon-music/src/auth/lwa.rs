@@ -921,6 +921,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(pair.user_code(), "U");
+        assert_eq!(pair.verification_uri(), "https://a.example");
         assert_eq!(pair.interval(), Duration::from_secs(7));
         assert_eq!(pair.expires_in(), Duration::from_secs(600));
         // What to show the person, and not the code the device polls with.
@@ -966,7 +967,7 @@ mod tests {
             ("AMAZON_MUSIC_LWA_URL", "http://127.0.0.1:9/"),
         ])
         .unwrap();
-        assert_eq!(config.client_id, "cid");
+        assert_eq!(config.client_id(), "cid");
         assert_eq!(config.client_secret.as_deref(), Some("sec"));
         assert_eq!(config.token_url(), "http://127.0.0.1:9/auth/o2/token");
 

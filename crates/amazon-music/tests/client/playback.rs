@@ -181,6 +181,19 @@ async fn bad_play_requests_are_refused_before_sending() {
         assert!(matches!(error, Error::Validation { .. }), "{error}");
     }
     assert_eq!(server.requests("createPlaybackSession"), 0);
+    // The limits themselves are allowed, and go to the service.
+    for request in [
+        PlayRequest::tracks(vec!["B0064UPUDC"; 100]),
+        PlayRequest::album("B0064UPU4G").window(10),
+    ] {
+        let result = client.start_playback(request).await;
+        assert!(
+            !matches!(result, Err(Error::Validation { .. })),
+            "{:?}",
+            result.err()
+        );
+    }
+    assert_eq!(server.requests("createPlaybackSession"), 2);
 }
 
 /// Each move is its own operation, and is logged under its operationId: what an operator

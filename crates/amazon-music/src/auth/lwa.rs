@@ -894,6 +894,62 @@ mod tests {
         })
     }
 
+    /// A token endpoint that says `authorization_pending` to every poll, for ever.
+    fn serve_pending() -> String {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        std::thread::spawn(move || -> std::io::Result<()> {
+            for stream in listener.incoming() {
+                let mut stream = stream?;
+                let mut reader = BufReader::new(stream.try_clone()?);
+                let mut line = String::new();
+                let mut length = 0;
+                while reader.read_line(&mut line)? > 2 {
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                std::io::Read::read_exact(&mut reader, &mut vec![0; length])?;
+                let body = r#"{"error":"authorization_pending"}"#;
+                write!(
+                    stream,
+                    "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                )?;
+            }
+            Ok(())
+        });
+        url
+    }
+
+    /// A server that never answers `expired_token` does not keep the device polling: the
+    /// code's own lifetime (and one interval of grace) ends it.
+    #[tokio::test]
+    async fn polling_stops_when_the_code_expires_whatever_the_server_says() {
+        let lwa = lwa_at(&serve_pending());
+        let authorization = DeviceAuthorization {
+            user_code: "U".into(),
+            device_code: "D".into(),
+            verification_uri: "https://a.example".into(),
+            expires_in: Duration::from_millis(100),
+            interval: Duration::from_millis(50),
+            scopes: vec![Scope::Catalog],
+            started: tokio::time::Instant::now(),
+        };
+        let polled = tokio::time::timeout(
+            Duration::from_secs(20),
+            lwa.poll_device_flow(&authorization, std::future::pending()),
+        )
+        .await
+        .expect("polling ends on its own");
+        assert!(
+            matches!(polled, Err(LwaError::DeviceCodeExpired)),
+            "{polled:?}"
+        );
+    }
+
     fn lwa_at(url: &str) -> Lwa {
         Lwa::new(LwaConfig::new("id").base_url(url.trim_end_matches('/'))).unwrap()
     }

@@ -587,6 +587,16 @@ mod tests {
         );
     }
 
+    /// An empty token is no token: refused when the client is built, not at the first call.
+    #[test]
+    fn an_empty_token_is_refused_at_build() {
+        let built = Client::builder().api_key("k").token("").build();
+        assert!(
+            matches!(&built, Err(Error::Config(m)) if m.starts_with("no access token")),
+            "{built:?}"
+        );
+    }
+
     /// A builder's `Debug` shows its settings, and only whether credentials are set.
     #[test]
     fn a_builders_debug_shows_settings_and_redacts_credentials() {

@@ -436,9 +436,10 @@ mod tests {
     }
 
     #[test]
-    fn a_file_stores_debug_says_where_and_whose() {
+    fn a_file_store_says_where_and_whose() {
         let dir = tempfile::tempdir().unwrap();
         let store = store(&dir);
+        assert_eq!(store.location(), store.path().display().to_string());
         assert_eq!(
             format!("{store:?}"),
             format!(

@@ -65,6 +65,8 @@ impl Client {
     }
 
     /// [`Client::from_env`] over any source of variables; an empty value counts as unset.
+    /// A stored sign-in's own settings are still read from the process environment, by
+    /// `LwaTokenProvider::from_env`.
     fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let mut builder = Client::builder();

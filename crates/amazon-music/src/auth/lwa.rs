@@ -844,22 +844,33 @@ fn from_oauth(error: RequestTokenError<SendError, oauth2::basic::BasicErrorRespo
 mod tests {
     use super::*;
 
-    /// Serves one connection: reads the request's head, then lets `answer` write. An error
-    /// ends the thread quietly: a client may stop reading early, and the tests check what the
-    /// client made of what it got. Gives the server's URL.
+    /// Reads one request, body included: a socket closed with unread data is reset, and the
+    /// reset can reach the client before the answer does.
+    fn read_request(stream: &std::net::TcpStream) -> std::io::Result<()> {
+        use std::io::{BufRead, BufReader, Read};
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        let mut length = 0;
+        while reader.read_line(&mut line)? > 2 {
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+            line.clear();
+        }
+        reader.read_exact(&mut vec![0; length])
+    }
+
+    /// Serves one connection: reads the request, then lets `answer` write. An error ends the
+    /// thread quietly: a client may stop reading early, and the tests check what the client
+    /// made of what it got. Gives the server's URL.
     fn serve_once(
         answer: impl FnOnce(&mut std::net::TcpStream) -> std::io::Result<()> + Send + 'static,
     ) -> String {
-        use std::io::{BufRead, BufReader};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
         std::thread::spawn(move || -> std::io::Result<()> {
             let (mut stream, _) = listener.accept()?;
-            let mut reader = BufReader::new(stream.try_clone()?);
-            let mut line = String::new();
-            while reader.read_line(&mut line)? > 2 {
-                line.clear();
-            }
+            read_request(&stream)?;
             answer(&mut stream)
         });
         url
@@ -896,22 +907,13 @@ mod tests {
 
     /// A token endpoint that says `authorization_pending` to every poll, for ever.
     fn serve_pending() -> String {
-        use std::io::{BufRead, BufReader, Write};
+        use std::io::Write;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
         std::thread::spawn(move || -> std::io::Result<()> {
             for stream in listener.incoming() {
                 let mut stream = stream?;
-                let mut reader = BufReader::new(stream.try_clone()?);
-                let mut line = String::new();
-                let mut length = 0;
-                while reader.read_line(&mut line)? > 2 {
-                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = value.trim().parse().unwrap_or(0);
-                    }
-                    line.clear();
-                }
-                std::io::Read::read_exact(&mut reader, &mut vec![0; length])?;
+                read_request(&stream)?;
                 let body = r#"{"error":"authorization_pending"}"#;
                 write!(
                     stream,

@@ -50,6 +50,9 @@ const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// LWA's answers are a few hundred bytes (tokens at most 2 KiB each); more is not LWA.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// The longest lifetime taken from an answer: LWA's tokens last an hour and its codes minutes.
+/// A number far beyond that is a broken answer, and added to the clock it would overflow.
+const LONGEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// How long one request to LWA may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -406,7 +409,10 @@ impl TokenSet {
             refresh_token: response.refresh_token().map(|t| t.secret().clone()),
             // LWA always says; an hour is what it documents when it would not.
             expires_at: SystemTime::now()
-                + response.expires_in().unwrap_or(Duration::from_secs(3600)),
+                + response
+                    .expires_in()
+                    .unwrap_or(Duration::from_secs(3600))
+                    .min(LONGEST_LIFETIME),
             scopes,
         }
     }
@@ -580,7 +586,7 @@ impl Lwa {
             user_code: pair.user_code,
             device_code: pair.device_code,
             verification_uri: pair.verification_uri,
-            expires_in: Duration::from_secs(pair.expires_in),
+            expires_in: Duration::from_secs(pair.expires_in).min(LONGEST_LIFETIME),
             interval: pair
                 .interval
                 .filter(|&s| s > 0)
@@ -992,6 +998,33 @@ mod tests {
             "{shown}"
         );
         assert!(!shown.contains("SECRET"), "{shown}");
+    }
+
+    /// Lifetimes far beyond LWA's are a broken answer: taken as a day, never an overflow of the
+    /// clock (`u64::MAX` seconds added to now would panic).
+    #[tokio::test]
+    async fn absurd_lifetimes_are_capped_not_added_to_the_clock() {
+        let pair = lwa_at(&serve_json(
+            r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":18446744073709551615}"#,
+        ))
+        .start_device_flow(&[Scope::Catalog])
+        .await
+        .unwrap();
+        assert_eq!(pair.expires_in(), LONGEST_LIFETIME);
+
+        let old = TokenSet::new("a1", Some("r1".into()), SystemTime::now(), vec![]);
+        let refreshed = lwa_at(&serve_json(
+            r#"{"access_token":"a2","token_type":"bearer","expires_in":18446744073709551615}"#,
+        ))
+        .refresh(&old)
+        .await
+        .unwrap();
+        assert_eq!(refreshed.access_token(), "a2");
+        let left = refreshed.expires_in();
+        assert!(
+            left <= LONGEST_LIFETIME && left > LONGEST_LIFETIME - Duration::from_secs(60),
+            "{left:?}"
+        );
     }
 
     /// An interval of 0 would poll in a tight loop, and LWA may leave it out: either way the

@@ -46,11 +46,12 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// A token that lasts `lifetime` from now (`None`: until the API refuses it).
+    /// A token that lasts `lifetime` from now (`None`, or a lifetime beyond what the clock can
+    /// hold: until the API refuses it).
     pub fn new(secret: impl Into<String>, lifetime: Option<Duration>) -> Self {
         Self {
             secret: secret.into(),
-            expires_at: lifetime.map(|l| Instant::now() + l),
+            expires_at: lifetime.and_then(|l| Instant::now().checked_add(l)),
         }
     }
 
@@ -257,6 +258,14 @@ mod tests {
                 Ok(AccessToken::new(format!("token-{n}"), self.lifetime))
             })
         }
+    }
+
+    /// A lifetime the clock cannot hold is no expiry, not a panic.
+    #[test]
+    fn a_lifetime_beyond_the_clock_means_no_known_expiry() {
+        let token = AccessToken::new("t", Some(Duration::MAX));
+        assert_eq!(token.expires_at, None);
+        assert!(token.is_fresh_at(Instant::now()));
     }
 
     #[test]

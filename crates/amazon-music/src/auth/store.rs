@@ -175,10 +175,18 @@ impl FileTokenStore {
                 file.client_id, file.user, self.client_id, self.user
             )));
         }
+        let expires_at = UNIX_EPOCH
+            .checked_add(Duration::from_secs(file.expires_at))
+            .ok_or_else(|| {
+                self.error(format!(
+                    "has an expiry ({}) beyond what the clock can hold; sign in again to replace it",
+                    file.expires_at
+                ))
+            })?;
         Ok(TokenSet::new(
             file.access_token,
             file.refresh_token,
-            UNIX_EPOCH + Duration::from_secs(file.expires_at),
+            expires_at,
             file.scopes,
         ))
     }
@@ -422,6 +430,24 @@ mod tests {
         let unreadable = FileTokenStore::at(dir.path(), "client-1", "me");
         let error = unreadable.load().unwrap_err().to_string();
         assert!(error.contains("cannot be read"), "{error}");
+    }
+
+    /// An expiry no clock can hold is a damaged file, reported as one, not a panic.
+    #[test]
+    fn an_expiry_beyond_the_clock_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        store.save(&tokens("a")).unwrap();
+        let mut file: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(store.path()).unwrap()).unwrap();
+        file["expiresAt"] = serde_json::json!(u64::MAX);
+        std::fs::write(store.path(), serde_json::to_vec(&file).unwrap()).unwrap();
+        let error = store.load().unwrap_err().to_string();
+        assert!(
+            error.contains(&store.path().display().to_string())
+                && error.contains("beyond what the clock can hold"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -140,9 +140,23 @@ fn httpdate(text: &str) -> Option<std::time::SystemTime> {
     .iter()
     .position(|m| m == month)? as i64
         + 1;
-    let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
-    let mut hms = time.split(':').map(|p| p.parse::<i64>());
-    let (h, m, s) = (hms.next()?.ok()?, hms.next()?.ok()?, hms.next()?.ok()?);
+    // The fixed widths and ranges of IMF-fixdate. Beyond being the format, they keep the
+    // arithmetic below within i64: a header is the server's to write, and a year of twenty
+    // digits must be refused, not overflow.
+    let number = |text: &str, digits: usize, range: std::ops::RangeInclusive<i64>| {
+        let value = (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<i64>().ok())??;
+        range.contains(&value).then_some(value)
+    };
+    let (day, year) = (number(day, 2, 1..=31)?, number(year, 4, 0..=9999)?);
+    let mut hms = time.split(':');
+    let h = number(hms.next()?, 2, 0..=23)?;
+    let m = number(hms.next()?, 2, 0..=59)?;
+    // 60: a leap second.
+    let s = number(hms.next()?, 2, 0..=60)?;
+    if hms.next().is_some() {
+        return None;
+    }
     // Days from the civil date (Howard Hinnant's algorithm), to avoid a date crate for one header.
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -187,6 +201,45 @@ mod tests {
             policy.delay(1, Some(Duration::from_secs(3))),
             Duration::from_millis(350)
         );
+    }
+
+    /// A `Retry-After` is the server's to write: fields out of IMF-fixdate's widths and
+    /// ranges are not a date (and used to overflow the day arithmetic, a panic).
+    #[test]
+    fn a_date_with_fields_out_of_range_is_no_date() {
+        for value in [
+            "Sun, 06 Nov 99999999999999999 08:49:37 GMT",
+            "Sun, 06 Nov 1994 9999999999999999:49:37 GMT",
+            "Sun, 99999999999999999 Nov 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 08:49:37:01 GMT",
+            "Sun, 06 Nov +994 08:49:37 GMT",
+        ] {
+            assert_eq!(httpdate(value), None, "{value}");
+            assert_eq!(parse_retry_after(value), None, "{value}");
+        }
+        // The edges of the ranges are dates.
+        assert!(httpdate("Fri, 31 Dec 9999 23:59:60 GMT").is_some());
+        assert!(httpdate("Thu, 01 Jan 1970 00:00:00 GMT").is_some());
+    }
+
+    proptest::proptest! {
+        /// Any numbers in a date's fields, and any text at all: a wait or none, never a panic.
+        #[test]
+        fn any_retry_after_is_a_wait_or_none(
+            day in "[0-9]{1,20}",
+            year in "[+-]?[0-9]{1,20}",
+            h in "[0-9]{1,20}",
+            m in "[0-9]{1,3}",
+            s in "[0-9]{1,3}",
+            text in "\\PC{0,40}",
+        ) {
+            let _ = parse_retry_after(&format!("Sun, {day} Nov {year} {h}:{m}:{s} GMT"));
+            let _ = parse_retry_after(&text);
+        }
     }
 
     #[test]

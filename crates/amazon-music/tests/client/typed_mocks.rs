@@ -91,3 +91,41 @@ async fn a_declared_error_status_without_the_error_object_is_unexpected() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Requests carry the client's `User-Agent`, the crate's own unless the application names
+/// itself.
+#[tokio::test]
+async fn requests_carry_the_user_agent_set() {
+    let server = httpmock::MockServer::start_async().await;
+    let named = server.mock(|when, then| {
+        when.path("/albums/B0064UPU4G")
+            .header("user-agent", "my-player/2.1");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"data": {"album": {"id": "B0064UPU4G"}}}"#);
+    });
+    let client = amazon_music::Client::builder()
+        .base_url(server.base_url())
+        .api_key("k")
+        .token("t")
+        .user_agent("my-player/2.1")
+        .build()
+        .unwrap();
+    client.get_album("B0064UPU4G").await.unwrap();
+    named.assert_async().await;
+
+    let default = server.mock(|when, then| {
+        when.path("/albums/B00D3PLC1K").header(
+            "user-agent",
+            format!("amazon-music-rs/{}", env!("CARGO_PKG_VERSION")),
+        );
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"data": {"album": {"id": "B00D3PLC1K"}}}"#);
+    });
+    support::httpmock_client(&server)
+        .get_album("B00D3PLC1K")
+        .await
+        .unwrap();
+    default.assert_async().await;
+}

@@ -344,6 +344,23 @@ fn count_files(dir: &Path) -> std::io::Result<usize> {
 mod tests {
     use super::*;
 
+    /// A problem is logged the first time only: a full disk must not flood the log.
+    #[test]
+    fn only_the_first_problem_is_logged() {
+        let trace = amazon_music_workspace_tests::trace::TraceCapture::start();
+        let counters = Counters::default();
+        counters.warn_once(format_args!("the first problem"));
+        counters.warn_once(format_args!("the second problem"));
+        let logged = trace.text();
+        assert!(
+            logged.contains(
+                "amazon_music recording: the first problem (further problems are counted, not logged)"
+            ),
+            "{logged}"
+        );
+        assert!(!logged.contains("the second problem"), "{logged}");
+    }
+
     /// `flush` returns only once the writer has written everything handed over before it:
     /// a full queue of exchanges, handed over faster than files can be written.
     #[test]

@@ -183,6 +183,7 @@ mod tests {
         assert!(policy.allows_wait(4 * second, 6 * second));
         assert!(!policy.allows_wait(4 * second, 6 * second + nanosecond));
         assert!(!policy.allows_wait(11 * second, Duration::ZERO));
+        assert_eq!(policy.elapsed_budget(), 10 * second);
         // A `Retry-After` far in the future under a `max_delay` set to the maximum.
         assert!(!policy.allows_wait(second, Duration::MAX));
     }

@@ -623,7 +623,7 @@ impl Lwa {
         loop {
             tokio::time::sleep(interval).await;
             // A server that never says `expired_token` must not keep the device polling.
-            if tokio::time::Instant::now() > deadline + interval {
+            if past_grace(tokio::time::Instant::now(), deadline, interval) {
                 return Err(LwaError::DeviceCodeExpired);
             }
             match self.device_token(authorization).await {
@@ -779,6 +779,16 @@ async fn send(
     Ok(answer)
 }
 
+/// Whether a device code that expired at `deadline` is past its grace of one `interval` at
+/// `now`: a poll that starts exactly then is the last one allowed.
+fn past_grace(
+    now: tokio::time::Instant,
+    deadline: tokio::time::Instant,
+    interval: Duration,
+) -> bool {
+    now > deadline + interval
+}
+
 /// A transport failure seen by `oauth2`; its text names no URL and no secret.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -930,6 +940,20 @@ mod tests {
             Ok(())
         });
         url
+    }
+
+    #[test]
+    fn the_grace_after_a_codes_expiry_is_one_interval_to_the_nanosecond() {
+        let deadline = tokio::time::Instant::now();
+        let interval = Duration::from_secs(5);
+        let nanosecond = Duration::from_nanos(1);
+        assert!(!past_grace(deadline, deadline, interval));
+        assert!(!past_grace(deadline + interval, deadline, interval));
+        assert!(past_grace(
+            deadline + interval + nanosecond,
+            deadline,
+            interval
+        ));
     }
 
     /// A server that never answers `expired_token` does not keep the device polling: the

@@ -186,3 +186,17 @@ async fn a_refreshing_client_stops_at_the_attempt_budget() {
         "one token, never refreshed"
     );
 }
+
+/// A refused token is refreshed for a POST too: a `401` means the request was not acted on,
+/// so sending it again with the new token cannot do it twice.
+#[tokio::test]
+async fn a_post_refused_for_its_token_is_refreshed_and_sent_once_more() {
+    let (server, client, fetches) = setup().await;
+    let session = client
+        .start_playback(amazon_music::playback::PlayRequest::album("B0064UPU4G"))
+        .await
+        .unwrap();
+    assert!(!session.id().is_empty());
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests("createPlaybackSession"), 2);
+}

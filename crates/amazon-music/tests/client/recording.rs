@@ -201,6 +201,25 @@ async fn recording_is_bounded_and_never_fails_a_request() {
     assert_eq!(tiny.recording_stats().unwrap().skipped, 1);
     assert!(files(small.path()).is_empty());
 
+    // The limit is inclusive: a file of exactly the limit is written, one byte more is not.
+    let measured = tempfile::tempdir().unwrap();
+    let sizer = client(&base_url, Recording::new(measured.path()));
+    sizer.get_album("B0064UPU4G").await.unwrap();
+    sizer.flush_recording();
+    let size = files(measured.path())[0].1.len();
+    for (limit, written) in [(size, 1), (size - 1, 0)] {
+        let dir = tempfile::tempdir().unwrap();
+        let limited = client(&base_url, Recording::new(dir.path()).max_file_bytes(limit));
+        limited.get_album("B0064UPU4G").await.unwrap();
+        limited.flush_recording();
+        let stats = limited.recording_stats().unwrap();
+        assert_eq!(
+            (stats.written, stats.skipped),
+            (written, 1 - written),
+            "{limit}"
+        );
+    }
+
     // A directory that cannot be created: the request still succeeds.
     let blocked = dir.path().join("earlier.json").join("below");
     let broken = client(&base_url, Recording::new(blocked));

@@ -207,21 +207,3 @@ async fn client_configuration_mistakes_are_refused_at_build() {
             .is_ok()
     );
 }
-
-/// The request span says how it went: the final status and how many attempts it took.
-#[tokio::test]
-async fn the_request_span_records_status_and_attempts() {
-    let trace = support::TraceCapture::start();
-    let config = MockConfig::default().fault(fault("getAlbum", FaultKind::Status(503)).first(2));
-    let (_server, client) = support::start(config).await;
-    client.get_album("B0064UPU4G").await.unwrap();
-    let logged = trace.text();
-    let closed = logged
-        .lines()
-        .find(|line| line.contains("amazon_music.request{") && line.contains(": close "))
-        .unwrap_or_else(|| panic!("no closed request span in:\n{logged}"));
-    assert!(
-        closed.contains("operation=\"getAlbum\" status=200 attempts=3 latency_ms="),
-        "{closed}"
-    );
-}

@@ -195,27 +195,3 @@ async fn bad_play_requests_are_refused_before_sending() {
     }
     assert_eq!(server.requests("createPlaybackSession"), 2);
 }
-
-/// Each move is its own operation, and is logged under its operationId: what an operator
-/// filters on when the service refuses one of them.
-#[tokio::test]
-async fn each_move_is_logged_under_its_own_operation() {
-    let trace = support::TraceCapture::start();
-    let (_server, client) = support::start(MockConfig::default()).await;
-    let mut session = client
-        .start_playback(PlayRequest::album("B0064UPU4G"))
-        .await
-        .unwrap();
-    session.next().await.unwrap();
-    session.previous().await.unwrap();
-    session.reload().await.unwrap();
-    let logged = trace.text();
-    for operation in [
-        "getNextPlaybackEntity",
-        "getPreviousPlaybackEntity",
-        "getCurrentPlaybackEntity",
-    ] {
-        let span = format!("amazon_music.request{{operation=\"{operation}\"");
-        assert!(logged.contains(&span), "no {span} in:\n{logged}");
-    }
-}

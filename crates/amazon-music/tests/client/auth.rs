@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use amazon_music::auth::{AccessToken, TokenError, TokenFuture, TokenProvider};
-use amazon_music::{Client, Error, ErrorCode};
+use amazon_music::{Client, Error, ErrorCode, RetryPolicy};
 use amazon_music_mock::{ALL_SCOPES, FaultKind, FaultRule, MockConfig, MockServer, MockState};
 
 /// Issues mock tokens; the first one it hands out is already expired at the server.
@@ -33,19 +33,24 @@ impl TokenProvider for Issuer {
     }
 }
 
-async fn setup() -> (MockServer, Client, Arc<AtomicU32>) {
-    let server = MockServer::start(MockConfig::default()).await.unwrap();
-    let fetches = Arc::new(AtomicU32::new(0));
-    let client = Client::builder()
+/// A client of `server` whose tokens come from an [`Issuer`] that has handed out `fetches`.
+fn refreshing_client(server: &MockServer, fetches: &Arc<AtomicU32>, retry: RetryPolicy) -> Client {
+    Client::builder()
         .base_url(server.base_url())
         .api_key("mock-api-key")
         .token_provider(Issuer {
             state: server.state().clone(),
             fetches: fetches.clone(),
         })
-        .retry_policy(support::quick_retries())
+        .retry_policy(retry)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+async fn setup() -> (MockServer, Client, Arc<AtomicU32>) {
+    let server = MockServer::start(MockConfig::default()).await.unwrap();
+    let fetches = Arc::new(AtomicU32::new(0));
+    let client = refreshing_client(&server, &fetches, support::quick_retries());
     (server, client, fetches)
 }
 
@@ -167,16 +172,7 @@ async fn a_refreshing_client_stops_at_the_attempt_budget() {
     let config = MockConfig::default().fault(FaultRule::new("getAlbum", FaultKind::Status(503)));
     let server = MockServer::start(config).await.unwrap();
     let fetches = Arc::new(AtomicU32::new(1)); // past the Issuer's expired first token
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .api_key("mock-api-key")
-        .token_provider(Issuer {
-            state: server.state().clone(),
-            fetches: fetches.clone(),
-        })
-        .retry_policy(support::quick_retries().max_attempts(3))
-        .build()
-        .unwrap();
+    let client = refreshing_client(&server, &fetches, support::quick_retries().max_attempts(3));
     let error = client.get_album("B0064UPU4G").await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error}");
     assert_eq!(server.requests("getAlbum"), 3);

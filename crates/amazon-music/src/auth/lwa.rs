@@ -876,31 +876,46 @@ mod tests {
         reader.read_exact(&mut vec![0; length])
     }
 
-    /// Serves one connection: reads the request, then lets `answer` write. An error ends the
-    /// thread quietly: a client may stop reading early, and the tests check what the client
-    /// made of what it got. Gives the server's URL.
-    fn serve_once(
-        answer: impl FnOnce(&mut std::net::TcpStream) -> std::io::Result<()> + Send + 'static,
+    /// Serves `connections` connections, one request each: reads the request, then lets
+    /// `answer` write. A connection's error ends only that connection: a client may stop
+    /// reading early, and the tests check what the client made of what it got. Gives the
+    /// server's URL.
+    fn serve(
+        connections: usize,
+        answer: impl Fn(&mut std::net::TcpStream) -> std::io::Result<()> + Send + 'static,
     ) -> String {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
-        std::thread::spawn(move || -> std::io::Result<()> {
-            let (mut stream, _) = listener.accept()?;
-            read_request(&stream)?;
-            answer(&mut stream)
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(connections) {
+                let _ = stream.and_then(|mut stream| {
+                    read_request(&stream)?;
+                    answer(&mut stream)
+                });
+            }
         });
         url
+    }
+
+    /// Writes a JSON answer with `status` (such as `200 OK`), closing the connection after it.
+    fn write_json(out: &mut std::net::TcpStream, status: &str, body: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        write!(
+            out,
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
     }
 
     /// Serves one answer whose body is sent as chunks of these sizes (each its own chunk of
     /// the chunked encoding, so the client sees them one by one).
     fn serve_in_chunks(sizes: Vec<usize>) -> String {
         use std::io::Write;
-        serve_once(move |out| {
+        serve(1, move |out| {
             out.write_all(
                 b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
             )?;
-            for size in sizes {
+            for &size in &sizes {
                 write!(out, "{size:x}\r\n")?;
                 out.write_all(&vec![b' '; size])?;
                 out.write_all(b"\r\n")?;
@@ -911,35 +926,18 @@ mod tests {
 
     /// Serves one `200` JSON answer.
     fn serve_json(body: &'static str) -> String {
-        use std::io::Write;
-        serve_once(move |out| {
-            write!(
-                out,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            )
-        })
+        serve(1, move |out| write_json(out, "200 OK", body))
     }
 
     /// A token endpoint that says `authorization_pending` to every poll, for ever.
     fn serve_pending() -> String {
-        use std::io::Write;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        std::thread::spawn(move || -> std::io::Result<()> {
-            for stream in listener.incoming() {
-                let mut stream = stream?;
-                read_request(&stream)?;
-                let body = r#"{"error":"authorization_pending"}"#;
-                write!(
-                    stream,
-                    "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                )?;
-            }
-            Ok(())
-        });
-        url
+        serve(usize::MAX, |out| {
+            write_json(
+                out,
+                "400 Bad Request",
+                r#"{"error":"authorization_pending"}"#,
+            )
+        })
     }
 
     #[test]

@@ -345,6 +345,11 @@ mod tests {
     use super::*;
 
     /// A problem is logged the first time only: a full disk must not flood the log.
+    ///
+    /// A tracing capture among tests without one is safe here only because this is the one
+    /// test to reach `warn_once`'s callsite: tracing caches whether a callsite is enabled, and
+    /// a test reaching it first without a subscriber would make it cache "disabled" (why the
+    /// integration tests that capture keep a binary of their own).
     #[test]
     fn only_the_first_problem_is_logged() {
         let trace = amazon_music_workspace_tests::trace::TraceCapture::start();

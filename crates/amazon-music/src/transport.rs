@@ -64,11 +64,21 @@ enum Next {
     Done(reqwest::Result<Response>),
 }
 
+/// Why an attempt did not simply succeed. Decided once, where the answer arrives, so that what
+/// follows (`RetryingTransport::after`) never re-derives it.
+enum Setback {
+    /// No answer: refused, reset or closed, or timed out.
+    Failed(reqwest::Error),
+    /// A `401` while the token can still be replaced, once.
+    Refused(Response),
+    /// A status worth waiting out, while another attempt may follow.
+    Busy(Response),
+}
+
 /// The facts about one attempt that decide whether another follows.
 struct Attempt {
     number: u32,
     may_retry: bool,
-    refreshed: bool,
     started: Instant,
 }
 
@@ -106,7 +116,6 @@ impl RetryingTransport {
                 let attempt = Attempt {
                     number,
                     may_retry: copy.is_some() && idempotent && number < self.policy.attempts(),
-                    refreshed,
                     started,
                 };
                 // The copy goes out and the request stays, or the request itself goes.
@@ -117,7 +126,7 @@ impl RetryingTransport {
                 let sent = Instant::now();
                 let result = self.execute(client, to_send, operation).await;
                 let latency_ms = sent.elapsed().as_millis() as u64;
-                match &result {
+                let setback = match result {
                     Ok(response) => {
                         let status = response.status();
                         // Only an error status's content type ends up in an error (a success
@@ -137,22 +146,26 @@ impl RetryingTransport {
                             latency_ms,
                             "attempt answered"
                         );
-                        let refresh = status == StatusCode::UNAUTHORIZED
+                        if status == StatusCode::UNAUTHORIZED
                             && self.tokens.can_refresh()
-                            && !refreshed;
-                        let again = attempt.may_retry && retry::is_retryable_status(status);
-                        if !refresh && !again {
-                            return result;
+                            && !refreshed
+                        {
+                            Setback::Refused(response)
+                        } else if attempt.may_retry && retry::is_retryable_status(status) {
+                            Setback::Busy(response)
+                        } else {
+                            return Ok(response);
                         }
                     }
                     Err(error) => {
                         tracing::debug!(operation, attempt = number, latency_ms, error = %error, "attempt failed");
+                        Setback::Failed(error)
                     }
-                }
+                };
                 // Boxed, in a statement of its own: what follows a failure (reading an error
                 // body, waiting, refreshing the token) would otherwise make every request's
                 // future several times larger.
-                let after = Box::pin(self.after(result, kept.take(), &attempt));
+                let after = Box::pin(self.after(setback, kept.take(), &attempt));
                 match after.await {
                     Next::Retry(next) => kept = Some(next),
                     Next::Refreshed(next) => {
@@ -205,15 +218,9 @@ impl RetryingTransport {
 
     /// Decides what follows an attempt that failed, was refused for its token, or was answered
     /// with a status worth waiting out.
-    async fn after(
-        &self,
-        result: reqwest::Result<Response>,
-        spare: Option<Request>,
-        attempt: &Attempt,
-    ) -> Next {
-        let response = match result {
-            Ok(response) => response,
-            Err(error) => {
+    async fn after(&self, setback: Setback, spare: Option<Request>, attempt: &Attempt) -> Next {
+        match setback {
+            Setback::Failed(error) => {
                 // Refused, reset or closed before an answer: for an idempotent request,
                 // sending it again cannot do harm twice.
                 let transient = error.is_connect() || error.is_timeout() || error.is_request();
@@ -224,55 +231,64 @@ impl RetryingTransport {
                 {
                     return Next::Retry(spare);
                 }
-                return Next::Done(Err(error));
+                Next::Done(Err(error))
             }
-        };
-        let status = response.status();
-
-        if status == StatusCode::UNAUTHORIZED && self.tokens.can_refresh() && !attempt.refreshed {
-            let Some(spare) = spare else {
-                return Next::Done(Ok(response));
-            };
-            let (response, code) = match buffer(response).await {
-                Ok(buffered) => buffered,
-                Err(error) => return Next::Done(Err(error)),
-            };
-            if code.as_deref() != Some("INVALID_ACCESS_TOKEN") {
-                return Next::Done(Ok(response));
-            }
-            let rejected = bearer(&spare).unwrap_or_default();
-            return match self.tokens.replace(&rejected).await {
-                Ok(Some(token)) => Next::Refreshed(with_token(spare, &token)),
-                Ok(None) => Next::Done(Ok(response)),
-                Err(error) => {
-                    record(|o| o.token_error = Some(TokenError::from_client_error(error)));
-                    Next::Done(Ok(response))
-                }
-            };
+            Setback::Refused(response) => self.refresh(response, spare).await,
+            Setback::Busy(response) => self.wait_out(response, spare, attempt).await,
         }
+    }
 
-        if retry::is_retryable_status(status) && attempt.may_retry {
-            let retry_after = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(retry::parse_retry_after);
-            let (response, code) = match buffer(response).await {
-                Ok(buffered) => buffered,
-                Err(error) => return Next::Done(Err(error)),
-            };
-            // A concurrent-stream limit does not pass with time.
-            if code.as_deref() == Some("MAX_CONCURRENCY_REACHED") {
-                return Next::Done(Ok(response));
-            }
-            if let Some(spare) = spare
-                && self
-                    .wait(attempt.number, retry_after, attempt.started)
-                    .await
-            {
-                return Next::Retry(spare);
-            }
+    /// A `401`: replaces the token when the service says it is the token that was refused.
+    async fn refresh(&self, response: Response, spare: Option<Request>) -> Next {
+        // A streamed body cannot be sent again, new token or not.
+        let Some(spare) = spare else {
             return Next::Done(Ok(response));
+        };
+        let (response, code) = match buffer(response).await {
+            Ok(buffered) => buffered,
+            Err(error) => return Next::Done(Err(error)),
+        };
+        if code.as_deref() != Some("INVALID_ACCESS_TOKEN") {
+            return Next::Done(Ok(response));
+        }
+        let rejected = bearer(&spare).unwrap_or_default();
+        match self.tokens.replace(&rejected).await {
+            Ok(Some(token)) => Next::Refreshed(with_token(spare, &token)),
+            Ok(None) => Next::Done(Ok(response)),
+            Err(error) => {
+                record(|o| o.token_error = Some(TokenError::from_client_error(error)));
+                Next::Done(Ok(response))
+            }
+        }
+    }
+
+    /// A status worth waiting out: waits, within the budget, unless the code says time will not
+    /// help.
+    async fn wait_out(
+        &self,
+        response: Response,
+        spare: Option<Request>,
+        attempt: &Attempt,
+    ) -> Next {
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
+        let (response, code) = match buffer(response).await {
+            Ok(buffered) => buffered,
+            Err(error) => return Next::Done(Err(error)),
+        };
+        // A concurrent-stream limit does not pass with time.
+        if code.as_deref() == Some("MAX_CONCURRENCY_REACHED") {
+            return Next::Done(Ok(response));
+        }
+        if let Some(spare) = spare
+            && self
+                .wait(attempt.number, retry_after, attempt.started)
+                .await
+        {
+            return Next::Retry(spare);
         }
         Next::Done(Ok(response))
     }

@@ -33,6 +33,18 @@ impl TokenProvider for Issuer {
     }
 }
 
+/// Hands out `token-0`, `token-1`, ... for a server that is not the mock.
+struct Counting(Arc<AtomicU32>);
+
+impl TokenProvider for Counting {
+    fn fetch(&self) -> TokenFuture<'_> {
+        Box::pin(async move {
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(AccessToken::new(format!("token-{n}"), None))
+        })
+    }
+}
+
 /// A client of `server` whose tokens come from an [`Issuer`] that has handed out `fetches`.
 fn refreshing_client(server: &MockServer, fetches: &Arc<AtomicU32>, retry: RetryPolicy) -> Client {
     Client::builder()
@@ -195,4 +207,97 @@ async fn a_post_refused_for_its_token_is_refreshed_and_sent_once_more() {
     assert!(!session.id().is_empty());
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
     assert_eq!(server.requests("createPlaybackSession"), 2);
+}
+
+/// One refresh per call, never a loop: a new token refused too is the call's answer.
+#[tokio::test]
+async fn a_token_refused_again_after_its_refresh_is_the_error() {
+    /// Every token it issues has expired at the server by the time it is used.
+    struct Stale(Arc<AtomicU32>, MockState);
+    impl TokenProvider for Stale {
+        fn fetch(&self) -> TokenFuture<'_> {
+            Box::pin(async move {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                let token = self.1.issue_token("mock-user", ALL_SCOPES, Duration::ZERO);
+                Ok(AccessToken::new(token, None))
+            })
+        }
+    }
+    let server = MockServer::start(MockConfig::default()).await.unwrap();
+    let fetches = Arc::new(AtomicU32::new(0));
+    let client = support::builder(&server)
+        .token_provider(Stale(fetches.clone(), server.state().clone()))
+        .build()
+        .unwrap();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert_eq!(
+        error.code(),
+        Some(&ErrorCode::InvalidAccessToken),
+        "{error}"
+    );
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch, one refresh");
+    assert_eq!(server.requests("getAlbum"), 2);
+}
+
+/// Only a `401` says the token was refused. The same code under another status is the
+/// service's answer to hand back, not a reason to fetch a new token.
+#[tokio::test]
+async fn only_a_401_leads_to_a_refresh() {
+    let server = httpmock::MockServer::start_async().await;
+    let forbidden = server.mock(|when, then| {
+        when.path("/albums/B0064UPU4G");
+        then.status(403)
+            .header("content-type", "application/json")
+            .body(r#"{"error": {"code": "INVALID_ACCESS_TOKEN", "message": "refused"}}"#);
+    });
+    let fetches = Arc::new(AtomicU32::new(0));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .api_key("k")
+        .token_provider(Counting(fetches.clone()))
+        .retry_policy(support::quick_retries())
+        .build()
+        .unwrap();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403), "{error}");
+    forbidden.assert_calls_async(1).await;
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "the first token, never replaced"
+    );
+}
+
+/// The attempt refused for its token never reached the operation, so it does not count: a
+/// refresh followed by failures still gets the whole budget of attempts.
+#[tokio::test]
+async fn the_attempt_refused_for_its_token_is_not_counted_in_the_budget() {
+    let server = httpmock::MockServer::start_async().await;
+    let refused = server.mock(|when, then| {
+        when.path("/albums/B0064UPU4G")
+            .header("authorization", "Bearer token-0");
+        then.status(401)
+            .header("content-type", "application/json")
+            .body(r#"{"error": {"code": "INVALID_ACCESS_TOKEN", "message": "expired"}}"#);
+    });
+    let unavailable = server.mock(|when, then| {
+        when.path("/albums/B0064UPU4G")
+            .header("authorization", "Bearer token-1");
+        then.status(503)
+            .header("content-type", "application/json")
+            .body(r#"{"error": {"code": "SERVICE_UNAVAILABLE", "message": "later"}}"#);
+    });
+    let fetches = Arc::new(AtomicU32::new(0));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .api_key("k")
+        .token_provider(Counting(fetches.clone()))
+        .retry_policy(support::quick_retries().max_attempts(3))
+        .build()
+        .unwrap();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error}");
+    refused.assert_calls_async(1).await;
+    unavailable.assert_calls_async(3).await;
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
 }

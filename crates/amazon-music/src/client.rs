@@ -355,6 +355,8 @@ impl fmt::Debug for ClientBuilder {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("provider", &self.provider.is_some())
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("concurrency", &self.concurrency)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -617,6 +619,26 @@ mod tests {
             "{shown}"
         );
         assert!(!shown.contains("SECRET"), "{shown}");
+    }
+
+    /// Each setter changes its own setting and keeps the others.
+    #[test]
+    fn setters_keep_the_settings_made_before_them() {
+        let shown = format!(
+            "{:?}",
+            Client::builder()
+                .base_url("http://127.0.0.1:9/v1")
+                .timeout(Duration::from_secs(7))
+                .connect_timeout(Duration::from_secs(3))
+                .concurrency(0)
+        );
+        assert!(
+            shown.starts_with(
+                "ClientBuilder { base_url: \"http://127.0.0.1:9/v1\", api_key: None, token: None, \
+                 provider: false, timeout: 7s, connect_timeout: 3s, concurrency: 1, retry: "
+            ),
+            "{shown}"
+        );
     }
 
     /// `Debug` shows where the client points and whether its token refreshes, never a

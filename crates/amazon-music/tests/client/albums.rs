@@ -2,8 +2,12 @@
 
 use crate::support;
 
-use amazon_music::{Error, ErrorCode};
-use amazon_music_mock::MockConfig;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use amazon_music::{Client, Error, ErrorCode};
+use amazon_music_mock::{MockConfig, MockState};
 
 #[tokio::test]
 async fn one_album() {
@@ -91,4 +95,55 @@ async fn missing_ids_are_reported_and_duplicates_asked_once() {
     assert_eq!(got, ["B0064UPU4G", "B00D3PLC1K"]);
     assert_eq!(batch.missing, ["B0000NOPE1", "B0000NOPE2"]);
     assert_eq!(server.requests("getAlbums"), 1);
+}
+
+/// A batch runs as many requests at once as configured, no more and no fewer. The server holds
+/// each request until that many are in flight (or two seconds pass, which only a client running
+/// fewer would wait out) and counts the most it saw at once.
+#[tokio::test]
+async fn a_batch_runs_as_many_requests_at_once_as_configured() {
+    const AT_ONCE: usize = 3;
+    let state = MockState::new(&MockConfig::default().catalog_size(1000)).unwrap();
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let (open, gate) = tokio::sync::watch::channel(false);
+    let open = Arc::new(open);
+    let counted = most.clone();
+    let app = amazon_music_mock::router(state).layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let (in_flight, most, open, mut gate) = (
+                in_flight.clone(),
+                counted.clone(),
+                open.clone(),
+                gate.clone(),
+            );
+            async move {
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                if now >= AT_ONCE {
+                    open.send_replace(true);
+                }
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(2), gate.wait_for(|open| *open)).await;
+                let response = next.run(request).await;
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                response
+            }
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let client = Client::builder()
+        .base_url(format!("http://{addr}/v1"))
+        .api_key("mock-api-key")
+        .token("mock-token")
+        .concurrency(AT_ONCE)
+        .build()
+        .unwrap();
+    // Five requests of 100 ids: the first three together, then the other two.
+    let batch = client.get_albums(catalog_ids(500)).await.unwrap();
+    assert_eq!(batch.albums.len(), 500);
+    assert_eq!(most.load(Ordering::SeqCst), AT_ONCE);
 }

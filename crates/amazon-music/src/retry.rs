@@ -92,13 +92,17 @@ impl RetryPolicy {
         if let Some(wait) = retry_after {
             return wait.min(self.max_delay);
         }
-        let exponent = attempt.saturating_sub(1).min(16);
-        let window = self
-            .base_delay
-            .saturating_mul(1u32 << exponent)
-            .min(self.max_delay);
         // Full jitter spreads clients that failed together so they do not retry together.
-        window.mul_f64(fastrand::f64())
+        self.window(attempt).mul_f64(fastrand::f64())
+    }
+
+    /// The longest wait after attempt `attempt`: `base_delay` doubled per attempt, up to
+    /// `max_delay`. Apart from the jitter drawn inside it, so that its growth can be tested.
+    fn window(&self, attempt: u32) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(16);
+        self.base_delay
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_delay)
     }
 }
 
@@ -189,6 +193,32 @@ mod tests {
     }
 
     #[test]
+    fn the_window_doubles_with_each_attempt_up_to_the_largest_delay() {
+        let ms = Duration::from_millis;
+        let policy = RetryPolicy::default()
+            .base_delay(ms(100))
+            .max_delay(ms(350));
+        let windows: Vec<_> = [0, 1, 2, 3, 4, u32::MAX]
+            .into_iter()
+            .map(|attempt| policy.window(attempt))
+            .collect();
+        assert_eq!(
+            windows,
+            [ms(100), ms(100), ms(200), ms(350), ms(350), ms(350)]
+        );
+        // The exponent stops at 16, and the product saturates rather than overflowing.
+        let unbounded = RetryPolicy::default()
+            .base_delay(Duration::from_nanos(1))
+            .max_delay(Duration::MAX);
+        assert_eq!(unbounded.window(17), Duration::from_nanos(1 << 16));
+        assert_eq!(unbounded.window(40), Duration::from_nanos(1 << 16));
+        let huge = RetryPolicy::default()
+            .base_delay(Duration::MAX)
+            .max_delay(Duration::MAX);
+        assert_eq!(huge.window(5), Duration::MAX);
+    }
+
+    #[test]
     fn delays_grow_but_stay_within_the_window() {
         let policy = RetryPolicy::default()
             .base_delay(Duration::from_millis(100))
@@ -255,6 +285,29 @@ mod tests {
             Some(std::time::UNIX_EPOCH + Duration::from_secs(784_111_777))
         );
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    /// Seconds since the epoch computed outside this code (Python's `calendar.timegm`), for
+    /// dates on both sides of the algorithm's March-based year: January and February count
+    /// with the year before.
+    #[test]
+    fn dates_in_every_part_of_the_year_match_reference_values() {
+        for (date, seconds) in [
+            ("Thu, 01 Jan 1970 00:00:00 GMT", 0),
+            ("Sun, 31 Jan 2021 23:59:59 GMT", 1_612_137_599),
+            ("Thu, 29 Feb 2024 12:00:00 GMT", 1_709_208_000),
+            ("Wed, 01 Mar 2000 00:00:00 GMT", 951_868_800),
+            ("Mon, 30 Jun 2036 06:30:15 GMT", 2_098_420_215),
+            ("Tue, 31 Dec 2999 08:00:00 GMT", 32_503_622_400),
+        ] {
+            assert_eq!(
+                httpdate(date),
+                Some(std::time::UNIX_EPOCH + Duration::from_secs(seconds)),
+                "{date}"
+            );
+        }
+        // Before the epoch there is no wait to compute from: not a date here.
+        assert_eq!(httpdate("Wed, 31 Dec 1969 23:59:59 GMT"), None);
     }
 
     #[test]

@@ -130,3 +130,21 @@ impl Observers {
         Ok(Response::from(rebuilt))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client that watches nothing sends as it would without this module: no buffering of
+    /// bodies, no rebuilt responses.
+    #[test]
+    fn with_nothing_enabled_there_are_no_observers() {
+        let observers = Observers::new(
+            #[cfg(feature = "record")]
+            None,
+            #[cfg(feature = "drift-check")]
+            None,
+        );
+        assert!(observers.is_none());
+    }
+}

@@ -430,6 +430,11 @@ mod tests {
         let unreadable = FileTokenStore::at(dir.path(), "client-1", "me");
         let error = unreadable.load().unwrap_err().to_string();
         assert!(error.contains("cannot be read"), "{error}");
+        // Nor removed: signing out says so, rather than reporting that there was no sign-in.
+        let error = unreadable.clear().unwrap_err();
+        assert_eq!(error.path(), dir.path());
+        assert!(error.to_string().contains("cannot be removed"), "{error}");
+        assert!(dir.path().is_dir());
     }
 
     /// An expiry no clock can hold is a damaged file, reported as one, not a panic.

@@ -143,7 +143,11 @@ async fn an_html_error_page_is_an_unexpected_response_with_its_status() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    match client.get_album("B0064UPU4G").await.unwrap_err() {
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    // What a caller reads without matching on the variant.
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(502), "{error}");
+    assert_eq!(error.code(), None, "no error object, no code");
+    match error {
         Error::UnexpectedResponse {
             status,
             content_type,

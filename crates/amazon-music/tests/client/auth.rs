@@ -45,6 +45,39 @@ impl TokenProvider for Counting {
     }
 }
 
+/// A client of an httpmock `server` whose tokens come from [`Counting`].
+fn counting_client(
+    server: &httpmock::MockServer,
+    fetches: &Arc<AtomicU32>,
+    retry: RetryPolicy,
+) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .api_key("k")
+        .token_provider(Counting(fetches.clone()))
+        .retry_policy(retry)
+        .build()
+        .unwrap()
+}
+
+/// An httpmock answer, with the API's error object, to an album lookup made with `token`.
+fn album_error_for<'a>(
+    server: &'a httpmock::MockServer,
+    token: &str,
+    status: u16,
+    code: &str,
+) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.path("/albums/B0064UPU4G")
+            .header("authorization", format!("Bearer {token}"));
+        then.status(status)
+            .header("content-type", "application/json")
+            .body(format!(
+                r#"{{"error": {{"code": "{code}", "message": "from the test"}}}}"#
+            ));
+    })
+}
+
 /// A client of `server` whose tokens come from an [`Issuer`] that has handed out `fetches`.
 fn refreshing_client(server: &MockServer, fetches: &Arc<AtomicU32>, retry: RetryPolicy) -> Client {
     Client::builder()
@@ -251,13 +284,7 @@ async fn only_a_401_leads_to_a_refresh() {
             .body(r#"{"error": {"code": "INVALID_ACCESS_TOKEN", "message": "refused"}}"#);
     });
     let fetches = Arc::new(AtomicU32::new(0));
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .api_key("k")
-        .token_provider(Counting(fetches.clone()))
-        .retry_policy(support::quick_retries())
-        .build()
-        .unwrap();
+    let client = counting_client(&server, &fetches, support::quick_retries());
     let error = client.get_album("B0064UPU4G").await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(403), "{error}");
     forbidden.assert_calls_async(1).await;
@@ -273,28 +300,10 @@ async fn only_a_401_leads_to_a_refresh() {
 #[tokio::test]
 async fn the_attempt_refused_for_its_token_is_not_counted_in_the_budget() {
     let server = httpmock::MockServer::start_async().await;
-    let refused = server.mock(|when, then| {
-        when.path("/albums/B0064UPU4G")
-            .header("authorization", "Bearer token-0");
-        then.status(401)
-            .header("content-type", "application/json")
-            .body(r#"{"error": {"code": "INVALID_ACCESS_TOKEN", "message": "expired"}}"#);
-    });
-    let unavailable = server.mock(|when, then| {
-        when.path("/albums/B0064UPU4G")
-            .header("authorization", "Bearer token-1");
-        then.status(503)
-            .header("content-type", "application/json")
-            .body(r#"{"error": {"code": "SERVICE_UNAVAILABLE", "message": "later"}}"#);
-    });
+    let refused = album_error_for(&server, "token-0", 401, "INVALID_ACCESS_TOKEN");
+    let unavailable = album_error_for(&server, "token-1", 503, "SERVICE_UNAVAILABLE");
     let fetches = Arc::new(AtomicU32::new(0));
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .api_key("k")
-        .token_provider(Counting(fetches.clone()))
-        .retry_policy(support::quick_retries().max_attempts(3))
-        .build()
-        .unwrap();
+    let client = counting_client(&server, &fetches, support::quick_retries().max_attempts(3));
     let error = client.get_album("B0064UPU4G").await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error}");
     refused.assert_calls_async(1).await;

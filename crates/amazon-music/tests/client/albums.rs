@@ -131,12 +131,8 @@ async fn a_batch_runs_as_many_requests_at_once_as_configured() {
             }
         },
     ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
     let client = Client::builder()
-        .base_url(format!("http://{addr}/v1"))
+        .base_url(support::serve_router(app).await)
         .api_key("mock-api-key")
         .token("mock-token")
         .concurrency(AT_ONCE)

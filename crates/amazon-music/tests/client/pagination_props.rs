@@ -16,7 +16,6 @@
 use crate::support;
 
 use std::collections::{HashMap, HashSet};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -37,8 +36,9 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The mock's router behind a layer that fails the `fail_at`-th listing request (1-based) with
-/// a 500, which the client does not retry: the stream ends in an error at that page.
-async fn serve_failing_at(config: &MockConfig, fail_at: u64) -> SocketAddr {
+/// a 500, which the client does not retry: the stream ends in an error at that page. Gives the
+/// base URL.
+async fn serve_failing_at(config: &MockConfig, fail_at: u64) -> String {
     let state = MockState::new(config).unwrap();
     let listings = Arc::new(AtomicU64::new(0));
     let app = amazon_music_mock::router(state).layer(axum::middleware::from_fn(
@@ -59,10 +59,7 @@ async fn serve_failing_at(config: &MockConfig, fail_at: u64) -> SocketAddr {
             }
         },
     ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    support::serve_router(app).await
 }
 
 fn client(base_url: String) -> Client {
@@ -231,8 +228,8 @@ proptest! {
         let got = runtime().block_on(async {
             let mut got = Vec::new();
             let (client, stop_after) = if by_fault {
-                let addr = serve_failing_at(&config, interrupt_at as u64 + 1).await;
-                (client(format!("http://{addr}/v1")), None)
+                let base_url = serve_failing_at(&config, interrupt_at as u64 + 1).await;
+                (client(base_url), None)
             } else {
                 let server = amazon_music_mock::MockServer::start(config).await.unwrap();
                 let client = client(server.base_url());

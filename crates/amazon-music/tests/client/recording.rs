@@ -39,10 +39,7 @@ async fn serve() -> String {
             response
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}/v1")
+    support::serve_router(app).await
 }
 
 fn client(base_url: &str, recording: Recording) -> Client {

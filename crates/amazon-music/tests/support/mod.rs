@@ -40,6 +40,15 @@ pub fn edge_ids(edges: &[LibraryAlbumEdge]) -> Vec<String> {
     edges.iter().map(|e| e.node.id.to_string()).collect()
 }
 
+/// Serves `app` on a loopback port for as long as the runtime runs: the mock's router behind a
+/// test's own layer, which `MockServer` has no place for. Gives the base URL, `/v1` included.
+pub async fn serve_router(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/v1")
+}
+
 /// A client of an httpmock server, with credentials a test can look for in output.
 pub fn httpmock_client(server: &httpmock::MockServer) -> Client {
     Client::builder()

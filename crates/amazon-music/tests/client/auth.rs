@@ -277,12 +277,7 @@ async fn a_token_refused_again_after_its_refresh_is_the_error() {
 #[tokio::test]
 async fn only_a_401_leads_to_a_refresh() {
     let server = httpmock::MockServer::start_async().await;
-    let forbidden = server.mock(|when, then| {
-        when.path("/albums/B0064UPU4G");
-        then.status(403)
-            .header("content-type", "application/json")
-            .body(r#"{"error": {"code": "INVALID_ACCESS_TOKEN", "message": "refused"}}"#);
-    });
+    let forbidden = album_error_for(&server, "token-0", 403, "INVALID_ACCESS_TOKEN");
     let fetches = Arc::new(AtomicU32::new(0));
     let client = counting_client(&server, &fetches, support::quick_retries());
     let error = client.get_album("B0064UPU4G").await.unwrap_err();

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing, bounded: every cargo-fuzz target of fuzz/ runs for FUZZ_SECONDS
 # (60 by default) under libFuzzer and AddressSanitizer (release build, no debug assertions), from
-# the committed seeds (fuzz/corpus/<target>/) and the minimized corpus the long runs left
-# (fuzz/minimized/<target>/). Any crash, panic, leak or timeout fails the script, which prints the
+# the committed seeds (fuzz/corpus/<target>/), every input that ever failed
+# (fuzz/regressions/<target>/) and, when FUZZ_CORPUS names one, the minimized corpus of the long
+# runs (FUZZ_CORPUS/<target>/: a CI cache or the release artefact, never committed). Any crash, panic, leak or timeout fails the script, which prints the
 # input that caused it. Stable toolchain: RUSTC_BOOTSTRAP=1 lets it take the -Z flags that
 # cargo-fuzz passes (see SECURITY.md, "Fuzzing for longer").
 set -euo pipefail
@@ -11,6 +12,8 @@ ROOT=$PWD
 
 CARGO_FUZZ_VERSION=0.13.2
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+# A directory holding <target>/ folders of a corpus kept outside git (SECURITY.md: "The corpus").
+FUZZ_CORPUS=${FUZZ_CORPUS:-}
 # Extra libFuzzer options for every run, e.g. FUZZ_ARGS="-jobs=2" (word-split).
 FUZZ_ARGS=${FUZZ_ARGS:-}
 TARGETS=(decode_responses validate_exchange mock_requests)
@@ -38,10 +41,13 @@ for target in "${TARGETS[@]}"; do
   rm -rf "$scratch" "$artifacts"
   mkdir -p "$scratch" "$artifacts"
   log="$TARGET_DIR/ci-$target.log"
-  # Read from, never written to: the seeds (fuzz/corpus/) and the minimized corpus of the
-  # long runs (fuzz/minimized/), both committed.
-  seeds=("$ROOT/fuzz/corpus/$target")
-  [ -d "$ROOT/fuzz/minimized/$target" ] && seeds+=("$ROOT/fuzz/minimized/$target")
+  # Read from, never written to: the seeds and the regressions (both committed; libFuzzer
+  # executes every input of them before it mutates, so each regression is replayed), and the
+  # corpus of the long runs when one is at hand.
+  seeds=("$ROOT/fuzz/corpus/$target" "$ROOT/fuzz/regressions/$target")
+  if [ -n "$FUZZ_CORPUS" ] && [ -d "$FUZZ_CORPUS/$target" ]; then
+    seeds+=("$FUZZ_CORPUS/$target")
+  fi
   if nice -n 10 cargo fuzz run "${FLAGS[@]}" "$target" "$scratch" "${seeds[@]}" -- \
     -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts" -print_final_stats=1 $FUZZ_ARGS >"$log" 2>&1; then

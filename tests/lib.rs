@@ -1,14 +1,18 @@
 //! Shared fixtures for the workspace tests: where the spec and its ledger live, the ledger's
 //! shape, the spec's examples and their shapes ([`examples`]), a server that answers with
 //! nothing but those examples ([`examples_server`]), spec-shaped JSON for property tests, a
-//! recording loopback server for redirect tests ([`hop`]), the recorded evidence under
+//! recording loopback server for redirect tests ([`hop`]), the committed inputs of the fuzz
+//! targets ([`fuzz_inputs`], [`replay`]), the recorded evidence under
 //! `spec/recordings/` ([`recordings`]), and a capture of tracing output ([`trace`]).
 
 pub mod examples;
 pub mod examples_server;
+mod fuzz_inputs;
 pub mod hop;
 pub mod recordings;
 pub mod trace;
+
+pub use fuzz_inputs::{fuzz_inputs, replay};
 
 use std::path::{Path, PathBuf};
 

@@ -70,3 +70,9 @@ fn the_generator_reaches_valid_responses() {
         .count();
     assert!(decoded > 0, "no generated value decoded");
 }
+
+/// The `decode_responses` target's seeds and every input that once failed it hold here too.
+#[test]
+fn the_fuzz_targets_seeds_and_regressions_replay() {
+    amazon_music_workspace_tests::replay("decode_responses", decode_all);
+}

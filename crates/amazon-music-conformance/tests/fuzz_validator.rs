@@ -140,3 +140,32 @@ proptest! {
 fn every_component_schema_is_fuzzed() {
     assert!(schemas().len() > 20, "{} schemas", schemas().len());
 }
+
+/// The `validate_exchange` target's seeds and every input that once failed it, through the
+/// target's own three uses: a recorded exchange, a HAR archive, and a body of every operation.
+#[test]
+fn the_fuzz_targets_seeds_and_regressions_replay() {
+    amazon_music_workspace_tests::replay("validate_exchange", |bytes| {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return;
+        };
+        if let Ok(exchange) = parse_recorded(text) {
+            let _ = validator().validate(&exchange, "fuzz").passed(true);
+        }
+        for exchange in parse_har(text).unwrap_or_default() {
+            let _ = validator().validate(&exchange, "fuzz").passed(true);
+        }
+        if let Ok(body) = serde_json::from_str::<serde_json::Value>(text) {
+            for path in ["/v1/albums/B0064UPU4G", "/v1/playback/sessions/s/queue"] {
+                let exchange = Exchange {
+                    method: "GET".to_owned(),
+                    url: format!("https://api.music.amazon.dev{path}"),
+                    status: 200,
+                    headers: Default::default(),
+                    body: Body::Json(body.clone()),
+                };
+                let _ = validator().validate(&exchange, "fuzz").passed(true);
+            }
+        }
+    });
+}

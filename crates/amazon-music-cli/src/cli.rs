@@ -107,6 +107,10 @@ pub struct ApiArgs {
     /// list [env: AMAZON_MUSIC_TOKEN]
     #[arg(long, global = true, value_name = "TOKEN")]
     pub token: Option<String>,
+    /// Seconds to wait for each response before giving up [default: 30]
+    #[arg(long, global = true, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
     /// Where a stored sign-in is found, used when no token is given.
     #[command(flatten)]
     pub sign_in: SignInArgs,

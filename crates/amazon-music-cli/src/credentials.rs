@@ -13,6 +13,7 @@
 //! `-v` names the source of each setting on stderr, never its value.
 
 use std::fmt;
+use std::time::Duration;
 
 use amazon_music::auth::LwaTokenProvider;
 use amazon_music::auth::lwa::{Lwa, LwaConfig};
@@ -81,6 +82,8 @@ pub struct Resolved {
     pub token: Option<Setting>,
     /// The stored sign-in the token comes from when neither flag nor environment gives one.
     pub stored: Option<SignIn>,
+    /// How long to wait for each response (`--timeout`); the client's default otherwise.
+    pub timeout: Option<Duration>,
 }
 
 /// Environment variables, read through a function so tests can supply their own.
@@ -126,6 +129,7 @@ impl Resolved {
             api_key,
             token,
             stored,
+            timeout: args.timeout.map(Duration::from_secs),
         })
     }
 
@@ -174,6 +178,10 @@ impl Resolved {
             .base_url(self.base_url.value())
             .api_key(api_key)
             .user_agent(concat!("amazon-music-cli/", env!("CARGO_PKG_VERSION")));
+        let builder = match self.timeout {
+            Some(timeout) => builder.timeout(timeout),
+            None => builder,
+        };
         let builder = match &self.stored {
             Some(sign_in) => {
                 builder.token_provider(LwaTokenProvider::new(sign_in.lwa()?, sign_in.store.clone()))
@@ -293,6 +301,7 @@ mod tests {
             base_url: base_url.map(str::to_owned),
             api_key: api_key.map(str::to_owned),
             token: token.map(str::to_owned),
+            timeout: None,
             sign_in: SignInArgs::default(),
         }
     }

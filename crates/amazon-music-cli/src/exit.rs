@@ -177,7 +177,12 @@ impl From<Error> for Failure {
                     root_cause(&source)
                 ))
             }
-            // Decode, unexpected responses, timeouts, repeated cursors: the client's own
+            // The library's message names its builder; a command-line user has a flag.
+            Error::Timeout { operation } => {
+                Failure::refused(format!("{operation}: no response within the timeout"))
+                    .hint("raise it with --timeout SECONDS (default 30)")
+            }
+            // Decode, unexpected responses, repeated cursors: the client's own
             // message is one line and says what happened.
             other => Failure::refused(other.to_string()),
         }

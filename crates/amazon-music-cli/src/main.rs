@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use crate::exit::{Failure, Status};
+use crate::exit::Status;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
@@ -36,43 +36,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// Help and version go to stdout with success; a usage error becomes one line and exit 2.
+/// Help and version go to stdout with success. A usage error is clap's own message, as clap
+/// writes it (what is wrong, naming the argument, then the usage line and where help is), with
+/// exit 2: a rewording of it would lose the argument's name.
 fn usage_error(error: &clap::Error) -> ExitCode {
+    let _ = error.print();
     match error.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = error.print();
-            ExitCode::SUCCESS
-        }
-        // `amazon-music` alone, or a command group without its subcommand: the help says
-        // what there is, and it is still a usage error.
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = error.print();
-            Status::Usage.into()
-        }
-        _ => {
-            let rendered = error.render().to_string();
-            let message = rendered
-                .lines()
-                .find(|line| !line.trim().is_empty())
-                .unwrap_or("invalid command line")
-                .trim_start_matches("error: ");
-            let help = usage_command(&rendered).unwrap_or_else(|| "amazon-music".to_owned());
-            Failure::usage(message)
-                .hint(format!("see '{help} --help'"))
-                .print();
-            Status::Usage.into()
-        }
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+        // Includes `amazon-music` alone, or a command group without its subcommand: the help
+        // says what there is, and it is still a usage error.
+        _ => Status::Usage.into(),
     }
-}
-
-/// The command a usage error is about (`amazon-music album get`), read from clap's usage line.
-fn usage_command(rendered: &str) -> Option<String> {
-    let usage = rendered
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("Usage: "))?;
-    let words: Vec<&str> = usage
-        .split_whitespace()
-        .take_while(|word| !word.starts_with(['[', '<', '-']))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
 }

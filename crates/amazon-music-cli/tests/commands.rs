@@ -434,7 +434,7 @@ fn an_unreachable_server_is_one_line_and_exit_1() {
 }
 
 #[test]
-fn malformed_command_lines_exit_2_with_one_line() {
+fn malformed_command_lines_exit_2_saying_why_on_the_first_line() {
     let mock = Mock::start();
     for (args, needle) in [
         (
@@ -480,17 +480,68 @@ fn malformed_command_lines_exit_2_with_one_line() {
         let run = mock.bare().args(args).output().unwrap();
         let stderr = String::from_utf8(run.stderr).unwrap();
         assert_eq!(run.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
-        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        let first = stderr.lines().next().unwrap_or_default();
+        assert!(first.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(first.contains(needle), "{args:?}: {stderr}");
     }
-    let unknown = mock.bare().arg("albums").output().unwrap();
-    let stderr = String::from_utf8(unknown.stderr).unwrap();
-    assert_eq!(unknown.status.code(), Some(2));
-    assert_eq!(
-        stderr,
-        "error: unrecognized subcommand 'albums' (hint: see 'amazon-music --help')\n"
+}
+
+/// clap's own usage errors reach the user whole: what is wrong, naming the argument, and the
+/// usage line of the command concerned.
+#[test]
+fn usage_errors_name_the_argument_and_show_the_usage() {
+    let mock = Mock::start();
+    for (args, says, usage) in [
+        (
+            &["album", "get"][..],
+            "required arguments were not provided",
+            Some("Usage: amazon-music album get"),
+        ),
+        (
+            &["albums"],
+            "unrecognized subcommand 'albums'",
+            Some("Usage: amazon-music"),
+        ),
+        (
+            &["album", "get", "B0064UPU4G", "--timeout", "0"],
+            "invalid value '0' for '--timeout <SECONDS>'",
+            None,
+        ),
+    ] {
+        let run = mock.bare().args(args).output().unwrap();
+        let stderr = String::from_utf8(run.stderr).unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        if let Some(usage) = usage {
+            assert!(stderr.contains(usage), "{args:?}: {stderr}");
+        }
+    }
+    // The missing argument is named, not just announced.
+    let run = mock.bare().args(["album", "get"]).output().unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    let missing = stderr.lines().nth(1).unwrap_or_default().trim();
+    assert!(missing.starts_with("<ID>"), "{stderr}");
+}
+
+/// `--timeout` reaches the client, and a timeout's hint names the flag, not the library's
+/// builder.
+#[test]
+fn a_timeout_is_the_flags_and_its_hint_names_the_flag() {
+    let mock = Mock::with(MockConfig::default().fault("*:latency=30s".parse().unwrap()));
+    let mut command = mock.bare();
+    command.args(["album", "get", "B0064UPU4G", "--timeout", "1"]);
+    command.args(["--base-url", &mock.base_url, "--api-key", "mock-api-key"]);
+    command.args(["--token", "mock-token"]);
+    let run = command.output().unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no response within the timeout"),
+        "{stderr}"
     );
+    assert!(stderr.contains("--timeout"), "{stderr}");
+    assert!(!stderr.contains("ClientBuilder"), "{stderr}");
 }
 
 #[test]

@@ -248,9 +248,10 @@ impl MockConfig {
 pub struct LwaConfig {
     /// The one client (security profile) the emulator knows; any other gets `invalid_client`.
     pub client_id: String,
-    /// The client's secret. When set, a token request that sends a secret must send this
-    /// one, and an authorization code exchange without PKCE must send it. When `None`, a
-    /// secret sent is ignored.
+    /// The client's secret. When set, the authorization code and refresh token grants must
+    /// send it, PKCE or not (without it, or with another, the token endpoint answers
+    /// `invalid_client` with 401); the device code grant, which LWA runs without a secret,
+    /// needs none, but one it sends must be this one. When `None`, a secret sent is ignored.
     pub client_secret: Option<String>,
     /// The person who consents at `/ap/oa` and approves device codes at `/code`: tokens
     /// issued act for this user, so the API shows this user's library and sessions.

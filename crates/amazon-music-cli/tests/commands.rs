@@ -644,6 +644,51 @@ fn the_mock_command_serves_until_interrupted() {
     assert_eq!(status.code(), Some(0), "a graceful shutdown");
 }
 
+/// `amazon-music mock --addr ADDR` run until it is ready, then interrupted: its base URL and
+/// everything it wrote on stderr.
+#[cfg(unix)]
+fn mock_command_stderr(addr: &str) -> (String, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+        .args(["mock", "--addr", addr])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let base_url = line
+        .trim()
+        .strip_prefix("mock Amazon Music API listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    interrupt(child.id());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "a graceful shutdown");
+    (base_url, String::from_utf8(output.stderr).unwrap())
+}
+
+/// A mock bound beyond loopback says so on stderr, since anyone who reaches it can use its
+/// published credentials; one on loopback does not. (Binding 0.0.0.0 sends nothing anywhere.)
+#[cfg(unix)]
+#[test]
+fn the_mock_command_warns_when_it_listens_beyond_loopback() {
+    let (base_url, stderr) = mock_command_stderr("0.0.0.0:0");
+    let port = base_url
+        .strip_prefix("http://0.0.0.0:")
+        .and_then(|rest| rest.strip_suffix("/v1"))
+        .unwrap_or_else(|| panic!("unexpected base URL {base_url}"));
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("beyond loopback"))
+        .unwrap_or_else(|| panic!("no warning on stderr: {stderr:?}"));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(warning.contains(&format!("0.0.0.0:{port}")), "{warning}");
+
+    let (_, stderr) = mock_command_stderr("127.0.0.1:0");
+    assert!(!stderr.contains("beyond loopback"), "{stderr}");
+}
+
 /// Ctrl-C in the middle of a listing: what arrived is printed, then exit 130.
 #[cfg(unix)]
 #[test]

@@ -12,6 +12,16 @@ use common::{Api, track_id};
 use reqwest::Method;
 use serde_json::{Value, json};
 
+/// The handle says whether only this machine can reach the server. Binding every interface
+/// is harmless here: the test sends nothing.
+#[tokio::test]
+async fn the_handle_says_whether_it_listens_beyond_loopback() {
+    let local = Api::default().await;
+    assert!(local.server.is_loopback_only());
+    let everywhere = Api::start(MockConfig::default().addr("0.0.0.0:0".parse().unwrap())).await;
+    assert!(!everywhere.server.is_loopback_only());
+}
+
 #[tokio::test]
 async fn auth_failures_get_the_documented_status_and_code() {
     let api =

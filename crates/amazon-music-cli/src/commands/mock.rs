@@ -16,7 +16,8 @@ use crate::signal::Shutdown;
 /// Serve the mock Amazon Music API until interrupted.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Address to listen on.
+    /// Address to listen on. Beyond loopback (0.0.0.0, [::], a LAN address) anyone who can
+    /// reach it can use the mock, whose credentials are no secret: a warning says so.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Seed of the catalog, ids and shuffles.

@@ -128,12 +128,17 @@ impl MockState {
                 .map(|rule| (rule.clone(), AtomicU64::new(0)))
                 .collect(),
             catalog: Catalog::generate(config.seed, config.catalog_size),
-            libraries: Libraries::new(config.seed, config.initial_library.clone()),
+            libraries: Libraries::new(
+                config.seed,
+                config.initial_library.clone(),
+                config.max_library_entries,
+            ),
             playback: Playback::new(
                 config.seed,
                 config.skip_limit,
                 config.max_sessions,
                 config.max_queue,
+                config.max_queue_entries,
             ),
             auth: Auth::new(config),
             lwa: Lwa::new(config.lwa.clone()),

@@ -102,7 +102,7 @@ pub fn run(args: Args) -> Result<Status, Failure> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         // The one line scripts wait for; it names no secret. A reader gone already does not
         // stop the server: its log goes to stderr anyway.
-        let announced = Out::stdout().write(&format!(
+        let announced = Out::stdout().text(&format!(
             "mock Amazon Music API listening on {}\n",
             server.base_url()
         ));

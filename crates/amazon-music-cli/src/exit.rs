@@ -122,13 +122,16 @@ impl fmt::Display for Failure {
     }
 }
 
-/// Folds line breaks (an API message, an error chain) into spaces: an error is one line.
+/// Folds line breaks (an API message, an error chain) into spaces: an error is one line,
+/// [`printable`](crate::output::printable), since an API's message is the server's text.
 fn one_line(text: &str) -> String {
-    text.split(['\n', '\r'])
+    let folded = text
+        .split(['\n', '\r'])
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    crate::output::printable(&folded, false).into_owned()
 }
 
 impl From<Error> for Failure {
@@ -238,6 +241,22 @@ mod tests {
     fn messages_and_hints_stay_on_one_line() {
         let failure = Failure::refused("first\nsecond\r\n third").hint("do\nthis");
         assert_eq!(failure.to_string(), "first second third (hint: do this)");
+    }
+
+    /// An error line shows the server's message, never the escape sequences in it.
+    #[test]
+    fn an_api_message_cannot_drive_the_terminal() {
+        let error = Error::Api(amazon_music::ApiError {
+            operation: "getAlbum",
+            status: reqwest::StatusCode::BAD_REQUEST,
+            code: ErrorCode::BadRequest,
+            message: "bad\x1b[2J\x1b]8;;https://evil.example\x07link\u{9b}1A".into(),
+            reference: None,
+            url: None,
+        });
+        let line = Failure::from(error).to_string();
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert!(line.starts_with("BAD_REQUEST: bad"), "{line}");
     }
 
     #[test]

@@ -5,13 +5,54 @@
 //! ANSI codes and std's `IsTerminal`. Progress bars (indicatif) only when both stdout and
 //! stderr are terminals. A reader that closes stdout early (`| head`) ends the command quietly
 //! instead of with a panic.
+//!
+//! Text for people carries strings the server chose (titles, names, error messages), so every
+//! way of printing it, [`Out::text`], [`Table`], [`Out::fields`], [`note`] and the error line
+//! (`crate::exit`), passes them through [`printable`]: a control character in a title cannot
+//! clear the screen, move the cursor or rename the terminal. JSON ([`Out::json`],
+//! [`Out::ndjson`]) stays exact, serde escaping what JSON must.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::exit::{Failure, Status};
+
+/// `text` safe to show on a terminal: each character a terminal would act on rather than show
+/// is replaced by its escape (`\u{1b}` for ESC): the C0 controls, DEL and the C1 controls
+/// (so no escape sequence, bell or carriage return survives), and the Unicode characters that
+/// reorder or break text unseen (bidirectional embeddings, overrides, isolates and marks, the
+/// line and paragraph separators). With `lines`, newline and tab are kept, for text that has
+/// lines of its own; without, a value stays on its one line or in its one cell.
+pub fn printable(text: &str, lines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && !(lines && matches!(c, '\n' | '\t')))
+            || matches!(
+                c,
+                '\u{061c}'
+                    | '\u{200e}'
+                    | '\u{200f}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+            )
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Whether to colour a stream that is (or is not) a terminal, honouring `NO_COLOR`.
 pub fn color_on(is_terminal: bool) -> bool {
@@ -86,8 +127,15 @@ impl Table {
         }
     }
 
-    /// Adds a row, one cell per column.
+    /// Adds a row, one cell per column, each made [`printable`] on one line.
     pub fn row(&mut self, cells: Vec<String>) {
+        let cells = cells
+            .into_iter()
+            .map(|cell| match printable(&cell, false) {
+                Cow::Borrowed(_) => cell,
+                Cow::Owned(safe) => safe,
+            })
+            .collect();
         self.rows.push(cells);
     }
 
@@ -156,8 +204,16 @@ impl Out {
         }
     }
 
-    /// Writes text as it is, flushed (a line of a stream must show as it arrives).
-    pub fn write(&self, text: &str) -> Result<(), Failure> {
+    /// Writes text for people, made [`printable`] (its lines and tabs kept), flushed.
+    pub fn text(&self, text: &str) -> Result<(), Failure> {
+        self.raw(&printable(text, true))
+    }
+
+    /// Writes text exactly as it is, flushed (a line of a stream must show as it arrives):
+    /// for machine formats whose encoder escapes what it must (JSON, XML) and for text this
+    /// program made itself (completion scripts, the manual). Text for people goes through
+    /// [`text`](Self::text).
+    pub fn raw(&self, text: &str) -> Result<(), Failure> {
         let mut stdout = io::stdout().lock();
         stdout
             .write_all(text.as_bytes())
@@ -165,39 +221,45 @@ impl Out {
             .map_err(write_failure)
     }
 
-    /// A table.
+    /// A table (its cells were made printable as they were added).
     pub fn table(&self, table: &Table) -> Result<(), Failure> {
-        self.write(&table.render(self.color))
+        self.raw(&table.render(self.color))
     }
 
     /// `label  value` lines, the labels aligned and in bold when coloured.
     pub fn fields(&self, fields: &[(&str, String)]) -> Result<(), Failure> {
-        let width = fields.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-        let mut text = String::new();
-        for (label, value) in fields {
-            let pad = " ".repeat(width - label.len());
-            if self.color {
-                text.push_str(&format!("\x1b[1m{label}\x1b[0m{pad}  {value}\n"));
-            } else {
-                text.push_str(&format!("{label}{pad}  {value}\n"));
-            }
-        }
-        self.write(&text)
+        self.raw(&render_fields(fields, self.color))
     }
 
     /// One JSON document, pretty-printed.
     pub fn json(&self, value: &impl Serialize) -> Result<(), Failure> {
         let text = serde_json::to_string_pretty(value)
             .map_err(|e| Failure::refused(format!("cannot encode the output as JSON: {e}")))?;
-        self.write(&(text + "\n"))
+        self.raw(&(text + "\n"))
     }
 
     /// One JSON object on one line (NDJSON).
     pub fn ndjson(&self, value: &impl Serialize) -> Result<(), Failure> {
         let text = serde_json::to_string(value)
             .map_err(|e| Failure::refused(format!("cannot encode the output as JSON: {e}")))?;
-        self.write(&(text + "\n"))
+        self.raw(&(text + "\n"))
     }
+}
+
+/// `label  value` lines, each value made [`printable`] on its line.
+fn render_fields(fields: &[(&str, String)], color: bool) -> String {
+    let width = fields.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for (label, value) in fields {
+        let pad = " ".repeat(width - label.len());
+        let value = printable(value, false);
+        if color {
+            text.push_str(&format!("\x1b[1m{label}\x1b[0m{pad}  {value}\n"));
+        } else {
+            text.push_str(&format!("{label}{pad}  {value}\n"));
+        }
+    }
+    text
 }
 
 /// A closed pipe ends the command quietly: its reader has what it wanted.
@@ -209,9 +271,10 @@ fn write_failure(error: io::Error) -> Failure {
     }
 }
 
-/// Writes a note on stderr (for `-v` and warnings); a closed stderr is not worth failing for.
+/// Writes a note on stderr (for `-v` and warnings), made [`printable`] (its lines kept); a
+/// closed stderr is not worth failing for.
 pub fn note(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
+    let _ = writeln!(io::stderr().lock(), "{}", printable(text, true));
 }
 
 #[cfg(test)]
@@ -233,5 +296,51 @@ mod tests {
         table.row(vec!["bbb".into(), "2".into(), "x".into()]);
         assert_eq!(table.render(false), "ID    N  T\na    10  é\nbbb   2  x\n");
         assert!(table.render(true).starts_with("\x1b[1mID"));
+    }
+
+    /// Every character a terminal acts on is shown as its escape, whatever the server sent;
+    /// ordinary text, accents and emoji included, is left alone.
+    #[test]
+    fn printable_text_has_no_character_a_terminal_acts_on() {
+        let hostile =
+            "a\x1b[2Jb\x1b]0;title\x07c\u{9b}31md\re\0f\x7fg\u{202e}h\u{2066}i\u{200f}j\u{2028}k";
+        let shown = printable(hostile, false);
+        assert_eq!(
+            shown,
+            "a\\u{1b}[2Jb\\u{1b}]0;title\\u{7}c\\u{9b}31md\\u{d}e\\u{0}f\\u{7f}g\\u{202e}h\\u{2066}i\\u{200f}j\\u{2028}k"
+        );
+        assert!(
+            !shown.chars().any(|c| c.is_control()),
+            "no control character left: {shown:?}"
+        );
+        assert_eq!(
+            printable("two\nlines\tand a tab", true),
+            "two\nlines\tand a tab"
+        );
+        assert_eq!(
+            printable("two\nlines\tand a tab", false),
+            "two\\u{a}lines\\u{9}and a tab"
+        );
+        assert!(matches!(
+            printable("Beyoncé — Renaissance 🎶", false),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    /// A table cell or a field cannot add a line, nor bring an escape sequence along, and
+    /// the columns still line up with the escapes shown.
+    #[test]
+    fn cells_and_fields_stay_on_their_line() {
+        let mut table = Table::new(&[("ID", Align::Left), ("TITLE", Align::Left)]);
+        table.row(vec!["a".into(), "x\nB0FAKE  forged row\x1b[2J".into()]);
+        let text = table.render(false);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains('\x1b'), "{text}");
+        let fields = render_fields(
+            &[("title", "t\r\x1b[1Aup".into()), ("x", "y".into())],
+            false,
+        );
+        assert_eq!(fields.lines().count(), 2, "{fields}");
+        assert!(!fields.contains(['\x1b', '\r']), "{fields}");
     }
 }

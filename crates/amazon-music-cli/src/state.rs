@@ -6,8 +6,9 @@
 //! plus `amazon-music`: `~/.local/share/amazon-music` on Linux) or in
 //! `$AMAZON_MUSIC_STATE_DIR` when that is set: ids only, never a credential, the most recent
 //! first, at most [`KEPT`]. The file is replaced atomically (written beside it, then renamed
-//! over it), so a crash leaves the old file or the new one, never half of one. `--session`
-//! always wins over the most recent one.
+//! over it), so a crash leaves the old file or the new one, never half of one. On Unix it is
+//! the owner's only (`0600`), and so is a directory the program creates for it (`0700`): the
+//! ids say what someone plays. `--session` always wins over the most recent one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -105,11 +106,10 @@ impl Store {
         });
         remembered.sessions.insert(0, session.clone());
         remembered.sessions.truncate(KEPT);
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let mut text = serde_json::to_string_pretty(&remembered).map_err(|e| e.to_string())?;
         text.push('\n');
-        let mut file = tempfile::NamedTempFile::new_in(dir)
+        let mut file = private_temp_file(dir)
             .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
         file.write_all(text.as_bytes())
             .and_then(|()| file.as_file().sync_all())
@@ -118,6 +118,25 @@ impl Store {
             .map_err(|e| format!("cannot replace {}: {}", path.display(), e.error))?;
         Ok(path)
     }
+}
+
+/// Creates `dir` and its missing parents, owner-only on Unix; a directory that exists
+/// already keeps its mode (it may be the user's own data directory).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// A temporary file in `dir`, owner-only on Unix whatever the umask, so the file renamed over
+/// the old one is too.
+fn private_temp_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
+    builder.tempfile_in(dir)
 }
 
 fn unreadable(path: &Path, why: &str) -> Failure {
@@ -175,6 +194,40 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(files, [FILE], "no temporary file is left behind");
+    }
+
+    /// The file and a directory made for it are the owner's only, and a file left readable
+    /// by others (by hand, or by an older version) is replaced by an owner-only one.
+    #[cfg(unix)]
+    #[test]
+    fn the_file_and_a_directory_made_for_it_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let parent = dir.path().join("made");
+        let store = Store {
+            dir: Some(parent.join("amazon-music")),
+        };
+        store.save(&known("http://a/v1", "s1")).unwrap();
+        assert_eq!(mode(&parent), 0o700, "a parent it made");
+        assert_eq!(mode(&parent.join("amazon-music")), 0o700);
+        let file = store.path().unwrap();
+        assert_eq!(mode(&file), 0o600);
+
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        store.save(&known("http://a/v1", "s2")).unwrap();
+        assert_eq!(mode(&file), 0o600, "replaced by an owner-only file");
+
+        // A directory that was there already keeps its mode.
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let store = Store {
+            dir: Some(shared.clone()),
+        };
+        store.save(&known("http://a/v1", "s1")).unwrap();
+        assert_eq!(mode(&shared), 0o755);
+        assert_eq!(mode(&store.path().unwrap()), 0o600);
     }
 
     #[test]

@@ -695,6 +695,153 @@ fn the_mock_command_serves_until_interrupted() {
     assert_eq!(status.code(), Some(0), "a graceful shutdown");
 }
 
+/// A title, an artist name and an error message as a hostile or broken server could send
+/// them: escape sequences that clear the screen, set the window title and hide a link, a
+/// C1 control sequence introducer, a carriage return and a forged table row, a bidi override.
+const HOSTILE_TITLE: &str = "Evil\x1b[2J\x1b]0;pwned\x07Title\u{9b}31m\r\nB0FAKEFAKE  Forged";
+const HOSTILE_ARTIST: &str = "Art\x1b]8;;https://evil.example\x07ist\u{202e}gnp.exe";
+const HOSTILE_MESSAGE: &str = "No\x1b[1A\x1b[2K such\u{9b}2J thing\u{202e}";
+
+/// A loopback server that answers `getAlbums` with an album carrying [`HOSTILE_TITLE`] and
+/// [`HOSTILE_ARTIST`], and anything else with an error carrying [`HOSTILE_MESSAGE`]. One
+/// request per connection, answered in turn; it lives as long as the test process.
+fn hostile_server() -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = request_line.split_whitespace().nth(1).unwrap_or_default();
+            let (status, body) = if path.starts_with("/v1/albums?") {
+                let album = serde_json::json!({"data": {"albums": [{
+                    "id": "B0064UPU4G",
+                    "title": HOSTILE_TITLE,
+                    "artists": [{"id": "B000QJQ9Y6", "name": HOSTILE_ARTIST}],
+                    "trackCount": 1,
+                }]}});
+                ("200 OK", album.to_string())
+            } else {
+                let error = serde_json::json!({"error": {
+                    "status": "400",
+                    "code": "BAD_REQUEST",
+                    "message": HOSTILE_MESSAGE,
+                }});
+                ("400 Bad Request", error.to_string())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}/v1")
+}
+
+/// Whether `text` holds a character a terminal would act on instead of showing: a control
+/// (newlines aside), or a bidi override.
+fn drives_a_terminal(text: &str) -> bool {
+    text.chars()
+        .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}'))
+}
+
+/// What a server sends reaches people without its escape sequences, in a table and in an
+/// error line alike, while `--json` keeps every string exactly as sent.
+#[test]
+fn server_strings_cannot_drive_the_terminal_but_json_keeps_them() {
+    let base_url = hostile_server();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+            .args(args)
+            .args(["--base-url", &base_url, "--api-key", "k", "--token", "t"])
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+
+    let (code, table, stderr) = run(&["album", "get", "B0064UPU4G"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!drives_a_terminal(&table), "{table:?}");
+    assert_eq!(table.lines().count(), 2, "a header and one row: {table:?}");
+    assert!(
+        table.contains("Evil") && table.contains("Forged"),
+        "{table}"
+    );
+
+    let (code, json, stderr) = run(&["album", "get", "--json", "B0064UPU4G"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["albums"][0]["title"], HOSTILE_TITLE);
+    assert_eq!(json["albums"][0]["artists"][0], HOSTILE_ARTIST);
+
+    let (code, _, stderr) = run(&["library", "list"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!drives_a_terminal(&stderr), "{stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(stderr.contains("thing"), "{stderr}");
+}
+
+/// `amazon-music mock --addr ADDR` run until it is ready, then interrupted: its base URL and
+/// everything it wrote on stderr.
+#[cfg(unix)]
+fn mock_command_stderr(addr: &str) -> (String, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+        .args(["mock", "--addr", addr])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let base_url = line
+        .trim()
+        .strip_prefix("mock Amazon Music API listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    interrupt(child.id());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "a graceful shutdown");
+    (base_url, String::from_utf8(output.stderr).unwrap())
+}
+
+/// A mock bound beyond loopback says so on stderr, since anyone who reaches it can use its
+/// published credentials; one on loopback does not. (Binding 0.0.0.0 sends nothing anywhere.)
+#[cfg(unix)]
+#[test]
+fn the_mock_command_warns_when_it_listens_beyond_loopback() {
+    let (base_url, stderr) = mock_command_stderr("0.0.0.0:0");
+    let port = base_url
+        .strip_prefix("http://0.0.0.0:")
+        .and_then(|rest| rest.strip_suffix("/v1"))
+        .unwrap_or_else(|| panic!("unexpected base URL {base_url}"));
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("beyond loopback"))
+        .unwrap_or_else(|| panic!("no warning on stderr: {stderr:?}"));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(warning.contains(&format!("0.0.0.0:{port}")), "{warning}");
+
+    let (_, stderr) = mock_command_stderr("127.0.0.1:0");
+    assert!(!stderr.contains("beyond loopback"), "{stderr}");
+}
+
 /// Ctrl-C in the middle of a listing: what arrived is printed, then exit 130.
 #[cfg(unix)]
 #[test]

@@ -73,8 +73,22 @@ pub struct MockConfig {
     /// oldest. A standalone mock faces untrusted callers, and sessions are never ended by them.
     pub max_sessions: usize,
     /// Entries a playback session's queue holds at most; inserting beyond is refused with
-    /// `400 BAD_REQUEST`, for the same reason as [`max_sessions`](Self::max_sessions).
+    /// `400 BAD_REQUEST`, for the same reason as [`max_sessions`](Self::max_sessions), and so is
+    /// creating a session that would start with more.
     pub max_queue: usize,
+    /// Queue entries kept at most across every playback session (100,000 by default, a few
+    /// tens of MB): without it the caps above multiply. Creating a session forgets the oldest
+    /// sessions until its entries fit (as [`max_sessions`](Self::max_sessions) does), and one
+    /// that could not fit alone is refused; inserting into a queue when the total is reached
+    /// is refused with `400 BAD_REQUEST`, the queue unchanged (as beyond
+    /// [`max_queue`](Self::max_queue)).
+    pub max_queue_entries: usize,
+    /// Library entries kept at most across every user's library (100,000 by default): saving
+    /// an album when the total is reached is refused with `400 BAD_REQUEST`, the library
+    /// unchanged, and removing one makes room. Each user's
+    /// [`initial_library`](Self::initial_library) counts, and is always given: users come
+    /// from the configured and issued tokens, never from callers.
+    pub max_library_entries: usize,
     /// The albums each user's library holds before anything is added, oldest first.
     pub initial_library: Vec<String>,
     /// Faults to inject, checked in order: every latency that is due is waited out, and the
@@ -106,6 +120,8 @@ impl Default for MockConfig {
             skip_limit: None,
             max_sessions: 10_000,
             max_queue: 10_000,
+            max_queue_entries: 100_000,
+            max_library_entries: 100_000,
             // The two albums of the spec's library example.
             initial_library: vec!["B07B62ZK5S".to_owned(), "B06VWVWDDH".to_owned()],
             faults: Vec::new(),
@@ -127,6 +143,8 @@ impl std::fmt::Debug for MockConfig {
             .field("skip_limit", &self.skip_limit)
             .field("max_sessions", &self.max_sessions)
             .field("max_queue", &self.max_queue)
+            .field("max_queue_entries", &self.max_queue_entries)
+            .field("max_library_entries", &self.max_library_entries)
             .field("initial_library", &self.initial_library)
             .field("faults", &self.faults)
             .field("lwa", &self.lwa)
@@ -193,6 +211,18 @@ impl MockConfig {
         self
     }
 
+    /// Keeps at most `entries` queue entries across every playback session (at least one).
+    pub fn max_queue_entries(mut self, entries: usize) -> Self {
+        self.max_queue_entries = entries.max(1);
+        self
+    }
+
+    /// Keeps at most `entries` library entries across every user's library (at least one).
+    pub fn max_library_entries(mut self, entries: usize) -> Self {
+        self.max_library_entries = entries.max(1);
+        self
+    }
+
     /// Limits each playback session to `skips` skips.
     pub fn skip_limit(mut self, skips: u32) -> Self {
         self.skip_limit = Some(skips);
@@ -248,9 +278,10 @@ impl MockConfig {
 pub struct LwaConfig {
     /// The one client (security profile) the emulator knows; any other gets `invalid_client`.
     pub client_id: String,
-    /// The client's secret. When set, a token request that sends a secret must send this
-    /// one, and an authorization code exchange without PKCE must send it. When `None`, a
-    /// secret sent is ignored.
+    /// The client's secret. When set, the authorization code and refresh token grants must
+    /// send it, PKCE or not (without it, or with another, the token endpoint answers
+    /// `invalid_client` with 401); the device code grant, which LWA runs without a secret,
+    /// needs none, but one it sends must be this one. When `None`, a secret sent is ignored.
     pub client_secret: Option<String>,
     /// The person who consents at `/ap/oa` and approves device codes at `/code`: tokens
     /// issued act for this user, so the API shows this user's library and sessions.
@@ -425,10 +456,20 @@ mod tests {
         let config = MockConfig::default()
             .addr(addr)
             .max_queue(0)
-            .max_sessions(0);
+            .max_sessions(0)
+            .max_queue_entries(0)
+            .max_library_entries(0);
         assert_eq!(config.addr, Some(addr));
         // At least one of each, whatever is asked.
-        assert_eq!((config.max_queue, config.max_sessions), (1, 1));
+        assert_eq!(
+            (
+                config.max_queue,
+                config.max_sessions,
+                config.max_queue_entries,
+                config.max_library_entries
+            ),
+            (1, 1, 1, 1)
+        );
         let config = MockConfig::default()
             .seed(3)
             .catalog_size(12)

@@ -6,6 +6,7 @@
 //! add (new entries go after every existing one) or remove (a removed entry just stops
 //! appearing) albums between pages.
 
+use std::collections::hash_map;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
@@ -28,36 +29,56 @@ struct Library {
     by_album: HashMap<String, u64>,
 }
 
+#[derive(Debug, Default)]
+struct Users {
+    by_name: HashMap<String, Library>,
+    /// Entries of every library together, kept with `by_name`.
+    entries: usize,
+}
+
 /// The libraries of every user, created on first use with the configured initial albums.
 #[derive(Debug)]
 pub(crate) struct Libraries {
     seed: u64,
     initial: Vec<String>,
-    users: Mutex<HashMap<String, Library>>,
+    max_entries: usize,
+    users: Mutex<Users>,
 }
 
 impl Libraries {
-    pub(crate) fn new(seed: u64, initial: Vec<String>) -> Self {
+    pub(crate) fn new(seed: u64, initial: Vec<String>, max_entries: usize) -> Self {
         Self {
             seed,
             initial,
-            users: Mutex::new(HashMap::new()),
+            max_entries: max_entries.max(1),
+            users: Mutex::new(Users::default()),
         }
     }
 
-    fn with_library<T>(&self, user: &str, f: impl FnOnce(&mut Library, &mut Prng) -> T) -> T {
-        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-        let library = users.entry(user.to_owned()).or_insert_with(|| {
-            let mut library = Library::default();
-            let mut prng = Prng::derived(self.seed, user, 0);
-            for album in &self.initial {
-                library.insert(album, &mut prng);
+    /// Runs `f` on `user`'s library with the count of every library's entries, which `f`
+    /// keeps true.
+    fn with_library<T>(
+        &self,
+        user: &str,
+        f: impl FnOnce(&mut Library, &mut usize, &mut Prng) -> T,
+    ) -> T {
+        let mut guard = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        let users = &mut *guard;
+        let library = match users.by_name.entry(user.to_owned()) {
+            hash_map::Entry::Occupied(found) => found.into_mut(),
+            // Given whatever the total: users come from the tokens, not from callers.
+            hash_map::Entry::Vacant(place) => {
+                let mut library = Library::default();
+                let mut prng = Prng::derived(self.seed, user, 0);
+                for album in &self.initial {
+                    users.entries += usize::from(library.insert(album, &mut prng));
+                }
+                place.insert(library)
             }
-            library
-        });
+        };
         // Entry ids depend on the user and the entry's number only, never on other users.
         let mut prng = Prng::derived(self.seed, user, library.next_seq + 1);
-        f(library, &mut prng)
+        f(library, &mut users.entries, &mut prng)
     }
 
     /// Get Current User's Library Albums.
@@ -79,7 +100,7 @@ impl Libraries {
         };
         let filter: Option<HashSet<&str>> =
             album_ids.map(|ids| ids.iter().map(String::as_str).collect());
-        self.with_library(user, |library, _| {
+        self.with_library(user, |library, _, _| {
             let start = after.map_or(0, |seq| seq.saturating_add(1));
             let mut matching = library
                 .entries
@@ -125,7 +146,21 @@ impl Libraries {
         let album = catalog
             .album(id)
             .ok_or_else(|| ApiError::not_found(format!("No album has the id {id}.")))?;
-        self.with_library(user, |library, prng| library.insert(id, prng));
+        self.with_library(user, |library, entries, prng| {
+            if library.by_album.contains_key(id) {
+                return Ok(());
+            }
+            // Refused, not made room for: forgetting an entry would drop an album some user
+            // saved, and the queues refuse inserts beyond their bound the same way.
+            if *entries >= self.max_entries {
+                return Err(ApiError::bad_request(format!(
+                    "the libraries of all users already hold {entries} entries, the most this \
+                     mock keeps (max_library_entries); remove an album first"
+                )));
+            }
+            *entries += usize::from(library.insert(id, prng));
+            Ok(())
+        })?;
         Ok(json!({"data": {"saveAlbum": {"album": album.summary_json(), "saveState": "SAVED"}}}))
     }
 
@@ -139,9 +174,10 @@ impl Libraries {
         let album = catalog
             .album(id)
             .ok_or_else(|| ApiError::not_found(format!("No album has the id {id}.")))?;
-        self.with_library(user, |library, _| {
+        self.with_library(user, |library, entries, _| {
             if let Some(seq) = library.by_album.remove(id) {
                 library.entries.remove(&seq);
+                *entries -= 1;
             }
         });
         Ok(
@@ -151,9 +187,10 @@ impl Libraries {
 }
 
 impl Library {
-    fn insert(&mut self, album: &str, prng: &mut Prng) {
+    /// Saves `album` unless it is saved already; whether it was added.
+    fn insert(&mut self, album: &str, prng: &mut Prng) -> bool {
         if self.by_album.contains_key(album) {
-            return;
+            return false;
         }
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -165,6 +202,7 @@ impl Library {
             },
         );
         self.by_album.insert(album.to_owned(), seq);
+        true
     }
 }
 
@@ -191,7 +229,7 @@ mod tests {
     fn pages_stay_gap_free_while_albums_come_and_go() {
         let catalog = Catalog::generate(1, 50);
         let all: Vec<String> = catalog.album_ids().map(str::to_owned).collect();
-        let libs = Libraries::new(1, all[..10].to_vec());
+        let libs = Libraries::new(1, all[..10].to_vec(), 100);
         let first = libs.list("u", &catalog, 4, None, None).unwrap();
         assert_eq!(ids(&first), all[..4]);
         // Between pages: remove one already listed and one not yet listed, add a new one.
@@ -217,7 +255,7 @@ mod tests {
     #[test]
     fn a_foreign_cursor_is_a_bad_request_and_saving_twice_changes_nothing() {
         let catalog = Catalog::generate(1, 5);
-        let libs = Libraries::new(1, vec![]);
+        let libs = Libraries::new(1, vec![], 100);
         let err = libs.list("u", &catalog, 5, Some("abc"), None).unwrap_err();
         assert_eq!(err.code, "BAD_REQUEST");
         let id = catalog.album_ids().next().unwrap().to_owned();
@@ -237,7 +275,7 @@ mod tests {
     fn every_entry_has_its_own_object_id() {
         let catalog = Catalog::generate(2, 20);
         let all: Vec<String> = catalog.album_ids().map(str::to_owned).collect();
-        let libs = Libraries::new(2, all[..3].to_vec());
+        let libs = Libraries::new(2, all[..3].to_vec(), 100);
         for id in &all[3..6] {
             libs.add("u", &catalog, id).unwrap();
         }

@@ -76,22 +76,27 @@ struct Sessions {
     /// The session that holds each user's one stream.
     streaming: HashMap<String, String>,
     created: u64,
+    /// Queue entries of every session together, kept with `by_id`.
+    entries: usize,
 }
 
 impl Sessions {
-    /// Forgets the session created first (and its stream, if it holds one). A scan, but only
-    /// when the store is full.
-    fn forget_oldest(&mut self) {
+    /// Forgets the session created first (and its stream, if it holds one); `false` when
+    /// there is none. A scan, but only when the store is full.
+    fn forget_oldest(&mut self) -> bool {
         let Some(oldest) = self
             .by_id
             .values()
             .min_by_key(|s| s.created)
             .map(|s| s.id.clone())
         else {
-            return;
+            return false;
         };
-        self.by_id.remove(&oldest);
+        if let Some(session) = self.by_id.remove(&oldest) {
+            self.entries -= session.items.len();
+        }
         self.streaming.retain(|_, id| *id != oldest);
+        true
     }
 }
 
@@ -102,8 +107,14 @@ pub(crate) struct Playback {
     skip_limit: Option<u32>,
     max_sessions: usize,
     max_queue: usize,
+    max_queue_entries: usize,
     sessions: Mutex<Sessions>,
 }
+
+/// The longest `X-Amzn-Device-Id` a session keeps, in bytes. Real ones are a few dozen; the
+/// header is only bounded by the HTTP server's limits (hundreds of KiB), which every session
+/// kept would otherwise multiply.
+const MAX_DEVICE_ID: usize = 256;
 
 fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
     value.pointer(pointer).and_then(Value::as_str)
@@ -115,12 +126,14 @@ impl Playback {
         skip_limit: Option<u32>,
         max_sessions: usize,
         max_queue: usize,
+        max_queue_entries: usize,
     ) -> Self {
         Self {
             seed,
             skip_limit,
             max_sessions: max_sessions.max(1),
             max_queue: max_queue.max(1),
+            max_queue_entries: max_queue_entries.max(1),
             sessions: Mutex::new(Sessions::default()),
         }
     }
@@ -149,6 +162,11 @@ impl Playback {
         body: &Value,
         device: Option<&str>,
     ) -> Result<Value, ApiError> {
+        if device.is_some_and(|d| d.len() > MAX_DEVICE_ID) {
+            return Err(ApiError::bad_request(format!(
+                "header X-Amzn-Device-Id is longer than the {MAX_DEVICE_ID} bytes this mock keeps"
+            )));
+        }
         let track_id = str_at(body, "/playParams/id");
         let containers: Vec<&str> = body
             .pointer("/playParams/containerIds")
@@ -189,6 +207,20 @@ impl Playback {
             }
         }
 
+        // A queue longer than any session may hold is refused, as an insert beyond it is.
+        for (most, setting) in [
+            (self.max_queue, "max_queue"),
+            (self.max_queue_entries, "max_queue_entries"),
+        ] {
+            if tracks.len() > most {
+                return Err(ApiError::bad_request(format!(
+                    "the session would start with {} queue entries, more than the {most} this \
+                     mock keeps ({setting})",
+                    tracks.len()
+                )));
+            }
+        }
+
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         sessions.created += 1;
         let created = sessions.created;
@@ -222,9 +254,15 @@ impl Playback {
             session.shuffle_on();
         }
         let response = session.response(catalog, None);
-        while sessions.by_id.len() >= self.max_sessions {
-            sessions.forget_oldest();
+        // Room is made the way max_sessions makes it: the oldest sessions go first.
+        while sessions.by_id.len() >= self.max_sessions
+            || sessions.entries + session.items.len() > self.max_queue_entries
+        {
+            if !sessions.forget_oldest() {
+                break;
+            }
         }
+        sessions.entries += session.items.len();
         sessions.by_id.insert(id, session);
         Ok(response)
     }
@@ -367,39 +405,57 @@ impl Playback {
                 container_tracks(catalog, container)?;
             }
         }
-        self.with_session(user, id, |s| {
-            if s.items.len() >= self.max_queue {
-                return Err(ApiError::bad_request(format!(
-                    "the playback queue already holds {} entries, the most this mock keeps \
-                     (max_queue); start a new session",
-                    s.items.len()
+        let mut guard = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let sessions = &mut *guard;
+        let s = match sessions.by_id.get_mut(id) {
+            Some(session) if session.user == user => session,
+            _ => {
+                return Err(ApiError::not_found(format!(
+                    "No playback session has the id {id}."
                 )));
             }
-            let after = match str_at(body, "/entityReferenceId") {
-                Some(reference) if !last => Some(s.item_index(reference)?),
-                _ => None,
-            };
-            let item = Item {
-                reference: s.prng.uuid(),
-                metric: s.prng.uuid(),
-                track,
-            };
-            s.items.push(item);
-            let new = s.items.len() - 1;
-            if last {
-                s.order.push(new);
-                if let Some(u) = &mut s.unshuffled {
-                    u.push(new);
-                }
-            } else {
-                let after = after.unwrap_or(s.order[s.pos]);
-                insert_after(&mut s.order, after, new);
-                if let Some(u) = &mut s.unshuffled {
-                    insert_after(u, after, new);
-                }
+        };
+        if s.items.len() >= self.max_queue {
+            return Err(ApiError::bad_request(format!(
+                "the playback queue already holds {} entries, the most this mock keeps \
+                 (max_queue); start a new session",
+                s.items.len()
+            )));
+        }
+        // Refused like the per-session bound: forgetting another session to make room would
+        // let one caller's inserts wipe out everyone else's sessions.
+        if sessions.entries >= self.max_queue_entries {
+            return Err(ApiError::bad_request(format!(
+                "the playback queues of all sessions already hold {} entries, the most this \
+                 mock keeps (max_queue_entries); start a new session",
+                sessions.entries
+            )));
+        }
+        let after = match str_at(body, "/entityReferenceId") {
+            Some(reference) if !last => Some(s.item_index(reference)?),
+            _ => None,
+        };
+        let item = Item {
+            reference: s.prng.uuid(),
+            metric: s.prng.uuid(),
+            track,
+        };
+        s.items.push(item);
+        let new = s.items.len() - 1;
+        if last {
+            s.order.push(new);
+            if let Some(u) = &mut s.unshuffled {
+                u.push(new);
             }
-            Ok(())
-        })
+        } else {
+            let after = after.unwrap_or(s.order[s.pos]);
+            insert_after(&mut s.order, after, new);
+            if let Some(u) = &mut s.unshuffled {
+                insert_after(u, after, new);
+            }
+        }
+        sessions.entries += 1;
+        Ok(())
     }
 
     /// Set Playback Mode to Loop.

@@ -128,12 +128,17 @@ impl MockState {
                 .map(|rule| (rule.clone(), AtomicU64::new(0)))
                 .collect(),
             catalog: Catalog::generate(config.seed, config.catalog_size),
-            libraries: Libraries::new(config.seed, config.initial_library.clone()),
+            libraries: Libraries::new(
+                config.seed,
+                config.initial_library.clone(),
+                config.max_library_entries,
+            ),
             playback: Playback::new(
                 config.seed,
                 config.skip_limit,
                 config.max_sessions,
                 config.max_queue,
+                config.max_queue_entries,
             ),
             auth: Auth::new(config),
             lwa: Lwa::new(config.lwa.clone()),
@@ -622,6 +627,16 @@ impl MockServer {
             .unwrap_or_else(|| SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        if !is_loopback(addr) {
+            // The mock's credentials are published defaults and its sign-in approves whoever
+            // asks: off loopback, anyone who can reach the port can use it.
+            tracing::warn!(
+                target: "amazon_music_mock",
+                "listening on {addr}, beyond loopback: anyone who can reach this address can \
+                 use the mock, whose API key and tokens are not secret; bind 127.0.0.1 unless \
+                 other machines must reach it"
+            );
+        }
         state.lwa().set_bound(addr);
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());
@@ -643,6 +658,14 @@ impl MockServer {
     /// The socket the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Whether only this machine can reach the server: it listens on a loopback address
+    /// (`127.0.0.0/8`, `::1`). `false` for `0.0.0.0`, `[::]` or any other address, where the
+    /// mock, whose credentials are no secret, serves whoever reaches it; [`start`](Self::start)
+    /// then logs a warning.
+    pub fn is_loopback_only(&self) -> bool {
+        is_loopback(self.addr)
     }
 
     /// The API's base URL on this server, such as `http://127.0.0.1:41234/v1`.
@@ -720,10 +743,43 @@ impl MockServer {
     }
 }
 
+/// Whether `addr` is a loopback address, an IPv4 one written as IPv6 (`::ffff:127.0.0.1`)
+/// included.
+fn is_loopback(addr: SocketAddr) -> bool {
+    addr.ip().to_canonical().is_loopback()
+}
+
 impl Drop for MockServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_addresses_are_loopback_only() {
+        for loopback in [
+            "127.0.0.1:8080",
+            "127.1.2.3:0",
+            "[::1]:8080",
+            "[::ffff:127.0.0.1]:1",
+        ] {
+            assert!(is_loopback(loopback.parse().unwrap()), "{loopback}");
+        }
+        for exposed in [
+            "0.0.0.0:8080",
+            "[::]:8080",
+            "192.168.1.20:8080",
+            "10.0.0.1:0",
+            "[2001:db8::1]:8080",
+            "[::ffff:0.0.0.0]:1",
+        ] {
+            assert!(!is_loopback(exposed.parse().unwrap()), "{exposed}");
         }
     }
 }

@@ -12,6 +12,16 @@ use common::{Api, track_id};
 use reqwest::Method;
 use serde_json::{Value, json};
 
+/// The handle says whether only this machine can reach the server. Binding every interface
+/// is harmless here: the test sends nothing.
+#[tokio::test]
+async fn the_handle_says_whether_it_listens_beyond_loopback() {
+    let local = Api::default().await;
+    assert!(local.server.is_loopback_only());
+    let everywhere = Api::start(MockConfig::default().addr("0.0.0.0:0".parse().unwrap())).await;
+    assert!(!everywhere.server.is_loopback_only());
+}
+
 #[tokio::test]
 async fn auth_failures_get_the_documented_status_and_code() {
     let api =
@@ -646,6 +656,168 @@ async fn a_queue_is_bounded_and_refuses_inserts_beyond() {
     }
     let queue = api.ok(&at("/queue")).await;
     assert_eq!(queue["data"]["queue"]["edges"].as_array().unwrap().len(), 3);
+    // Nor can a session start with more than a queue holds: an album of more tracks.
+    let album = api
+        .call(
+            Method::POST,
+            "/playback/sessions",
+            Some(json!({"playParams": {"containerIds": ["B0064UPU4G"]}})),
+        )
+        .await;
+    assert_eq!(album.error(), (400, "BAD_REQUEST".into()));
+}
+
+/// The queues of all sessions together hold at most `max_queue_entries`: an insert beyond is
+/// refused like one beyond `max_queue` (400, the queue unchanged), a new session makes room
+/// by forgetting the oldest sessions, and one that could never fit is refused outright.
+#[tokio::test]
+async fn queue_entries_are_bounded_across_sessions() {
+    let api = Api::start(MockConfig::default().max_queue_entries(3)).await;
+    let one_track = json!({"playParams": {"id": "B0BS2S4WXN"}});
+    let insert = json!({"playParams": {"id": "B0064UPUDC"}});
+    let oldest = api.session(one_track.clone()).await["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let newer = api.session(one_track.clone()).await["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let queue_len = |sid: String| {
+        let api = &api;
+        async move {
+            api.ok(&format!("/playback/sessions/{sid}/queue")).await["data"]["queue"]["edges"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    let insert_into = |sid: String| {
+        let (api, insert) = (&api, insert.clone());
+        async move {
+            api.call(
+                Method::POST,
+                &format!("/playback/sessions/{sid}/queue/last"),
+                Some(insert),
+            )
+            .await
+        }
+    };
+    assert_eq!(insert_into(oldest.clone()).await.status, 200);
+    // Three entries now, each queue far below max_queue.
+    assert_eq!(
+        insert_into(newer.clone()).await.error(),
+        (400, "BAD_REQUEST".into())
+    );
+    assert_eq!(queue_len(newer.clone()).await, 1, "the queue is unchanged");
+
+    // A session too long to fit even alone is refused, and forgets nobody.
+    let album = api
+        .call(
+            Method::POST,
+            "/playback/sessions",
+            Some(json!({"playParams": {"containerIds": ["B0064UPU4G"]}})),
+        )
+        .await;
+    assert_eq!(album.error(), (400, "BAD_REQUEST".into()));
+    assert_eq!(queue_len(oldest.clone()).await, 2);
+
+    // A new session of one entry makes room: the oldest session (two entries) goes.
+    let newest = api.session(one_track).await["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let forgotten = api
+        .get(&format!("/playback/sessions/{oldest}/current"))
+        .await;
+    assert_eq!(forgotten.error(), (404, "RESOURCE_NOT_FOUND".into()));
+    assert_eq!(queue_len(newest).await, 1);
+    assert_eq!(insert_into(newer.clone()).await.status, 200, "room again");
+    assert_eq!(queue_len(newer).await, 2);
+}
+
+/// The libraries of all users together hold at most `max_library_entries`: saving beyond is
+/// refused with 400 and the library unchanged, saving a saved album still changes nothing,
+/// and removing an album makes room. Each user's initial library counts.
+#[tokio::test]
+async fn library_entries_are_bounded_across_users() {
+    let mut api = Api::start(MockConfig::default().max_library_entries(5)).await;
+    let mine = api.token.clone();
+    let theirs = api.server.issue_token("someone-else", ALL_SCOPES, None);
+    let ids = |page: Value| -> Vec<String> {
+        page["data"]["user"]["libraryAlbums"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Two initial albums each: four entries.
+    assert_eq!(ids(api.ok("/me/library/albums").await).len(), 2);
+    api.token = theirs.clone();
+    let initial = ids(api.ok("/me/library/albums").await);
+    assert_eq!(initial.len(), 2);
+
+    api.token = mine.clone();
+    let saved = api
+        .call(Method::PUT, "/me/library/albums/B0064UPU4G", None)
+        .await;
+    assert_eq!(saved.status, 200, "the fifth entry");
+
+    api.token = theirs.clone();
+    let refused = api
+        .call(Method::PUT, "/me/library/albums/B0064UPU4G", None)
+        .await;
+    assert_eq!(refused.error(), (400, "BAD_REQUEST".into()));
+    assert_eq!(
+        ids(api.ok("/me/library/albums").await),
+        initial,
+        "unchanged"
+    );
+    let again = api
+        .call(
+            Method::PUT,
+            &format!("/me/library/albums/{}", initial[0]),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 200, "saving a saved album changes nothing");
+
+    api.token = mine;
+    let removed = api
+        .call(Method::DELETE, "/me/library/albums/B0064UPU4G", None)
+        .await;
+    assert_eq!(removed.status, 200);
+    api.token = theirs;
+    let saved = api
+        .call(Method::PUT, "/me/library/albums/B0064UPU4G", None)
+        .await;
+    assert_eq!(saved.status, 200, "room again");
+    assert_eq!(ids(api.ok("/me/library/albums").await).len(), 3);
+}
+
+/// A session keeps its device id, so its length is bounded, or the sessions kept would
+/// multiply whatever header size the HTTP server lets through.
+#[tokio::test]
+async fn a_device_id_longer_than_the_mock_keeps_is_refused() {
+    let api = Api::default().await;
+    let create = |device: String| {
+        let api = &api;
+        async move {
+            api.send_raw(
+                api.request(Method::POST, "/playback/sessions")
+                    .header("content-type", "application/json")
+                    .header("x-amzn-device-id", device)
+                    .body(json!({"playParams": {"id": "B0BS2S4WXN"}}).to_string()),
+            )
+            .await
+        }
+    };
+    assert_eq!(create("d".repeat(256)).await.status, 200);
+    assert_eq!(
+        create("d".repeat(257)).await.error(),
+        (400, "BAD_REQUEST".into())
+    );
 }
 
 /// `MockState::album_ids` lists the whole catalog, documented and generated albums alike, and

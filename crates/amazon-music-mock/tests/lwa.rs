@@ -445,9 +445,11 @@ async fn without_pkce_the_client_secret_authenticates_the_exchange() {
         params.extend(secret.map(|s| ("client_secret", s)));
         params
     };
+    // A client with a secret authenticates with it: leaving it out is no better than a wrong
+    // one, and the code is not spent by a request that did not authenticate.
     assert_eq!(
         oauth_error(&lwa.token(&with_secret(None)).await),
-        err(400, "invalid_request")
+        err(401, "invalid_client")
     );
     assert_eq!(
         oauth_error(&lwa.token(&with_secret(Some("wrong"))).await),
@@ -457,6 +459,51 @@ async fn without_pkce_the_client_secret_authenticates_the_exchange() {
         lwa.token(&with_secret(Some("the-secret"))).await.status,
         200
     );
+}
+
+/// With a secret configured, every grant through which a client authenticates (the code
+/// exchange, PKCE or not, and refresh) must carry it: without it the token endpoint answers
+/// `invalid_client`, 401, as for a wrong one, and issues nothing. The device grant, which LWA
+/// runs without a secret, still works without one.
+#[tokio::test]
+async fn a_configured_secret_is_required_by_every_grant_that_takes_one() {
+    let lwa = Lwa::start(LwaConfig::default().client_secret("the-secret")).await;
+    let tokens = lwa.device_sign_in("music::catalog").await;
+    let refresh = str_of(&tokens, "refresh_token");
+    assert_eq!(
+        oauth_error(&lwa.refresh(refresh).await),
+        err(401, "invalid_client"),
+        "a refresh without the secret"
+    );
+
+    let code = lwa.code(&[]).await;
+    assert_eq!(
+        oauth_error(&lwa.exchange(&code, REDIRECT, VERIFIER).await),
+        err(401, "invalid_client"),
+        "a PKCE exchange without the secret"
+    );
+    let exchanged = lwa
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("client_id", CLIENT),
+            ("code_verifier", VERIFIER),
+            ("client_secret", "the-secret"),
+        ])
+        .await;
+    assert_eq!(exchanged.status, 200, "{}", text(&exchanged));
+
+    // The refresh token refused above is still good once the secret comes with it.
+    let refreshed = lwa
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh),
+            ("client_id", CLIENT),
+            ("client_secret", "the-secret"),
+        ])
+        .await;
+    assert_eq!(refreshed.status, 200, "{}", text(&refreshed));
 }
 
 #[tokio::test]

@@ -36,7 +36,12 @@ async fn the_request_log_names_paths_but_no_code_or_token() {
         .await
         .json();
     let refreshed = lwa
-        .refresh(str_of(&exchanged, "refresh_token"))
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", str_of(&exchanged, "refresh_token")),
+            ("client_id", CLIENT),
+            ("client_secret", "client-SECRET"),
+        ])
         .await
         .json();
     lwa.api("/albums/B0064UPU4G", str_of(&refreshed, "access_token"))

@@ -139,9 +139,9 @@ pub fn logout(args: &SignInCommandArgs) -> Result<Status, Failure> {
             token_file: path,
         })?;
     } else if removed {
-        out.write(&format!("signed out: removed {path}\n"))?;
+        out.text(&format!("signed out: removed {path}\n"))?;
     } else {
-        out.write(&format!("no sign-in was stored in {path}\n"))?;
+        out.text(&format!("no sign-in was stored in {path}\n"))?;
     }
     Ok(Status::Success)
 }

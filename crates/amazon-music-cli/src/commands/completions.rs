@@ -12,7 +12,7 @@ pub fn completions(args: &CompletionsArgs) -> Result<Status, Failure> {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "amazon-music", &mut script);
-    Out::stdout().write(&String::from_utf8_lossy(&script))?;
+    Out::stdout().raw(&String::from_utf8_lossy(&script))?;
     Ok(Status::Success)
 }
 
@@ -22,6 +22,6 @@ pub fn man() -> Result<Status, Failure> {
     clap_mangen::Man::new(Cli::command())
         .render(&mut roff)
         .map_err(|e| Failure::refused(format!("cannot render the manual page: {e}")))?;
-    Out::stdout().write(&String::from_utf8_lossy(&roff))?;
+    Out::stdout().raw(&String::from_utf8_lossy(&roff))?;
     Ok(Status::Success)
 }

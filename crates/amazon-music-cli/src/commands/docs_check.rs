@@ -64,7 +64,7 @@ pub fn run(args: &Args, verbose: bool) -> Result<Status, Failure> {
     // ends the command quietly instead of with a panic in the middle of a line.
     let mut out = String::new();
     let result = check(args, verbose, &mut out);
-    Out::stdout().write(&out)?;
+    Out::stdout().text(&out)?;
     result
 }
 

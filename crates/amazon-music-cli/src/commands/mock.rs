@@ -16,7 +16,8 @@ use crate::signal::Shutdown;
 /// Serve the mock Amazon Music API until interrupted.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Address to listen on.
+    /// Address to listen on. Beyond loopback (0.0.0.0, [::], a LAN address) anyone who can
+    /// reach it can use the mock, whose credentials are no secret: a warning says so.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Seed of the catalog, ids and shuffles.
@@ -101,7 +102,7 @@ pub fn run(args: Args) -> Result<Status, Failure> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         // The one line scripts wait for; it names no secret. A reader gone already does not
         // stop the server: its log goes to stderr anyway.
-        let announced = Out::stdout().write(&format!(
+        let announced = Out::stdout().text(&format!(
             "mock Amazon Music API listening on {}\n",
             server.base_url()
         ));

@@ -332,7 +332,7 @@ pub async fn session(
                 out.json(&view)?;
             } else {
                 let title = EntityView::from(session.current()).title();
-                out.write(&format!(
+                out.text(&format!(
                     "reported {event} at {} of {title}\n",
                     output::duration(i64::try_from(position).unwrap_or(i64::MAX))
                 ))?;

@@ -136,7 +136,13 @@ pub fn emit(report: &Report, format: Format) -> Result<Status, Failure> {
     for error in &report.input_errors {
         Failure::usage(format!("{}: {}", error.file, error.message)).print();
     }
-    Out::stdout().write(&report.render(format))?;
+    let rendered = report.render(format);
+    // A report quotes what the server sent (unknown fields, unlisted values); the JSON and
+    // JUnit encoders escape what their formats must, and programs read those.
+    match format {
+        Format::Human => Out::stdout().text(&rendered)?,
+        Format::Json | Format::Junit => Out::stdout().raw(&rendered)?,
+    }
     Ok(match report.exit_code() {
         0 => Status::Success,
         1 => Status::Refused,

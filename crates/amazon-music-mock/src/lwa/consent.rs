@@ -18,6 +18,9 @@ use crate::server::MockState;
 
 /// How long an authorization code can be exchanged.
 const CODE_LIFETIME: Duration = Duration::from_secs(300);
+/// The longest redirect URI taken, in bytes: each live code keeps its own, and a URI is only
+/// bounded by the HTTP server's limits (tens of KiB), which the codes would multiply.
+const MAX_REDIRECT_URI: usize = 2048;
 
 pub(super) struct AuthCode {
     user: String,
@@ -149,6 +152,9 @@ fn consent(lwa: &Lwa, auth: &Auth, form: &Form, redirect_uri: &str) -> Result<St
 fn check_loopback(raw: &str) -> Result<(), &'static str> {
     const NOT_LOOPBACK: &str = "The redirect_uri must be http://127.0.0.1:<port>/..., \
                                 http://localhost:<port>/... or http://[::1]:<port>/...";
+    if raw.len() > MAX_REDIRECT_URI {
+        return Err("The redirect_uri is longer than the 2,048 bytes this server takes.");
+    }
     if raw.contains('#') {
         return Err("The redirect_uri must not have a fragment.");
     }
@@ -336,6 +342,13 @@ mod tests {
         ] {
             assert!(check_loopback(bad).is_err(), "{bad}");
         }
+        let longest = format!(
+            "http://127.0.0.1:8080/{}",
+            "a".repeat(MAX_REDIRECT_URI - 22)
+        );
+        assert_eq!(longest.len(), MAX_REDIRECT_URI);
+        assert_eq!(check_loopback(&longest), Ok(()));
+        assert!(check_loopback(&format!("{longest}a")).is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::time::Instant;
 
 use super::oauth::{self, Form, OAuthError};
-use super::{Lwa, MAX_DEVICE_CODES, Store};
+use super::{Lwa, MAX_DEVICE_CODES, MAX_POLLS_RECORDED_TOTAL, Store};
 use crate::auth::Auth;
 use crate::server::MockState;
 
@@ -215,8 +215,9 @@ pub(super) fn poll(
             "The user code is not the one issued with this device code.",
         ));
     }
-    if device.polls.len() < MAX_POLLS_RECORDED {
+    if device.polls.len() < MAX_POLLS_RECORDED && store.polls < MAX_POLLS_RECORDED_TOTAL {
         device.polls.push(now - device.created);
+        store.polls += 1;
     }
     if matches!(device.decision, Decision::Consumed) {
         return Err(consumed());
@@ -349,6 +350,54 @@ mod tests {
         assert_eq!(whole_seconds_up(Duration::from_secs(5)), 5);
         assert_eq!(whole_seconds_up(Duration::from_millis(1500)), 2);
         assert_eq!(whole_seconds_up(Duration::ZERO), 0);
+    }
+
+    /// Beyond the total across codes, a poll is still answered but its time is not kept; a
+    /// code dropped as long expired gives its share back.
+    #[test]
+    fn poll_times_are_bounded_across_codes() {
+        use crate::config::{LwaConfig, MockConfig};
+        let lwa = Lwa::new(LwaConfig::default().poll_interval(Duration::ZERO));
+        let auth = Auth::new(&MockConfig::default());
+        let mut store = Store::default();
+        let now = Instant::now();
+        for (device_code, user_code) in [("first", "AAAAAAAA"), ("second", "BBBBBBBB")] {
+            store.devices.insert(
+                device_code.to_owned(),
+                DeviceCode {
+                    user_code: user_code.to_owned(),
+                    scopes: vec!["music::catalog".to_owned()],
+                    created: now,
+                    expires_at: now + Duration::from_secs(600),
+                    interval: Duration::ZERO,
+                    last_poll: None,
+                    polls: Vec::new(),
+                    forced_slow_downs: 0,
+                    decision: Decision::Pending,
+                },
+            );
+        }
+        let poll_once = |store: &mut Store, device_code: &str, user_code: &str| {
+            let form = Form::from_query(Some(&format!(
+                "grant_type=device_code&device_code={device_code}&user_code={user_code}"
+            )));
+            let answer = poll(&lwa, store, &auth, &form).unwrap_err();
+            assert_eq!(answer.error, "authorization_pending");
+        };
+        poll_once(&mut store, "first", "AAAAAAAA");
+        // As if the other codes had recorded all but one of the total.
+        store.polls = MAX_POLLS_RECORDED_TOTAL - 1;
+        poll_once(&mut store, "second", "BBBBBBBB");
+        poll_once(&mut store, "second", "BBBBBBBB");
+        poll_once(&mut store, "first", "AAAAAAAA");
+        assert_eq!(store.devices["first"].polls.len(), 1);
+        assert_eq!(store.devices["second"].polls.len(), 1);
+        assert_eq!(store.polls, MAX_POLLS_RECORDED_TOTAL);
+
+        store.devices.get_mut("first").unwrap().expires_at = now;
+        store.prune(lwa.config(), &auth, now + Duration::from_secs(600));
+        assert!(!store.devices.contains_key("first"));
+        assert_eq!(store.polls, MAX_POLLS_RECORDED_TOTAL - 1);
     }
 
     #[test]

@@ -20,8 +20,9 @@
 //!
 //! Everything is bounded, since the standalone mock may face untrusted callers: codes are
 //! dropped once long expired, live device and authorization codes are capped (beyond the
-//! cap, `temporarily_unavailable`), and the oldest refresh and access tokens are forgotten
-//! beyond theirs.
+//! cap, `temporarily_unavailable`), the oldest refresh and access tokens are forgotten
+//! beyond theirs, and what a code keeps is bounded in size, so the caps do not multiply:
+//! recorded poll times per code and across all codes, the length of a redirect URI.
 
 mod consent;
 mod device;
@@ -53,6 +54,9 @@ const MAX_AUTH_CODES: usize = 4096;
 const MAX_REFRESH_TOKENS: usize = 10_000;
 /// Access tokens tracked (and accepted by the API) at most; beyond, the oldest is forgotten.
 const MAX_ACCESS_TOKENS: usize = 10_000;
+/// Poll times recorded across every device code at most (each code records up to its own
+/// cap): without it, the per-code cap times [`MAX_DEVICE_CODES`] is millions.
+const MAX_POLLS_RECORDED_TOTAL: usize = 65_536;
 
 /// The emulator: its set-up and everything it has handed out.
 pub(crate) struct Lwa {
@@ -71,6 +75,8 @@ struct Store {
     access: VecDeque<(String, Instant)>,
     /// Counts refresh tokens issued, to find the oldest when the map is full.
     serial: u64,
+    /// Poll times recorded in `devices`, all codes together.
+    polls: usize,
 }
 
 struct RefreshGrant {
@@ -84,7 +90,14 @@ impl Store {
     /// so a late poll still hears `expired_token` and a test can still read its polls.
     fn prune(&mut self, config: &LwaConfig, auth: &Auth, now: Instant) {
         let grace = config.device_code_lifetime;
-        self.devices.retain(|_, d| now < d.expires_at + grace);
+        let polls = &mut self.polls;
+        self.devices.retain(|_, d| {
+            let keep = now < d.expires_at + grace;
+            if !keep {
+                *polls -= d.polls.len();
+            }
+            keep
+        });
         self.codes.retain(|_, c| now < c.expires_at);
         while let Some((token, expires_at)) = self.access.front() {
             if now < *expires_at {

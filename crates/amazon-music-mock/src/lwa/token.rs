@@ -36,10 +36,22 @@ fn grant(lwa: &Lwa, auth: &Auth, form: &Form) -> Result<Response, OAuthError> {
             "The client_id is not a client this server knows.",
         ));
     }
-    if let (Some(expected), Some(sent)) = (&config.client_secret, form.get("client_secret")?)
-        && sent != expected
-    {
-        return Err(OAuthError::invalid_client("The client_secret is wrong."));
+    // A client with a secret is a confidential one: the grants through which it
+    // authenticates must carry the secret. LWA's device grant takes none (a device cannot
+    // keep one), so there a secret is checked only when one is sent.
+    let takes_secret = matches!(grant_type, "authorization_code" | "refresh_token");
+    if let Some(expected) = &config.client_secret {
+        match form.get("client_secret")? {
+            Some(sent) if sent != expected => {
+                return Err(OAuthError::invalid_client("The client_secret is wrong."));
+            }
+            None if takes_secret => {
+                return Err(OAuthError::invalid_client(
+                    "The request has no client_secret, and this client has one.",
+                ));
+            }
+            _ => {}
+        }
     }
     let mut store = lwa.lock();
     match grant_type {

@@ -70,7 +70,7 @@ pub fn run(
         if out.is_empty() {
             note("no drift: nothing to propose");
         }
-        Out::stdout().write(&out)?;
+        Out::stdout().text(&out)?;
     }
 
     let outcomes = checked.into_iter().map(|(_, outcome)| outcome).collect();

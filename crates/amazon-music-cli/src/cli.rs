@@ -107,6 +107,10 @@ pub struct ApiArgs {
     /// list [env: AMAZON_MUSIC_TOKEN]
     #[arg(long, global = true, value_name = "TOKEN")]
     pub token: Option<String>,
+    /// Accept a plain-http --base-url on a host other than loopback; the API key and the token
+    /// then cross the network unencrypted (only for a test host you control)
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
     /// Where a stored sign-in is found, used when no token is given.
     #[command(flatten)]
     pub sign_in: SignInArgs,

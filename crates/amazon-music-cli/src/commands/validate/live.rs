@@ -197,17 +197,13 @@ impl Session {
         let mut asked = Vec::new();
         let mut known = Vec::new();
         for given in sendable {
-            let result = self
-                .attempt(
-                    &format!("getAlbum {}", given.id),
-                    client.get_album(&given.id),
-                )
-                .await;
+            let what = format!("getAlbum {}", given.id);
+            let result = self.attempt(&what, client.get_album(&given.id)).await;
             match result {
                 Err(error @ Error::Validation { .. }) => self.refused(given, &error.to_string()),
                 result => {
                     asked.push(given.id.as_str());
-                    if self.settle("getAlbum", result)?.is_some() {
+                    if self.settle(&what, result)?.is_some() {
                         known.push(given.id.clone());
                     }
                 }
@@ -255,8 +251,9 @@ impl Session {
     async fn writes(&mut self, known: &[String]) -> Result<(), Failure> {
         let client = self.client.clone();
         let Some(id) = known.first() else {
-            self.progress
-                .suspend(|| note("no given album id was found: skipping the mutating operations"));
+            self.progress.suspend(|| {
+                note("no album id was given, or none the catalog knows: skipping the writes")
+            });
             return Ok(());
         };
         // The library is left as found: an album already saved is removed and saved again.

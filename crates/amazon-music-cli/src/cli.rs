@@ -111,6 +111,10 @@ pub struct ApiArgs {
     #[arg(long, global = true, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
+    /// Accept a plain-http --base-url on a host other than loopback; the API key and the token
+    /// then cross the network unencrypted (only for a test host you control)
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
     /// Where a stored sign-in is found, used when no token is given.
     #[command(flatten)]
     pub sign_in: SignInArgs,

@@ -18,7 +18,7 @@ use std::time::Duration;
 use amazon_music::auth::LwaTokenProvider;
 use amazon_music::auth::lwa::{Lwa, LwaConfig};
 use amazon_music::auth::store::{FileTokenStore, TokenStore};
-use amazon_music::{Client, DEFAULT_BASE_URL};
+use amazon_music::{Client, ClientBuilder, DEFAULT_BASE_URL, Error};
 
 use crate::cli::{ApiArgs, SignInArgs};
 use crate::exit::Failure;
@@ -84,6 +84,9 @@ pub struct Resolved {
     pub stored: Option<SignIn>,
     /// How long to wait for each response (`--timeout`); the client's default otherwise.
     pub timeout: Option<Duration>,
+    /// Whether a plain-http base URL off loopback was asked for on purpose
+    /// (`--allow-insecure-http`).
+    pub allow_insecure_http: bool,
 }
 
 /// Environment variables, read through a function so tests can supply their own.
@@ -130,6 +133,7 @@ impl Resolved {
             token,
             stored,
             timeout: args.timeout.map(Duration::from_secs),
+            allow_insecure_http: args.allow_insecure_http,
         })
     }
 
@@ -173,22 +177,54 @@ impl Resolved {
     /// A client for these settings; the API key is checked before the token, as the API does.
     /// A stored sign-in gives a client that refreshes the token and saves what it gets.
     pub fn client(&self) -> Result<Client, Failure> {
+        self.build(self.builder()?)
+    }
+
+    /// The configured builder behind [`client`](Self::client), for a command that adds to it
+    /// (`validate live` records); finish it with [`build`](Self::build).
+    pub fn builder(&self) -> Result<ClientBuilder, Failure> {
         let api_key = self.require_api_key()?;
         let builder = Client::builder()
             .base_url(self.base_url.value())
             .api_key(api_key)
+            .allow_insecure_http(self.allow_insecure_http)
             .user_agent(concat!("amazon-music-cli/", env!("CARGO_PKG_VERSION")));
         let builder = match self.timeout {
             Some(timeout) => builder.timeout(timeout),
             None => builder,
         };
-        let builder = match &self.stored {
+        Ok(match &self.stored {
             Some(sign_in) => {
                 builder.token_provider(LwaTokenProvider::new(sign_in.lwa()?, sign_in.store.clone()))
             }
             None => builder.token(self.require_token()?),
-        };
-        Ok(builder.build()?)
+        })
+    }
+
+    /// Builds `builder`, saying how to insist when the base URL is plain http off loopback.
+    pub fn build(&self, builder: ClientBuilder) -> Result<Client, Failure> {
+        builder.build().map_err(|error| {
+            // Refused for its base URL alone, and accepted once insisted on: plain http.
+            let probe = |allow: bool| {
+                Client::builder()
+                    .base_url(self.base_url.value())
+                    .api_key("probe")
+                    .token("probe")
+                    .allow_insecure_http(allow)
+                    .build()
+                    .is_ok()
+            };
+            let insecure = matches!(error, Error::Config(_))
+                && !self.allow_insecure_http
+                && !probe(false)
+                && probe(true);
+            let failure = Failure::from(error);
+            if insecure {
+                failure.hint("use https, or pass --allow-insecure-http for a test host you control")
+            } else {
+                failure
+            }
+        })
     }
 }
 
@@ -302,6 +338,7 @@ mod tests {
             api_key: api_key.map(str::to_owned),
             token: token.map(str::to_owned),
             timeout: None,
+            allow_insecure_http: false,
             sign_in: SignInArgs::default(),
         }
     }

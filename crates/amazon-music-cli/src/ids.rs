@@ -4,7 +4,8 @@
 use crate::exit::Failure;
 
 /// Refuses an id that cannot name anything: empty, with whitespace or control characters,
-/// with a `/`, or containing `..` (which URL normalization would turn into another path).
+/// with a `/` or a `\` (which URL parsing reads as `/`), or containing `..` (which URL
+/// normalization would turn into another path).
 pub fn check<'a>(what: &str, id: &'a str) -> Result<&'a str, Failure> {
     let problem = if id.is_empty() {
         Some("it is empty")
@@ -14,6 +15,8 @@ pub fn check<'a>(what: &str, id: &'a str) -> Result<&'a str, Failure> {
         Some("it contains a control character")
     } else if id.contains('/') {
         Some("it contains '/'")
+    } else if id.contains('\\') {
+        Some("it contains '\\'")
     } else if id.contains("..") || id == "." {
         Some("it contains a dot segment")
     } else {
@@ -41,6 +44,7 @@ mod tests {
             ("B00 64", "it contains whitespace"),
             (" B0064UPU4G", "it contains whitespace"),
             ("B0064/UPU4G", "it contains '/'"),
+            ("a\\b", "it contains '\\'"),
             ("..", "it contains a dot segment"),
             ("a..b", "it contains a dot segment"),
             (".", "it contains a dot segment"),

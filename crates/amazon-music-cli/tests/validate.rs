@@ -407,3 +407,303 @@ fn outside_a_checkout_the_built_in_spec_is_used() {
     assert!(text(&out.stderr).contains("spec: the copy built into this program"));
     assert!(text(&out.stdout).contains("violation at /data/album/id: type"));
 }
+
+/// A mock on loopback for one test, with its own runtime; shut down when dropped.
+struct Mock {
+    runtime: tokio::runtime::Runtime,
+    server: Option<amazon_music_mock::MockServer>,
+}
+
+impl Mock {
+    fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime
+            .block_on(amazon_music_mock::MockServer::start(Default::default()))
+            .unwrap();
+        Self {
+            runtime,
+            server: Some(server),
+        }
+    }
+
+    fn server(&self) -> &amazon_music_mock::MockServer {
+        self.server.as_ref().unwrap()
+    }
+
+    /// Requests that reached each operation, those with none left out.
+    fn requests(&self) -> std::collections::BTreeMap<String, u64> {
+        let server = self.server();
+        server
+            .state()
+            .operation_ids()
+            .into_iter()
+            .map(|op| (op.to_owned(), server.requests(op)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            let _ = self.runtime.block_on(server.shutdown());
+        }
+    }
+}
+
+/// `amazon-music ARGS` with the mock's credentials in the environment.
+fn with_mock_credentials(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amazon-music"))
+        .args(args)
+        .current_dir(workspace())
+        .env("AMAZON_MUSIC_API_KEY", "mock-api-key")
+        .env("AMAZON_MUSIC_TOKEN", "mock-token")
+        .env_remove("AMAZON_MUSIC_BASE_URL")
+        .output()
+        .unwrap()
+}
+
+/// The API redirects every request to another loopback host: the key and the token stay with
+/// the host they were given for, and nothing reaches the other one.
+#[test]
+fn live_never_follows_a_redirect_to_another_host() {
+    use amazon_music_workspace_tests::hop::Hop;
+    const KEY: &str = "live-hop-KEY-0c71";
+    const TOKEN: &str = "live-hop-TOKEN-9d2e";
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    for other_ip in ["127.0.0.2", "127.0.0.1"] {
+        let (api, elsewhere) = runtime.block_on(async {
+            let elsewhere = Hop::start(other_ip, None).await;
+            let api = Hop::start("127.0.0.1", Some((307, elsewhere.url()))).await;
+            (api, elsewhere)
+        });
+        let base_url = format!("{}/v1", api.url());
+        let out = amazon_music(&[
+            "validate",
+            "live",
+            "--ids",
+            "B0064UPU4G",
+            "--base-url",
+            &base_url,
+            "--api-key",
+            KEY,
+            "--token",
+            TOKEN,
+            "--format",
+            "json",
+        ]);
+        let stdout = text(&out.stdout);
+        assert!(!api.paths().is_empty(), "{other_ip}: nothing was sent");
+        assert_eq!(api.headers()[0]["x-api-key"], KEY);
+        assert!(
+            elsewhere.paths().is_empty(),
+            "{other_ip}: the redirect was followed to {:?}",
+            elsewhere.paths()
+        );
+        // The 307s are what the API answered: validated, and not in the spec.
+        assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        let statuses: Vec<u64> = report["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["status"].as_u64().unwrap())
+            .collect();
+        assert!(statuses.iter().all(|s| *s == 307), "{statuses:?}");
+        for secret in [KEY, TOKEN] {
+            assert!(!stdout.contains(secret) && !text(&out.stderr).contains(secret));
+        }
+    }
+}
+
+/// Plain http is refused off loopback unless insisted on with --allow-insecure-http. The
+/// client counts an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) as off loopback, though it
+/// reaches this machine's loopback: nothing leaves the machine either way.
+#[test]
+fn live_refuses_plain_http_off_loopback_unless_insisted_on() {
+    let mock = Mock::start();
+    let port = mock.server().addr().port();
+    let base_url = format!("http://[::ffff:127.0.0.1]:{port}/v1");
+    let args = [
+        "validate",
+        "live",
+        "--ids",
+        "B0064UPU4G",
+        "--base-url",
+        &base_url,
+    ];
+    let out = with_mock_credentials(&args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("plain http"), "{stderr}");
+    assert!(stderr.contains("--allow-insecure-http"), "{stderr}");
+    assert!(mock.requests().is_empty(), "{:?}", mock.requests());
+
+    let insisted = with_mock_credentials(&[&args[..], &["--allow-insecure-http"]].concat());
+    assert_eq!(
+        insisted.status.code(),
+        Some(0),
+        "{}{}",
+        text(&insisted.stdout),
+        text(&insisted.stderr)
+    );
+    assert!(mock.server().requests("getAlbum") >= 1);
+}
+
+/// Ids that would change a request's path are reported as input errors naming them and never
+/// sent; the others are encoded and reach their own operation only. The writes use the first
+/// given id the catalog knows, not the first given.
+#[test]
+fn live_hostile_ids_are_refused_or_encoded_and_reach_no_other_operation() {
+    let mock = Mock::start();
+    let base_url = mock.server().base_url();
+    let long = "B".repeat(65);
+    let ids = format!("../me,a\\b,?x,..,{long},B0064UPU4G");
+    let out = with_mock_credentials(&[
+        "validate",
+        "live",
+        "--base-url",
+        &base_url,
+        "--ids",
+        &ids,
+        "--allow-writes",
+        "--format",
+        "json",
+    ]);
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let refused: Vec<String> = report["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["file"].as_str().unwrap(),
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    for id in ["\"../me\"", "\"a\\\\b\"", "\"..\"", &format!("\"{long}\"")] {
+        assert!(
+            refused
+                .iter()
+                .any(|line| line.starts_with("--ids: invalid album id")
+                    && line.contains(id)
+                    && line.ends_with("; not sent")),
+            "{id}: {refused:?}"
+        );
+        assert!(stderr.contains(id), "{id}: {stderr}");
+    }
+
+    let requests = mock.requests();
+    // getAlbum: `?x` (encoded), B0064UPU4G, and the unknown album of every run.
+    assert_eq!(requests.get("getAlbum"), Some(&3), "{requests:?}");
+    assert_eq!(requests.get("getAlbums"), Some(&1), "{requests:?}");
+    assert_eq!(requests.get("addLibraryAlbum"), Some(&1), "{requests:?}");
+    assert_eq!(requests.get("removeLibraryAlbum"), Some(&1), "{requests:?}");
+    // Every request the mock saw reached an operation, and each is in the report: nothing went
+    // to a path of no operation.
+    let outcomes = report["outcomes"].as_array().unwrap();
+    assert_eq!(
+        requests.values().sum::<u64>(),
+        outcomes.len() as u64,
+        "{requests:?}"
+    );
+    let urls: Vec<&str> = outcomes
+        .iter()
+        .map(|o| o["url"].as_str().unwrap())
+        .collect();
+    assert!(urls.contains(&"/v1/albums/%3Fx"), "{urls:?}");
+    for outcome in outcomes {
+        assert!(outcome["operation_id"].is_string(), "{outcome}");
+    }
+    for write in ["PUT", "DELETE"] {
+        let written: Vec<&str> = outcomes
+            .iter()
+            .filter(|o| o["method"] == write)
+            .filter_map(|o| o["url"].as_str())
+            .filter(|url| url.contains("/library/"))
+            .collect();
+        assert_eq!(written, ["/v1/me/library/albums/B0064UPU4G"], "{write}");
+    }
+}
+
+/// Recordings hold the user's library and sessions: the directory `--record` creates and every
+/// file in it are the owner's only.
+#[cfg(unix)]
+#[test]
+fn live_recordings_are_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = scratch("live-modes");
+    let dir = root.join("made").join("here");
+    let (out, _, _) = live_against_mock(&[], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    for made in [root.join("made"), dir.clone()] {
+        assert_eq!(mode(&made), 0o700, "{}", made.display());
+    }
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(files.len() > 5, "{files:?}");
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
+/// Someone who can write into the record directory plants links to a file of the user's at
+/// every name a run of the past would have taken: nothing is written through them, and the
+/// run's own recordings are still validated.
+#[cfg(unix)]
+#[test]
+fn live_never_writes_through_a_link_planted_in_the_record_directory() {
+    let root = scratch("live-planted");
+    let victim = root.join("victim");
+    std::fs::write(&victim, "the user's own file").unwrap();
+    let dir = root.join("recordings");
+    std::fs::create_dir(&dir).unwrap();
+    let mut planted = Vec::new();
+    for n in 1..=30 {
+        for op in [
+            "getAlbum",
+            "getAlbums",
+            "getLibraryAlbums",
+            "getActivePlaybackSessions",
+        ] {
+            for status in [200, 404] {
+                let link = dir.join(format!("{n:02}-{op}-{status}.json"));
+                std::os::unix::fs::symlink(&victim, &link).unwrap();
+                planted.push(link);
+            }
+        }
+    }
+    let (out, _, _) = live_against_mock(&["--format", "json"], &dir);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "the user's own file"
+    );
+    for link in &planted {
+        let metadata = std::fs::symlink_metadata(link).unwrap();
+        assert!(metadata.is_symlink(), "{}", link.display());
+    }
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let outcomes = report["outcomes"].as_array().unwrap().len();
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(files, planted.len() + outcomes);
+}

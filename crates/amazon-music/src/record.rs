@@ -12,7 +12,9 @@
 //! bounded queue, and dropped (counted in [`RecordingStats::dropped`]) when the queue is full.
 //! A failure to record never fails a request; it is logged once with `tracing::warn!` and
 //! counted. Files are written whole (a temporary name, then a rename), so a reader never sees
-//! half an exchange.
+//! half an exchange. They are the owner's only (`0600`, and `0700` for a directory the recorder
+//! creates), and never written through a link or onto an entry already there: a file or a link
+//! planted at a recording's name makes that recording fail (counted), never land elsewhere.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -313,16 +315,12 @@ impl Writer {
             exchange.status
         );
         let path = dir.join(&name);
-        let partial = dir.join(format!(".{name}.partial"));
-        let written =
-            std::fs::write(&partial, &text).and_then(|()| std::fs::rename(&partial, &path));
-        match written {
+        match write_new(dir, &path, &text) {
             Ok(()) => {
                 self.files = Some(files + 1);
                 self.counters.written.fetch_add(1, Ordering::Relaxed);
             }
             Err(e) => {
-                let _ = std::fs::remove_file(&partial);
                 self.counters.failed.fetch_add(1, Ordering::Relaxed);
                 self.counters
                     .warn_once(format_args!("cannot write {}: {e}", path.display()));
@@ -331,9 +329,32 @@ impl Writer {
     }
 }
 
-/// Creates `dir` if needed and counts its `.json` files.
+/// Writes `text` to `path` (inside `dir`) as a new owner-only file, whole or not at all.
+///
+/// A recording holds the user's library and sessions, and the directory may be shared, so
+/// nothing here follows a link or reuses a file someone else put there: the text goes to a
+/// temporary file of an unpredictable name, created exclusively with mode `0600`, which then
+/// takes `path` only if no entry has it (a file or a link planted there makes this fail).
+fn write_new(dir: &Path, path: &Path, text: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut partial = tempfile::Builder::new()
+        .prefix(".")
+        .suffix(".partial")
+        .tempfile_in(dir)?;
+    partial.write_all(text)?;
+    // Dropped on failure, which removes the temporary file.
+    partial.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Creates `dir` if needed (owner-only, as every directory it creates on the way) and counts
+/// its `.json` files.
 fn count_files(dir: &Path) -> std::io::Result<usize> {
-    std::fs::create_dir_all(dir)?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
     Ok(std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
@@ -388,6 +409,77 @@ mod tests {
         assert_eq!(stats.written, exchanges as u64, "{stats:?}");
         let files = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(files, exchanges);
+    }
+
+    /// A recording holds the user's library and sessions: the files are the owner's only, and
+    /// so is every directory the recorder creates on the way to its own.
+    #[cfg(unix)]
+    #[test]
+    fn recordings_and_the_directories_made_for_them_are_the_owners_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("made").join("here");
+        let recorder = Recorder::start(Recording::new(&dir)).unwrap();
+        let exchange = Exchange {
+            method: "GET".into(),
+            url: "/v1/albums/B0064UPU4G".into(),
+            status: 200,
+            headers: Default::default(),
+            body: Default::default(),
+        };
+        recorder.hand_over(exchange, "getAlbum", Vec::new());
+        recorder.flush();
+        assert_eq!(recorder.stats().written, 1, "{:?}", recorder.stats());
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        for made in [root.path().join("made"), dir.clone()] {
+            assert_eq!(mode(&made), 0o700, "{}", made.display());
+        }
+        let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(mode(&files[0]), 0o600, "{}", files[0].display());
+    }
+
+    /// Someone who can write into the directory plants links (to a file of the user's) and a
+    /// file of their own at the names a recording would take, and at the temporary name it was
+    /// written under before: the recording fails, and nothing is written through a link or into
+    /// a planted file.
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_written_through_a_planted_link_or_into_a_planted_file() {
+        let root = tempfile::tempdir().unwrap();
+        let victim = root.path().join("victim");
+        std::fs::write(&victim, "the user's own file").unwrap();
+        let dir = root.path().join("recordings");
+        std::fs::create_dir(&dir).unwrap();
+        let linked = dir.join("1-2-000001-get_album-200.json");
+        for name in [
+            "1-2-000001-get_album-200.json",
+            ".1-2-000001-get_album-200.json.partial",
+        ] {
+            std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
+        }
+        let error = write_new(&dir, &linked, b"recorded").unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists, "{error}");
+        let planted = dir.join("1-2-000002-get_album-200.json");
+        std::fs::write(&planted, "planted").unwrap();
+        let error = write_new(&dir, &planted, b"recorded").unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists, "{error}");
+
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "the user's own file"
+        );
+        assert_eq!(std::fs::read_to_string(&planted).unwrap(), "planted");
+        assert!(std::fs::symlink_metadata(&linked).unwrap().is_symlink());
+        // Nothing is left behind: the two links and the planted file only.
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3);
+        // Where nothing was planted, the file is written.
+        let free = dir.join("1-2-000003-get_album-200.json");
+        write_new(&dir, &free, b"recorded").unwrap();
+        assert_eq!(std::fs::read_to_string(&free).unwrap(), "recorded");
     }
 
     /// The credentials are the `Authorization` value (whole, and the token after its scheme)

@@ -2,8 +2,8 @@
 //!
 //! Commands that call the API get a [`amazon_music::Client`] built from the resolved
 //! credentials (`crate::credentials`) and run on a single-threaded tokio runtime; the mock
-//! starts its own multi-threaded one; `validate` and `docs-check` need none (`validate live`
-//! uses a blocking HTTP client, which must not run inside a runtime).
+//! starts its own multi-threaded one; `validate live` starts a single-threaded one of its own
+//! once its spec and recordings are ready; `validate recorded` and `docs-check` need none.
 //!
 //! Sign-in (`login`, `logout`, `status`) is `auth.rs`; the sign-in it stores is the third
 //! source of the token in `crate::credentials`.

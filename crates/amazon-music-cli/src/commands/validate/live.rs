@@ -2,22 +2,32 @@
 //! response. Read-only operations always; mutating ones only with `--allow-writes`, each undone
 //! afterwards (an album added to the library is removed again, one removed is added back).
 //!
-//! Credentials come from `--api-key` and `--token` or AMAZON_MUSIC_API_KEY and
-//! AMAZON_MUSIC_TOKEN (`crate::credentials`) and never reach the report or a recording:
-//! recordings go through the conformance library's `Redactor`, the same one the client's
-//! `record_to` uses: an allow-list of response headers, credential-looking query values, and
-//! any occurrence of either secret in a URL or body replaced by `<redacted>`.
+//! Every request goes through the ergonomic client (`amazon_music::Client`), so it gets the
+//! client's guards: redirects followed to the same origin only, plain http refused off loopback
+//! (unless `--allow-insecure-http`), path parameters encoded or refused, bounded answers. What
+//! is called next, and with which ids and cursors, comes from the client's typed answers.
+//!
+//! What is validated is what the client recorded (`ClientBuilder::record`): each exchange as it
+//! was received, every attempt of a retried call included, with the credentials removed by the
+//! conformance library's `Redactor`. The recordings go to `--record DIR`, or to a private
+//! temporary directory removed afterwards; they are read back from there and checked with the
+//! conformance `Validator`, so the report and the recordings cannot disagree.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::future::Future;
+use std::path::{Path, PathBuf};
 
+use amazon_music::playback::PlayRequest;
+use amazon_music::types::LoopMode;
+use amazon_music::{Client, Error, Recording, RecordingStats};
 use amazon_music_conformance::redact::Redactor;
 use amazon_music_conformance::report::{InputError, Report};
-use amazon_music_conformance::{Body, Exchange, Outcome, Validator};
+use amazon_music_conformance::{Outcome, Validator, parse_recorded_versioned};
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 use indicatif::ProgressBar;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{ReportArgs, emit, load_validator};
 use crate::cli::ApiArgs;
@@ -36,7 +46,8 @@ pub struct LiveArgs {
     /// A YAML or JSON file `{ids: [...]}` with more album ids.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Save every exchange as a recording (secrets removed) in this directory.
+    /// Save every exchange as a recording (secrets removed, owner-only files) in this
+    /// directory, created owner-only when missing; these files are what is validated.
     #[arg(long)]
     record: Option<PathBuf>,
     /// Also call mutating operations (library add/remove, a new playback session), undoing
@@ -50,16 +61,21 @@ pub struct LiveArgs {
 /// An id no album has, to see the API's 404.
 const UNKNOWN_ALBUM: &str = "B000000000";
 
-struct Session {
-    client: reqwest::blocking::Client,
-    base: String,
-    key: String,
-    token: String,
-    redactor: Redactor,
-    validator: Validator,
-    progress: ProgressBar,
-    exchanges: Vec<(Exchange, Outcome)>,
-    errors: Vec<InputError>,
+/// How many pages of 100 albums are read to learn whether the album the writes use is in the
+/// library; beyond, the library is left alone rather than changed without a sure undo.
+const LIBRARY_PAGES: usize = 50;
+
+/// The largest recording kept: a recording skipped for its size is not validated (and said so).
+const MAX_RECORDING_BYTES: usize = 16 << 20;
+
+/// How many exchanges may wait for the recorder: calls are made one at a time, so this is never
+/// reached; one dropped would be reported as not validated.
+const RECORDING_QUEUE: usize = 1024;
+
+/// An album id and where it was given (`--ids` or the config file), for the error naming it.
+struct Given {
+    id: String,
+    from: String,
 }
 
 /// Runs the live validation.
@@ -70,71 +86,75 @@ pub fn run(args: &LiveArgs, verbose: bool) -> Result<Status, Failure> {
             note(&line);
         }
     }
-    let key = secret("the API key", credentials.require_api_key()?)?;
-    let token = secret("the access token", credentials.require_token()?)?;
+    let builder = credentials.builder()?;
     let validator = load_validator(&args.report, verbose)?;
-    let base = credentials
-        .base_url
-        .value()
-        .trim()
-        .trim_end_matches('/')
-        .to_owned();
+    let base = credentials.base_url.value().trim();
     if base.starts_with("https:") && !cfg!(any(feature = "rustls", feature = "native-tls")) {
         return Err(Failure::usage(format!(
             "{base} needs TLS, which this build leaves out: build with the rustls or \
              native-tls feature"
         )));
     }
-    let mut ids = args.ids.clone();
+    let mut ids: Vec<Given> = args
+        .ids
+        .iter()
+        .map(|id| Given {
+            id: id.clone(),
+            from: "--ids".to_owned(),
+        })
+        .collect();
     if let Some(config) = &args.config {
-        ids.extend(config_ids(config)?);
+        let from = config.display().to_string();
+        ids.extend(config_ids(config)?.into_iter().map(|id| Given {
+            id,
+            from: from.clone(),
+        }));
     }
-    ids.retain(|id| !id.trim().is_empty());
-    if let Some(dir) = &args.record {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .context("building the HTTP client")?;
-    let progress = crate::output::progress(0, "{msg}");
+    ids.retain(|given| !given.id.trim().is_empty());
+    let mut seen = HashSet::new();
+    ids.retain(|given| seen.insert(given.id.clone()));
+
+    let recordings = Recordings::open(args.record.as_deref())?;
+    let recording = Recording::new(&recordings.dir)
+        .max_file_bytes(MAX_RECORDING_BYTES)
+        .queue(RECORDING_QUEUE);
+    let client = credentials.build(builder.record(recording))?;
+    // The client removes its credentials from every recording; its errors carry none either,
+    // and this is a second guard for the lines this command writes from them.
+    let secrets = [&credentials.api_key, &credentials.token]
+        .into_iter()
+        .flatten()
+        .map(|setting| setting.value().to_owned());
     let mut session = Session {
         client,
-        base,
-        redactor: Redactor::new([&key, &token]),
-        key,
-        token,
-        validator,
-        progress,
-        exchanges: Vec::new(),
+        redactor: Redactor::new(secrets),
+        progress: crate::output::progress(0, "{msg}"),
         errors: Vec::new(),
     };
-    session.read_only(&ids);
-    if args.allow_writes {
-        session.writes(&ids);
-    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::refused(format!("cannot start the async runtime: {e}")))?;
+    let calls = runtime.block_on(async {
+        let known = session.read_only(&ids).await?;
+        if args.allow_writes {
+            session.writes(&known).await?;
+        }
+        Ok::<(), Failure>(())
+    });
     session.progress.finish_and_clear();
-    if let Some(dir) = &args.record {
-        session.record(dir)?;
-    }
-    let outcomes = session.exchanges.into_iter().map(|(_, o)| o).collect();
+    session.client.flush_recording();
+    calls?;
+    let stats = session.client.recording_stats().unwrap_or_default();
+    let (outcomes, mut errors) = recordings.validate(&validator, stats);
+    session.errors.append(&mut errors);
     let report = Report::new(
-        session.validator.spec(),
+        validator.spec(),
         outcomes,
         session.errors,
         args.report.strict,
     );
     emit(&report, args.report.format)
-}
-
-fn secret(name: &str, value: &str) -> Result<String, Failure> {
-    let value = value.trim();
-    if value.chars().any(|c| !c.is_ascii_graphic()) {
-        return Err(Failure::usage(format!(
-            "{name} holds characters an HTTP header cannot carry"
-        )));
-    }
-    Ok(value.to_owned())
 }
 
 fn config_ids(path: &PathBuf) -> anyhow::Result<Vec<String>> {
@@ -154,259 +174,391 @@ fn config_ids(path: &PathBuf) -> anyhow::Result<Vec<String>> {
         .collect()
 }
 
+struct Session {
+    client: Client,
+    redactor: Redactor,
+    progress: ProgressBar,
+    /// What could not be sent or brought no answer: nothing was recorded for it.
+    errors: Vec<InputError>,
+}
+
 impl Session {
-    fn read_only(&mut self, ids: &[String]) {
-        self.progress.inc_length(ids.len() as u64 + 5);
-        for id in ids {
-            self.call("GET", &format!("/albums/{id}"), None);
+    /// The read-only calls; returns the ids of `ids` the catalog knows, for the writes.
+    async fn read_only(&mut self, ids: &[Given]) -> Result<Vec<String>, Failure> {
+        let client = self.client.clone();
+        let mut sendable = Vec::new();
+        for given in ids {
+            match crate::ids::check("album id", &given.id) {
+                Ok(_) => sendable.push(given),
+                Err(refused) => self.refused(given, &refused.message),
+            }
         }
-        if !ids.is_empty() {
-            self.call("GET", &format!("/albums?ids={}", ids.join(",")), None);
+        self.progress.inc_length(sendable.len() as u64 + 4);
+        let mut asked = Vec::new();
+        let mut known = Vec::new();
+        for given in sendable {
+            let what = format!("getAlbum {}", given.id);
+            let result = self.attempt(&what, client.get_album(&given.id)).await;
+            match result {
+                Err(error @ Error::Validation { .. }) => self.refused(given, &error.to_string()),
+                result => {
+                    asked.push(given.id.as_str());
+                    if self.settle(&what, result)?.is_some() {
+                        known.push(given.id.clone());
+                    }
+                }
+            }
         }
-        self.call("GET", &format!("/albums/{UNKNOWN_ALBUM}"), None);
-        let first_page = self.call("GET", "/me/library/albums?limit=10", None);
-        let next = first_page
-            .as_ref()
-            .and_then(|page| page.pointer("/data/user/libraryAlbums/pageInfo/token"))
-            .and_then(Value::as_str)
-            .map(encode);
-        if let Some(token) = next {
+        if !asked.is_empty() {
+            self.progress.inc_length(1);
+            self.call("getAlbums", client.get_albums(&asked)).await?;
+        }
+        self.call("getAlbum (unknown)", client.get_album(UNKNOWN_ALBUM))
+            .await?;
+        let first_page = self
+            .call("getLibraryAlbums", client.library_albums_page(10, None))
+            .await?;
+        if let Some(next) = first_page.and_then(|page| page.next_cursor) {
             self.progress.inc_length(1);
             self.call(
-                "GET",
-                &format!("/me/library/albums?limit=10&cursor={token}"),
-                None,
-            );
+                "getLibraryAlbums (next page)",
+                client.library_albums_page(10, Some(&next)),
+            )
+            .await?;
         }
-        let active = self.call("GET", "/playback/sessions/active", None);
-        if let Some((session, entity)) = active.as_ref().and_then(first_entity) {
-            self.session_reads(&session, &entity);
+        let active = self
+            .call("getActivePlaybackSessions", client.active_sessions())
+            .await?;
+        if let Some(entity) = active.and_then(|entities| entities.into_iter().next()) {
+            self.progress.inc_length(3);
+            let resumed = self
+                .call(
+                    "refreshPlaybackSession",
+                    client.resume_session(&entity.session_id, &entity.entity_reference_id),
+                )
+                .await?;
+            if let Some(mut session) = resumed {
+                self.call("getCurrentPlaybackEntity", session.reload())
+                    .await?;
+                self.call("getPlaybackQueue", session.queue_page(10, None))
+                    .await?;
+            }
         }
+        Ok(known)
     }
 
-    fn session_reads(&mut self, session: &str, entity: &str) {
-        self.progress.inc_length(3);
-        self.call(
-            "GET",
-            &format!("/playback/sessions/{session}/current"),
-            None,
-        );
-        self.call(
-            "GET",
-            &format!("/playback/sessions/{session}/queue?limit=10"),
-            None,
-        );
-        self.call(
-            "GET",
-            &format!("/playback/sessions/{session}/entities/{entity}"),
-            None,
-        );
-    }
-
-    fn writes(&mut self, ids: &[String]) {
-        let Some(id) = ids.first() else {
-            self.progress
-                .suspend(|| note("no album id given: skipping the mutating operations"));
-            return;
+    /// The mutating calls, on the first album of `known`, each undone.
+    async fn writes(&mut self, known: &[String]) -> Result<(), Failure> {
+        let client = self.client.clone();
+        let Some(id) = known.first() else {
+            self.progress.suspend(|| {
+                note("no album id was given, or none the catalog knows: skipping the writes")
+            });
+            return Ok(());
         };
         // The library is left as found: an album already saved is removed and saved again.
-        let saved = self.in_library(id);
-        let (first, second) = if saved {
-            ("DELETE", "PUT")
-        } else {
-            ("PUT", "DELETE")
-        };
-        self.progress.inc_length(2);
-        self.call(first, &format!("/me/library/albums/{id}"), None);
-        self.call(second, &format!("/me/library/albums/{id}"), None);
+        match self.in_library(id).await? {
+            None => self.progress.suspend(|| {
+                note(&format!(
+                    "cannot tell whether {id} is in the library: leaving the library alone"
+                ))
+            }),
+            Some(saved) => {
+                self.progress.inc_length(2);
+                // Both calls are made whatever the first answered: each is idempotent, so the
+                // second restores the library the first may have changed.
+                let undone = if saved {
+                    self.call("removeLibraryAlbum", client.remove_album(id))
+                        .await?;
+                    self.call("addLibraryAlbum", client.save_album(id)).await?
+                } else {
+                    self.call("addLibraryAlbum", client.save_album(id)).await?;
+                    self.call("removeLibraryAlbum", client.remove_album(id))
+                        .await?
+                };
+                if undone.is_none() {
+                    let (now, fix) = if saved {
+                        ("may be missing from", "add")
+                    } else {
+                        ("may still be in", "remove")
+                    };
+                    self.progress.suspend(|| {
+                        note(&format!(
+                            "could not undo: album {id} {now} the library; run \
+                             `amazon-music library {fix} {id}`"
+                        ))
+                    });
+                }
+            }
+        }
 
         // A new session of our own; next is undone by previous, and the modes are set to the
-        // values a new session starts with.
+        // values the session was started with.
         self.progress.inc_length(1);
-        let created = self.call(
-            "POST",
-            "/playback/sessions",
-            Some(json!({"playParams": {"containerIds": [id]}, "playbackOptions": {"shuffleMode": "SHUFFLE_OFF", "loopMode": "LOOP_OFF"}})),
-        );
-        let Some((session, entity)) = created.as_ref().and_then(first_entity) else {
-            return;
+        let request = PlayRequest::album(id)
+            .shuffle(false)
+            .loop_mode(LoopMode::LoopOff);
+        let Some(mut session) = self
+            .call("createPlaybackSession", client.start_playback(request))
+            .await?
+        else {
+            return Ok(());
         };
-        self.session_reads(&session, &entity);
-        self.progress.inc_length(4);
+        self.progress.inc_length(6);
+        self.call("getCurrentPlaybackEntity", session.reload())
+            .await?;
+        self.call("getPlaybackQueue", session.queue_page(10, None))
+            .await?;
+        self.call("refreshPlaybackSession", session.refresh())
+            .await?;
         if self
-            .call("GET", &format!("/playback/sessions/{session}/next"), None)
+            .call("getNextPlaybackEntity", session.next())
+            .await?
             .is_some()
         {
-            self.call(
-                "GET",
-                &format!("/playback/sessions/{session}/previous"),
-                None,
-            );
+            self.call("getPreviousPlaybackEntity", session.previous())
+                .await?;
         }
-        self.call(
-            "PUT",
-            &format!("/playback/sessions/{session}/shuffle"),
-            Some(json!({"shuffleMode": "SHUFFLE_OFF"})),
-        );
-        self.call(
-            "PUT",
-            &format!("/playback/sessions/{session}/loop"),
-            Some(json!({"loopMode": "LOOP_OFF"})),
-        );
-    }
-
-    /// Whether `id` is in the library, looking through its first pages.
-    fn in_library(&mut self, id: &str) -> bool {
-        let mut cursor: Option<String> = None;
-        for _ in 0..10 {
-            self.progress.inc_length(1);
-            let url = match &cursor {
-                Some(c) => format!("/me/library/albums?limit=100&cursor={}", encode(c)),
-                None => "/me/library/albums?limit=100".to_owned(),
-            };
-            let Some(page) = self.call("GET", &url, None) else {
-                return false;
-            };
-            let edges = page
-                .pointer("/data/user/libraryAlbums/edges")
-                .and_then(Value::as_array);
-            if edges
-                .into_iter()
-                .flatten()
-                .any(|e| e.pointer("/node/id").and_then(Value::as_str) == Some(id))
-            {
-                return true;
-            }
-            cursor = page
-                .pointer("/data/user/libraryAlbums/pageInfo/token")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            if cursor.is_none() {
-                return false;
-            }
-        }
-        false
-    }
-
-    /// Sends one request and validates its response; returns the body of a 2xx JSON answer.
-    fn call(&mut self, method: &str, path: &str, body: Option<Value>) -> Option<Value> {
-        self.progress.set_message(format!("{method} {path}"));
-        let url = format!("{}{path}", self.base);
-        let mut request = self
-            .client
-            .request(method.parse().ok()?, &url)
-            .header("x-api-key", sensitive(&self.key))
-            .header(
-                reqwest::header::AUTHORIZATION,
-                sensitive(&format!("Bearer {}", self.token)),
-            );
-        if let Some(body) = &body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.to_string());
-        }
-        let result = request.send().and_then(|response| {
-            let status = response.status().as_u16();
-            let headers = self.redactor.headers(
-                response
-                    .headers()
-                    .iter()
-                    .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
-            );
-            let text = response.text()?;
-            Ok((status, headers, text))
-        });
-        self.progress.inc(1);
-        let (status, headers, text) = match result {
-            Ok(parts) => parts,
-            Err(e) => {
-                // reqwest's errors carry the URL, never the headers.
-                self.errors.push(InputError {
-                    file: format!("{method} {}", self.redact(&url)),
-                    message: format!("request failed: {e}"),
-                });
-                return None;
-            }
-        };
-        let body = if text.is_empty() {
-            Body::Empty
-        } else {
-            match serde_json::from_str(&text) {
-                Ok(value) => Body::Json(value),
-                Err(_) => Body::NotJson(text),
-            }
-        };
-        // Recordings keep the path under the API, not the host it was served from.
-        let base_path = match self.base.find("://") {
-            Some(at) => self.base[at + 3..]
-                .find('/')
-                .map_or("", |p| &self.base[at + 3 + p..]),
-            None => "",
-        };
-        let exchange = Exchange {
-            method: method.to_owned(),
-            url: self.redact(&format!("{base_path}{path}")),
-            status,
-            headers,
-            body: self.redactor.body(body),
-        };
-        let source = format!("live #{}", self.exchanges.len() + 1);
-        let outcome = self.validator.validate(&exchange, &source);
-        let answer = match (&exchange.body, status) {
-            (Body::Json(value), 200..=299) => Some(value.clone()),
-            (_, 200..=299) => Some(Value::Null),
-            _ => None,
-        };
-        self.exchanges.push((exchange, outcome));
-        answer
-    }
-
-    fn redact(&self, url: &str) -> String {
-        self.redactor.url(url)
-    }
-
-    fn record(&self, dir: &std::path::Path) -> anyhow::Result<()> {
-        for (i, (exchange, outcome)) in self.exchanges.iter().enumerate() {
-            let name = format!(
-                "{:02}-{}-{}.json",
-                i + 1,
-                outcome.operation_id.as_deref().unwrap_or("unmatched"),
-                exchange.status
-            );
-            let mut text =
-                serde_json::to_string_pretty(exchange).context("serializing an exchange")?;
-            text.push('\n');
-            let path = dir.join(name);
-            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-        }
+        self.call("setShuffleMode", session.set_shuffle(false))
+            .await?;
+        self.call("setLoopMode", session.set_loop(LoopMode::LoopOff))
+            .await?;
         Ok(())
     }
-}
 
-fn sensitive(value: &str) -> reqwest::header::HeaderValue {
-    let mut header = reqwest::header::HeaderValue::from_str(value)
-        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
-    header.set_sensitive(true);
-    header
-}
+    /// Whether `id` is in the library, reading it page after page; `None` when that cannot be
+    /// told (a page failed, or the library is longer than [`LIBRARY_PAGES`] pages).
+    async fn in_library(&mut self, id: &str) -> Result<Option<bool>, Failure> {
+        let client = self.client.clone();
+        let mut cursors = HashSet::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..LIBRARY_PAGES {
+            self.progress.inc_length(1);
+            let Some(page) = self
+                .call(
+                    "getLibraryAlbums",
+                    client.library_albums_page(100, cursor.as_deref()),
+                )
+                .await?
+            else {
+                return Ok(None);
+            };
+            if page.items.iter().any(|edge| edge.node.id.as_str() == id) {
+                return Ok(Some(true));
+            }
+            match page.next_cursor {
+                None => return Ok(Some(false)),
+                // A cursor seen before would list the same pages again.
+                Some(next) if !cursors.insert(next.clone()) => return Ok(None),
+                Some(next) => cursor = Some(next),
+            }
+        }
+        Ok(None)
+    }
 
-fn first_entity(body: &Value) -> Option<(String, String)> {
-    let entity = body.pointer("/data/entities/0")?;
-    Some((
-        encode(entity.get("sessionId")?.as_str()?),
-        encode(entity.get("entityReferenceId")?.as_str()?),
-    ))
-}
+    /// Makes one call, labelled `what` on the progress bar; see [`Session::settle`].
+    async fn call<T>(
+        &mut self,
+        what: &str,
+        call: impl Future<Output = amazon_music::Result<T>>,
+    ) -> Result<Option<T>, Failure> {
+        let result = self.attempt(what, call).await;
+        self.settle(what, result)
+    }
 
-/// Percent-encodes a value for a path segment or query value.
-fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
+    /// Makes one call and counts it on the progress bar.
+    async fn attempt<T>(
+        &mut self,
+        what: &str,
+        call: impl Future<Output = amazon_music::Result<T>>,
+    ) -> amazon_music::Result<T> {
+        self.progress.set_message(what.to_owned());
+        let result = call.await;
+        self.progress.inc(1);
+        result
+    }
+
+    /// The value of a call that gave one. An error answer of the API is no failure here: it was
+    /// recorded, and is validated with the rest. A call that brought no answer (refused before
+    /// sending, unreachable, timed out) is an input error; a token that cannot be had ends the
+    /// run.
+    fn settle<T>(
+        &mut self,
+        what: &str,
+        result: amazon_music::Result<T>,
+    ) -> Result<Option<T>, Failure> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(Error::Api(_) | Error::UnexpectedResponse { .. }) => Ok(None),
+            Err(error @ Error::Decode { .. }) => {
+                let line = format!("{what}: the client cannot read the answer: {error}");
+                let line = self.redactor.text(&line);
+                self.progress.suspend(|| note(&line));
+                Ok(None)
+            }
+            Err(error @ (Error::Token(_) | Error::SignInRequired(_) | Error::Config(_))) => {
+                Err(error.into())
+            }
+            Err(error) => {
+                self.errors.push(InputError {
+                    file: what.to_owned(),
+                    message: self.redactor.text(&error.to_string()),
+                });
+                Ok(None)
+            }
         }
     }
-    out
+
+    /// An id that is not sent: an input error naming it and where it was given.
+    fn refused(&mut self, given: &Given, why: &str) {
+        self.errors.push(InputError {
+            file: given.from.clone(),
+            message: format!("{why}; not sent"),
+        });
+    }
+}
+
+/// Where the client records this run, and how its recordings are found again.
+struct Recordings {
+    dir: PathBuf,
+    /// The private directory used when `--record` was not given, removed when dropped.
+    temporary: Option<tempfile::TempDir>,
+    /// The files the directory held before the run: not this run's.
+    before: HashSet<OsString>,
+}
+
+impl Recordings {
+    /// `--record DIR` (created owner-only when missing), or a private temporary directory.
+    fn open(record: Option<&Path>) -> Result<Self, Failure> {
+        let Some(dir) = record else {
+            let temporary = tempfile::Builder::new()
+                .prefix("amazon-music-live-")
+                .tempdir()
+                .map_err(|e| Failure::usage(format!("cannot make a temporary directory: {e}")))?;
+            return Ok(Self {
+                dir: temporary.path().to_owned(),
+                temporary: Some(temporary),
+                before: HashSet::new(),
+            });
+        };
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
+        let before = std::fs::read_dir(dir)
+            .map_err(|e| Failure::usage(format!("cannot list {}: {e}", dir.display())))?
+            .filter_map(|entry| entry.ok().map(|entry| entry.file_name()))
+            .collect();
+        Ok(Self {
+            dir: dir.to_owned(),
+            temporary: None,
+            before,
+        })
+    }
+
+    /// Validates every recording of this run, in the order recorded; what the recorder could
+    /// not write, or what cannot be read back, is an input error.
+    fn validate(
+        &self,
+        validator: &Validator,
+        stats: RecordingStats,
+    ) -> (Vec<Outcome>, Vec<InputError>) {
+        let mut errors = Vec::new();
+        let dir = self.dir.display().to_string();
+        let lost = [
+            (stats.dropped, "dropped (the recorder was behind)"),
+            (
+                stats.skipped,
+                "skipped (over the size limit, or the directory full)",
+            ),
+            (stats.failed, "not written (the disk refused)"),
+        ];
+        for (count, why) in lost {
+            if count > 0 {
+                errors.push(InputError {
+                    file: dir.clone(),
+                    message: format!("{count} exchanges {why}: not validated"),
+                });
+            }
+        }
+        let files = match self.of_this_run() {
+            Ok(files) => files,
+            Err(e) => {
+                errors.push(InputError {
+                    file: dir,
+                    message: format!("cannot list the recordings: {e}"),
+                });
+                return (Vec::new(), errors);
+            }
+        };
+        if files.len() as u64 != stats.written {
+            errors.push(InputError {
+                file: dir,
+                message: format!(
+                    "holds {} recordings of this run where {} were written: the directory \
+                     changed under the run",
+                    files.len(),
+                    stats.written
+                ),
+            });
+        }
+        let mut outcomes = Vec::new();
+        for (n, path) in files.iter().enumerate() {
+            let name = path.display().to_string();
+            let exchange = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|text| parse_recorded_versioned(&text).map_err(|e| e.to_string()));
+            match exchange {
+                Ok((exchange, _)) => {
+                    // A kept file is named by its path; a temporary one by its place in the run.
+                    let source = match self.temporary {
+                        Some(_) => format!("live #{}", n + 1),
+                        None => name,
+                    };
+                    outcomes.push(validator.validate(&exchange, &source));
+                }
+                Err(message) => errors.push(InputError {
+                    file: name,
+                    message,
+                }),
+            }
+        }
+        (outcomes, errors)
+    }
+
+    /// The regular files this process recorded during the run, in the order recorded. The
+    /// recorder names them `<millis>-<pid>-<sequence>-<operation>-<status>.json`; a link, or a
+    /// file of another process, is not one of them.
+    fn of_this_run(&self) -> std::io::Result<Vec<PathBuf>> {
+        let pid = std::process::id().to_string();
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            if self.before.contains(&name) || !entry.file_type()?.is_file() {
+                continue;
+            }
+            let Some(name) = name.to_str() else { continue };
+            let Some(stem) = name.strip_suffix(".json") else {
+                continue;
+            };
+            let mut fields = stem.split('-');
+            let (Some(_millis), Some(process), Some(sequence)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let Ok(sequence) = sequence.parse::<u64>() else {
+                continue;
+            };
+            if process == pid {
+                files.push((sequence, entry.path()));
+            }
+        }
+        files.sort();
+        Ok(files.into_iter().map(|(_, path)| path).collect())
+    }
 }

@@ -87,10 +87,27 @@ pub enum LwaError {
     Cancelled,
     /// The browser came back with a `state` this sign-in did not send: the answer may come
     /// from another site, so it is refused.
+    ///
+    /// The browser flow no longer ends with this error: a request with another `state` is
+    /// ignored (anyone on the machine could send one), and the flow keeps waiting for its own
+    /// until [`LwaError::BrowserTimeout`].
     #[error(
         "the browser's answer carried a state this sign-in did not send; refused (it may come from another site)"
     )]
     StateMismatch,
+    /// The browser did not come back with this sign-in's redirect in time.
+    #[error(
+        "the browser did not come back within {} s ({ignored} other requests to the sign-in listener were ignored): start the sign-in again",
+        .waited.as_secs()
+    )]
+    BrowserTimeout {
+        /// How long the listener waited.
+        waited: Duration,
+        /// How many requests it answered and ignored meanwhile (another `state` or none,
+        /// another path, not HTTP): more than zero may mean a redirect URI registered for
+        /// another port or path, or an old tab.
+        ignored: usize,
+    },
     /// LWA answered with an error this crate has no variant for.
     #[error("Login with Amazon answered {code}: {description}")]
     Lwa {

@@ -200,7 +200,8 @@ impl From<LwaError> for Failure {
             LwaError::SignInAgain { .. }
             | LwaError::DeviceCodeExpired
             | LwaError::Denied { .. }
-            | LwaError::StateMismatch => Failure::new(Status::SignIn, error.to_string()),
+            | LwaError::StateMismatch
+            | LwaError::BrowserTimeout { .. } => Failure::new(Status::SignIn, error.to_string()),
             // Unreachable, an LWA error the crate has no variant for, an odd answer, the
             // listener: the service (or the machine) said no.
             _ => Failure::refused(error.to_string()),
@@ -274,6 +275,19 @@ mod tests {
         assert_eq!(
             failure.to_string(),
             format!("INVALID_ACCESS_TOKEN: The access token is invalid. (hint: {SIGN_IN_HINT})")
+        );
+    }
+
+    #[test]
+    fn a_browser_that_never_came_back_is_a_sign_in_to_start_again() {
+        let failure = Failure::from(LwaError::BrowserTimeout {
+            waited: std::time::Duration::from_secs(300),
+            ignored: 2,
+        });
+        assert_eq!(failure.status, Status::SignIn);
+        assert!(
+            failure.to_string().contains("start the sign-in again"),
+            "{failure}"
         );
     }
 }

@@ -196,18 +196,51 @@ fn open_in_browser(url: &str) {
     if !output::interactive() {
         return;
     }
-    #[cfg(target_os = "macos")]
-    let opener = ("open", vec![url]);
-    #[cfg(windows)]
-    let opener = ("cmd", vec!["/C", "start", "", url]);
-    #[cfg(not(any(target_os = "macos", windows)))]
-    let opener = ("xdg-open", vec![url]);
-    let _ = std::process::Command::new(opener.0)
-        .args(opener.1)
+    let (program, args) = opener(std::env::consts::OS, url);
+    let _ = std::process::Command::new(program)
+        .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+}
+
+/// The program that opens `url` on `os` (as `std::env::consts::OS` names it) and its
+/// arguments, the URL one of them. No shell is involved anywhere.
+///
+/// On Windows this used to be `cmd /C start "" URL`, and cmd reads the URL as a command line:
+/// the `&` between two query parameters ended the command there and ran the rest as another
+/// one, and `^` and `"` are cmd's too. `rundll32 url.dll,FileProtocolHandler URL` hands the
+/// URL to the default browser without a shell. rundll32 passes the rest of its command line on
+/// unparsed, so the argument must be one Windows never wraps in quotes: spaces, tabs, `"` and
+/// anything outside printable ASCII (none of which a URL may hold raw) are percent-encoded,
+/// which leaves the URL the same to a browser.
+fn opener(os: &str, url: &str) -> (&'static str, Vec<String>) {
+    match os {
+        "macos" => ("open", vec![url.to_owned()]),
+        "windows" => (
+            "rundll32.exe",
+            vec![
+                "url.dll,FileProtocolHandler".to_owned(),
+                printable_ascii(url),
+            ],
+        ),
+        _ => ("xdg-open", vec![url.to_owned()]),
+    }
+}
+
+/// `url` with every byte that is a space, a `"` or not printable ASCII percent-encoded.
+fn printable_ascii(url: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(url.len());
+    for byte in url.bytes() {
+        if byte.is_ascii_graphic() && byte != b'"' {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -215,4 +248,33 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::refused(format!("cannot start the async runtime: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The URL reaches the opener as one argument, untouched but for what no URL may hold raw,
+    /// and no shell is there to read `&`, `^` or `"`: on every platform, Windows included,
+    /// whatever this test runs on.
+    #[test]
+    fn the_browser_gets_the_url_as_one_argument_and_no_shell_reads_it() {
+        let url = "https://www.amazon.com/ap/oa?client_id=a&scope=music::catalog&state=x^y\"z \
+                   w&redirect_uri=http%3A%2F%2F127.0.0.1%3A8749%2Fcallback&na\u{ef}ve";
+        let (program, args) = opener("windows", url);
+        assert_eq!(program, "rundll32.exe");
+        assert_eq!(
+            args,
+            [
+                "url.dll,FileProtocolHandler",
+                "https://www.amazon.com/ap/oa?client_id=a&scope=music::catalog&state=x^y%22z%20\
+                 w&redirect_uri=http%3A%2F%2F127.0.0.1%3A8749%2Fcallback&na%C3%AFve"
+            ]
+        );
+        for os in ["macos", "linux", "freebsd"] {
+            let (program, args) = opener(os, url);
+            assert!(["open", "xdg-open"].contains(&program), "{os}: {program}");
+            assert_eq!(args, [url], "{os}");
+        }
+    }
 }

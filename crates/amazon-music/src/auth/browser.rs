@@ -1,25 +1,35 @@
 //! The browser flow: the authorization code grant with PKCE (S256) and a `state` check, the
 //! redirect received on a loopback listener.
+//!
+//! The listener is a one-shot HTTP/1 server written here on tokio's `TcpListener` and
+//! `httparse` rather than a web framework: it reads one bounded request head per connection,
+//! answers with fixed pages, and has one thing to wait for.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
-use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Html;
-use axum::routing::get;
+use futures::stream::{FuturesUnordered, StreamExt};
 use oauth2::{CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl};
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use subtle::ConstantTimeEq;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
 
 use super::Scope;
 use super::lwa::{Lwa, LwaError, TokenSet};
 
 /// The path LWA redirects the browser to on the loopback listener.
 const CALLBACK_PATH: &str = "/callback";
+/// The longest request head read: a browser's redirect is well under 2 KiB.
+const MAX_REQUEST_HEAD: usize = 8 * 1024;
+/// The most header lines read from one request.
+const MAX_HEADERS: usize = 64;
+/// How long one connection may take to send its request and read its answer.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many connections are read at once; more wait in the listen queue.
+const MAX_CONNECTIONS: usize = 16;
 
 /// A browser sign-in in progress: open [`authorize_url`](Self::authorize_url) in the person's
 /// browser, then [`finish`](Self::finish). The listener is already bound, so the redirect
@@ -32,6 +42,7 @@ pub struct BrowserSignIn {
     state: CsrfToken,
     verifier: PkceCodeVerifier,
     scopes: Vec<Scope>,
+    timeout: Duration,
 }
 
 impl fmt::Debug for BrowserSignIn {
@@ -87,14 +98,15 @@ impl Lwa {
             state,
             verifier,
             scopes: scopes.to_vec(),
+            timeout: BrowserSignIn::DEFAULT_TIMEOUT,
         })
     }
 }
 
-/// What the browser brought back to the listener.
-type Redirect = Result<String, LwaError>;
-
 impl BrowserSignIn {
+    /// How long [`finish`](Self::finish) waits for the browser unless told otherwise.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
     /// The consent page to open in the person's browser.
     pub fn authorize_url(&self) -> &str {
         &self.authorize_url
@@ -105,115 +117,370 @@ impl BrowserSignIn {
         self.redirect_uri.as_str()
     }
 
-    /// Waits for the browser to come back, answers it with a short page, checks the `state`
-    /// and exchanges the code (with the PKCE verifier) for tokens.
+    /// How long [`finish`](Self::finish) waits for the browser to come back
+    /// ([`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT), five minutes, unless set).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Waits for the browser to come back with this sign-in's `state`, exchanges the code (with
+    /// the PKCE verifier) for tokens, then answers the browser with a fixed page saying whether
+    /// it worked.
     ///
-    /// A redirect with another `state` ends the sign-in with [`LwaError::StateMismatch`]; one
-    /// with `error=access_denied`, with [`LwaError::Denied`]; `cancel` completing, with
-    /// [`LwaError::Cancelled`].
+    /// Every other request to the listener (another `state` or none, another path, something
+    /// that is not HTTP, a connection that sends nothing) is answered with a fixed page, or
+    /// closed, and ignored: a local page cannot end the sign-in. The first redirect with the
+    /// right `state` ends the wait and the listener closes. Ends with [`LwaError::Denied`]
+    /// when that redirect says `error=access_denied` (another LWA error, with its own
+    /// variant), with [`LwaError::BrowserTimeout`] when no such redirect came within the
+    /// [`timeout`](Self::timeout), and with [`LwaError::Cancelled`] as soon as `cancel`
+    /// completes.
     pub async fn finish(self, cancel: impl Future<Output = ()>) -> Result<TokenSet, LwaError> {
-        let (sender, mut receiver) = mpsc::channel::<Redirect>(1);
-        let expected = self.state.secret().clone();
-        let app = Router::new()
-            .route(CALLBACK_PATH, get(callback))
-            .with_state((sender, expected));
-        let server = axum::serve(self.listener, app);
-        let code = tokio::select! {
+        let BrowserSignIn {
+            lwa,
+            listener,
+            redirect_uri,
+            state,
+            verifier,
+            scopes,
+            timeout,
+            ..
+        } = self;
+        let (mut browser, redirect) = tokio::select! {
             biased;
             () = cancel => return Err(LwaError::Cancelled),
-            served = server => {
-                return Err(LwaError::Listener(match served {
-                    Ok(()) => "the listener stopped".to_owned(),
-                    Err(e) => e.to_string(),
-                }));
-            }
-            redirect = receiver.recv() => redirect
-                .unwrap_or_else(|| Err(LwaError::Listener("the listener stopped".into())))?,
+            callback = wait_for_callback(&listener, state.secret(), timeout) => callback?,
         };
-        // The select above dropped the server: nothing listens once the code is in hand.
-        self.lwa
-            .exchange_code(code, self.verifier, self.redirect_uri, &self.scopes)
-            .await
+        // Nothing listens once the callback is in: a second connection is refused.
+        drop(listener);
+        let result = match redirect {
+            Ok(code) => {
+                lwa.exchange_code(code, verifier, redirect_uri, &scopes)
+                    .await
+            }
+            Err(error) => Err(error),
+        };
+        let page = if result.is_ok() { &SIGNED_IN } else { &FAILED };
+        // The tokens are in hand (or the error is): a browser that does not read its page
+        // changes neither.
+        let _ = tokio::time::timeout(CONNECTION_TIMEOUT, page.write_to(&mut browser)).await;
+        result
     }
 }
 
-async fn callback(
-    State((sender, expected)): State<(mpsc::Sender<Redirect>, String)>,
-    Query(params): Query<HashMap<String, String>>,
-) -> (StatusCode, Html<&'static str>) {
-    let outcome = redirect_outcome(&params, &expected);
-    let page = match &outcome {
-        Ok(_) => (
-            StatusCode::OK,
-            Html(
-                "<!doctype html><title>Signed in</title><p>Signed in to Amazon Music. You can close this tab and return to the application.</p>",
-            ),
-        ),
-        Err(_) => (
-            StatusCode::BAD_REQUEST,
-            Html(
-                "<!doctype html><title>Sign-in failed</title><p>The sign-in did not complete. Return to the application for details.</p>",
-            ),
-        ),
+/// A fixed answer of the listener: nothing in it comes from the request.
+struct Page {
+    status: &'static str,
+    body: &'static str,
+}
+
+impl Page {
+    async fn write_to(&self, stream: &mut TcpStream) -> std::io::Result<()> {
+        let head = format!(
+            "HTTP/1.1 {}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\
+             cache-control: no-store\r\nx-content-type-options: nosniff\r\n\
+             content-security-policy: default-src 'none'\r\nreferrer-policy: no-referrer\r\n\
+             connection: close\r\n\r\n",
+            self.status,
+            self.body.len()
+        );
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(self.body.as_bytes()).await?;
+        stream.shutdown().await
+    }
+}
+
+const SIGNED_IN: Page = Page {
+    status: "200 OK",
+    body: "<!doctype html><title>Signed in</title><p>Signed in to Amazon Music. You can close this tab and return to the application.</p>",
+};
+const FAILED: Page = Page {
+    status: "400 Bad Request",
+    body: "<!doctype html><title>Sign-in failed</title><p>The sign-in did not complete. Return to the application for details.</p>",
+};
+const NOT_THIS_SIGN_IN: Page = Page {
+    status: "400 Bad Request",
+    body: "<!doctype html><title>Not this sign-in</title><p>This is not the answer the application is waiting for, so it was ignored. Finish the sign-in in the tab the application opened.</p>",
+};
+const NOT_FOUND: Page = Page {
+    status: "404 Not Found",
+    body: "<!doctype html><title>Not found</title><p>Nothing here.</p>",
+};
+const NOT_ALLOWED: Page = Page {
+    status: "405 Method Not Allowed",
+    body: "<!doctype html><title>Method not allowed</title><p>Only GET is answered here.</p>",
+};
+const BAD_REQUEST: Page = Page {
+    status: "400 Bad Request",
+    body: "<!doctype html><title>Bad request</title><p>This is not an HTTP request.</p>",
+};
+const TOO_LARGE: Page = Page {
+    status: "431 Request Header Fields Too Large",
+    body: "<!doctype html><title>Too large</title><p>The request is too large.</p>",
+};
+
+/// What the browser brought back with the right `state`: the code, or LWA's error.
+type Redirect = Result<String, LwaError>;
+
+/// Serves the listener until a request carries `expected_state`, answering and forgetting every
+/// other one, for at most `timeout`. Connections are read side by side, so one that sends
+/// nothing holds up no other; at most [`MAX_CONNECTIONS`] at a time (more wait in the
+/// listen queue), each for at most [`CONNECTION_TIMEOUT`].
+async fn wait_for_callback(
+    listener: &TcpListener,
+    expected_state: &str,
+    timeout: Duration,
+) -> Result<(TcpStream, Redirect), LwaError> {
+    let expired = tokio::time::sleep(timeout);
+    tokio::pin!(expired);
+    let mut connections = FuturesUnordered::new();
+    let mut ignored = 0_usize;
+    loop {
+        tokio::select! {
+            biased;
+            () = &mut expired => {
+                return Err(LwaError::BrowserTimeout { waited: timeout, ignored });
+            }
+            Some(handled) = connections.next(), if !connections.is_empty() => match handled {
+                Some(callback) => return Ok(callback),
+                None => ignored = ignored.saturating_add(1),
+            },
+            accepted = listener.accept(), if connections.len() < MAX_CONNECTIONS => {
+                match accepted {
+                    Ok((stream, _)) => connections.push(handle(stream, expected_state)),
+                    // The peer gave up between its connect and our accept: nothing to serve.
+                    Err(e) if matches!(
+                        e.kind(),
+                        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::Interrupted
+                    ) => {}
+                    Err(e) => {
+                        return Err(LwaError::Listener(format!("cannot accept a connection: {e}")));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads one request from `stream` and either hands back the callback (the stream kept, to be
+/// answered once the code is exchanged) or answers with a fixed page and gives `None`.
+async fn handle(mut stream: TcpStream, expected_state: &str) -> Option<(TcpStream, Redirect)> {
+    let deadline = tokio::time::Instant::now() + CONNECTION_TIMEOUT;
+    let verdict = match tokio::time::timeout_at(deadline, read_request(&mut stream)).await {
+        Ok(Ok(Some(head))) => classify(&head, expected_state),
+        // Too slow, gone, or closed before a whole request: nobody to answer.
+        Err(_) | Ok(Err(_)) | Ok(Ok(None)) => return None,
     };
-    // Only the first redirect counts; a second (a reload) finds the channel full or closed.
-    let _ = sender.try_send(outcome);
-    page
+    match verdict {
+        Verdict::Callback(redirect) => Some((stream, redirect)),
+        Verdict::Answer(page) => {
+            let _ = tokio::time::timeout_at(deadline, page.write_to(&mut stream)).await;
+            None
+        }
+    }
 }
 
-fn redirect_outcome(params: &HashMap<String, String>, expected_state: &str) -> Redirect {
-    if params.get("state").map(String::as_str) != Some(expected_state) {
-        return Err(LwaError::StateMismatch);
+/// The head of one request, read up to [`MAX_REQUEST_HEAD`] bytes: `Ok(None)` when the peer
+/// closed first. A head that does not end within the bound is returned as it is, and
+/// [`classify`] refuses it.
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
+    let mut head = vec![0_u8; MAX_REQUEST_HEAD];
+    let mut filled = 0;
+    loop {
+        let read = stream.read(&mut head[filled..]).await?;
+        if read == 0 {
+            return Ok(None);
+        }
+        filled += read;
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        match httparse::Request::new(&mut headers).parse(&head[..filled]) {
+            Ok(httparse::Status::Partial) if filled < MAX_REQUEST_HEAD => {}
+            _ => {
+                head.truncate(filled);
+                return Ok(Some(head));
+            }
+        }
     }
-    if let Some(error) = params.get("error") {
-        return Err(LwaError::from_answer(
-            error,
-            params.get("error_description").map(String::as_str),
-        ));
+}
+
+/// What to do with one request.
+enum Verdict {
+    /// This sign-in's redirect: it ends the wait.
+    Callback(Redirect),
+    /// Anything else: answered with this page, then forgotten.
+    Answer(&'static Page),
+}
+
+fn classify(head: &[u8], expected_state: &str) -> Verdict {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut headers);
+    match request.parse(head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        // Still partial at the bound, or too many header lines.
+        Ok(httparse::Status::Partial) | Err(httparse::Error::TooManyHeaders) => {
+            return Verdict::Answer(&TOO_LARGE);
+        }
+        Err(_) => return Verdict::Answer(&BAD_REQUEST),
     }
-    params
-        .get("code")
-        .filter(|c| !c.is_empty())
-        .cloned()
-        .ok_or_else(|| {
+    let (Some(method), Some(target)) = (request.method, request.path) else {
+        return Verdict::Answer(&BAD_REQUEST);
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path != CALLBACK_PATH {
+        return Verdict::Answer(&NOT_FOUND);
+    }
+    if method != "GET" {
+        return Verdict::Answer(&NOT_ALLOWED);
+    }
+    match CallbackParams::parse(query).and_then(|p| p.outcome(expected_state)) {
+        Some(redirect) => Verdict::Callback(redirect),
+        None => Verdict::Answer(&NOT_THIS_SIGN_IN),
+    }
+}
+
+/// The parameters of a redirect that this listener reads.
+#[derive(Default)]
+struct CallbackParams {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+impl CallbackParams {
+    /// `None` when one of them is given twice: LWA sends each once, and which of two `state`s
+    /// would count is a question better not answered.
+    fn parse(query: &str) -> Option<Self> {
+        let mut params = Self::default();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let slot = match name.as_ref() {
+                "state" => &mut params.state,
+                "code" => &mut params.code,
+                "error" => &mut params.error,
+                "error_description" => &mut params.error_description,
+                _ => continue,
+            };
+            if slot.replace(value.into_owned()).is_some() {
+                return None;
+            }
+        }
+        Some(params)
+    }
+
+    /// This sign-in's redirect (the code, or LWA's error), or `None` when the `state` is
+    /// missing or another.
+    fn outcome(self, expected_state: &str) -> Option<Redirect> {
+        if !same_state(self.state.as_deref()?, expected_state) {
+            return None;
+        }
+        if let Some(error) = self.error {
+            return Some(Err(LwaError::from_answer(
+                &error,
+                self.error_description.as_deref(),
+            )));
+        }
+        Some(self.code.filter(|c| !c.is_empty()).ok_or_else(|| {
             LwaError::Response("the redirect carries neither a code nor an error".into())
-        })
+        }))
+    }
+}
+
+/// Compares the states in time that depends on their lengths only, so that the answer's timing
+/// tells a guesser nothing about how much of a guess was right.
+fn same_state(given: &str, expected: &str) -> bool {
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn outcome(query: &str) -> Option<Redirect> {
+        CallbackParams::parse(query).and_then(|p| p.outcome("s"))
     }
 
     #[test]
-    fn the_state_is_checked_before_anything_else() {
-        let forged = params(&[("code", "c"), ("state", "other")]);
+    fn only_the_right_state_makes_a_callback() {
+        assert!(outcome("code=c&state=other").is_none());
+        assert!(outcome("code=c&state=").is_none());
+        assert!(outcome("code=c").is_none());
+        assert!(outcome("code=c&state=ss").is_none(), "a longer state");
+        assert!(outcome("code=c&state=S").is_none());
+        // Which of two states would count is not asked: neither does.
+        assert!(outcome("code=c&state=s&state=other").is_none());
+        assert!(outcome("code=c&state=other&state=s").is_none());
+        assert!(outcome("code=c&code=d&state=s").is_none());
         assert!(matches!(
-            redirect_outcome(&forged, "s"),
-            Err(LwaError::StateMismatch)
+            outcome("error=access_denied&error_description=no&state=s"),
+            Some(Err(LwaError::Denied { description })) if description == "no"
         ));
-        let missing = params(&[("code", "c")]);
         assert!(matches!(
-            redirect_outcome(&missing, "s"),
-            Err(LwaError::StateMismatch)
+            outcome("state=s"),
+            Some(Err(LwaError::Response(_)))
         ));
-        let denied = params(&[("error", "access_denied"), ("state", "s")]);
         assert!(matches!(
-            redirect_outcome(&denied, "s"),
-            Err(LwaError::Denied { .. })
+            outcome("code=&state=s"),
+            Some(Err(LwaError::Response(_)))
         ));
-        let empty = params(&[("state", "s")]);
-        assert!(matches!(
-            redirect_outcome(&empty, "s"),
-            Err(LwaError::Response(_))
-        ));
-        let good = params(&[("code", "c"), ("state", "s")]);
-        assert_eq!(redirect_outcome(&good, "s").unwrap(), "c");
+        assert_eq!(
+            outcome("code=c%2Bd&state=s&scope=x").unwrap().unwrap(),
+            "c+d"
+        );
+    }
+
+    #[test]
+    fn states_compare_equal_only_when_equal() {
+        assert!(same_state("abc", "abc"));
+        assert!(!same_state("abd", "abc"));
+        assert!(!same_state("ab", "abc"));
+        assert!(!same_state("abcd", "abc"));
+        assert!(!same_state("", "abc"));
+    }
+
+    fn answer(head: &[u8]) -> Option<&'static str> {
+        match classify(head, "s") {
+            Verdict::Answer(page) => Some(page.status),
+            Verdict::Callback(_) => None,
+        }
+    }
+
+    #[test]
+    fn requests_other_than_the_callback_get_a_fixed_answer() {
+        assert_eq!(
+            answer(b"GET /favicon.ico HTTP/1.1\r\nhost: x\r\n\r\n"),
+            Some("404 Not Found")
+        );
+        assert_eq!(
+            answer(b"GET /callbackx?code=c&state=s HTTP/1.1\r\n\r\n"),
+            Some("404 Not Found")
+        );
+        assert_eq!(
+            answer(b"POST /callback?code=c&state=s HTTP/1.1\r\n\r\n"),
+            Some("405 Method Not Allowed")
+        );
+        assert_eq!(
+            answer(b"GET /callback?code=c&state=t HTTP/1.1\r\n\r\n"),
+            Some("400 Bad Request")
+        );
+        assert_eq!(
+            answer(b"\x16\x03\x01\x02\x00\r\n\r\n"),
+            Some("400 Bad Request")
+        );
+        let endless = [b"GET /callback HTTP/1.1\r\nx: ".as_slice(), &[b'a'; 9000]].concat();
+        assert_eq!(
+            answer(&endless[..MAX_REQUEST_HEAD]),
+            Some("431 Request Header Fields Too Large")
+        );
+        let many = format!(
+            "GET /callback HTTP/1.1\r\n{}\r\n",
+            "x: y\r\n".repeat(MAX_HEADERS + 1)
+        );
+        assert_eq!(
+            answer(many.as_bytes()),
+            Some("431 Request Header Fields Too Large")
+        );
+        assert!(answer(b"GET /callback?code=c&state=s HTTP/1.1\r\nhost: x\r\n\r\n").is_none());
     }
 }

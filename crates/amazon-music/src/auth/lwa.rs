@@ -87,10 +87,27 @@ pub enum LwaError {
     Cancelled,
     /// The browser came back with a `state` this sign-in did not send: the answer may come
     /// from another site, so it is refused.
+    ///
+    /// The browser flow no longer ends with this error: a request with another `state` is
+    /// ignored (anyone on the machine could send one), and the flow keeps waiting for its own
+    /// until [`LwaError::BrowserTimeout`].
     #[error(
         "the browser's answer carried a state this sign-in did not send; refused (it may come from another site)"
     )]
     StateMismatch,
+    /// The browser did not come back with this sign-in's redirect in time.
+    #[error(
+        "the browser did not come back within {} s ({ignored} other requests to the sign-in listener were ignored): start the sign-in again",
+        .waited.as_secs()
+    )]
+    BrowserTimeout {
+        /// How long the listener waited.
+        waited: Duration,
+        /// How many requests it answered and ignored meanwhile (another `state` or none,
+        /// another path, not HTTP): more than zero may mean a redirect URI registered for
+        /// another port or path, or an old tab.
+        ignored: usize,
+    },
     /// LWA answered with an error this crate has no variant for.
     #[error("Login with Amazon answered {code}: {description}")]
     Lwa {
@@ -597,7 +614,9 @@ impl Lwa {
     }
 
     /// Step 3 of the device flow: polls the token endpoint every interval (longer after each
-    /// `slow_down`) until the person has entered the code, then returns the tokens.
+    /// `slow_down`) until the person has entered the code, then returns the tokens. No wait
+    /// reaches past the code's expiry, whatever interval LWA asks for: the last poll is at the
+    /// expiry.
     ///
     /// Stops with [`LwaError::DeviceCodeExpired`] once the code has expired,
     /// [`LwaError::Denied`] when the person declines, and [`LwaError::Cancelled`] as soon as
@@ -618,14 +637,23 @@ impl Lwa {
         &self,
         authorization: &DeviceAuthorization,
     ) -> Result<TokenSet, LwaError> {
-        let deadline = authorization.started + authorization.expires_in;
+        // A server that never says `expired_token` must not keep the device polling, and one
+        // that asks for a long interval must not keep it asleep past the code's end.
+        let deadline = authorization
+            .started
+            .checked_add(authorization.expires_in)
+            .ok_or_else(|| {
+                LwaError::Response("the code pair's lifetime is beyond the clock".into())
+            })?;
         let mut interval = authorization.interval;
         loop {
-            tokio::time::sleep(interval).await;
-            // A server that never says `expired_token` must not keep the device polling.
-            if past_grace(tokio::time::Instant::now(), deadline, interval) {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
                 return Err(LwaError::DeviceCodeExpired);
             }
+            // The last poll is at the deadline: the person may have entered the code since
+            // the one before.
+            tokio::time::sleep(interval.min(left)).await;
             match self.device_token(authorization).await {
                 Err(LwaError::Lwa {
                     code: LwaErrorCode::AuthorizationPending,
@@ -634,7 +662,7 @@ impl Lwa {
                 Err(LwaError::Lwa {
                     code: LwaErrorCode::SlowDown,
                     ..
-                }) => interval += SLOW_DOWN_STEP,
+                }) => interval = interval.saturating_add(SLOW_DOWN_STEP),
                 other => return other,
             }
         }
@@ -777,16 +805,6 @@ async fn send(
     *answer.status_mut() = status;
     *answer.headers_mut() = headers;
     Ok(answer)
-}
-
-/// Whether a device code that expired at `deadline` is past its grace of one `interval` at
-/// `now`: a poll that starts exactly then is the last one allowed.
-fn past_grace(
-    now: tokio::time::Instant,
-    deadline: tokio::time::Instant,
-    interval: Duration,
-) -> bool {
-    now > deadline + interval
 }
 
 /// A transport failure seen by `oauth2`; its text names no URL and no secret.
@@ -940,18 +958,155 @@ mod tests {
         })
     }
 
-    #[test]
-    fn the_grace_after_a_codes_expiry_is_one_interval_to_the_nanosecond() {
-        let deadline = tokio::time::Instant::now();
-        let interval = Duration::from_secs(5);
-        let nanosecond = Duration::from_nanos(1);
-        assert!(!past_grace(deadline, deadline, interval));
-        assert!(!past_grace(deadline + interval, deadline, interval));
-        assert!(past_grace(
-            deadline + interval + nanosecond,
-            deadline,
-            interval
-        ));
+    /// An LWA inside the test's runtime, so that it reads tokio's clock, paused or not: the
+    /// code pair `pair`, then `poll` (an error object, with a 400) to every poll. Gives its URL
+    /// and when each poll came, counted from its start.
+    async fn device_flow_server(
+        pair: &'static str,
+        poll: &'static str,
+    ) -> (String, Arc<std::sync::Mutex<Vec<Duration>>>) {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let polls = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = polls.clone();
+        let started = tokio::time::Instant::now();
+        tokio::spawn(async move {
+            let mut first = true;
+            while let Ok((stream, _)) = listener.accept().await {
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                let mut length = 0;
+                while reader.read_line(&mut line).await.unwrap_or(0) > 2 {
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let _ = reader.read_exact(&mut vec![0; length]).await;
+                let (status, answer) = if std::mem::take(&mut first) {
+                    ("200 OK", pair)
+                } else {
+                    seen.lock().unwrap().push(started.elapsed());
+                    ("400 Bad Request", poll)
+                };
+                let text = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                let _ = reader.get_mut().write_all(text.as_bytes()).await;
+            }
+        });
+        (url, polls)
+    }
+
+    const PENDING: &str = r#"{"error":"authorization_pending"}"#;
+    const SLOW_DOWN: &str = r#"{"error":"slow_down"}"#;
+
+    /// Signs in with the device flow against [`device_flow_server`] on a paused clock: the
+    /// result, the poll times in seconds, and how long it all took.
+    async fn poll_hostile(
+        pair: &'static str,
+        poll: &'static str,
+    ) -> (Result<TokenSet, LwaError>, Vec<f64>, Duration) {
+        let (url, polls) = device_flow_server(pair, poll).await;
+        let started = tokio::time::Instant::now();
+        // No request timeout: on a paused clock it is what time would jump to mid-request.
+        let lwa = Lwa::new(LwaConfig::new("id").base_url(url).request_timeout(None)).unwrap();
+        let pending = lwa.start_device_flow(&[Scope::Catalog]).await.unwrap();
+        let result = lwa.poll_device_flow(&pending, std::future::pending()).await;
+        let times = polls
+            .lock()
+            .unwrap()
+            .iter()
+            .map(Duration::as_secs_f64)
+            .collect();
+        (result, times, started.elapsed())
+    }
+
+    /// `interval: u64::MAX` slept for about thirty years, then overflowed the clock.
+    #[tokio::test(start_paused = true)]
+    async fn a_huge_interval_is_cut_to_the_codes_lifetime() {
+        let (result, polls, took) = poll_hostile(
+            r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":600,"interval":18446744073709551615}"#,
+            PENDING,
+        )
+        .await;
+        assert!(
+            matches!(result, Err(LwaError::DeviceCodeExpired)),
+            "{result:?}"
+        );
+        assert_eq!(polls, [600.0], "one poll, when the code expires");
+        assert_eq!(took, Duration::from_secs(600));
+    }
+
+    /// An interval beyond the code's lifetime slept past its end, then polled with a dead code.
+    #[tokio::test(start_paused = true)]
+    async fn an_interval_longer_than_the_lifetime_polls_once_at_expiry() {
+        let (result, polls, took) = poll_hostile(
+            r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":60,"interval":600}"#,
+            PENDING,
+        )
+        .await;
+        assert!(
+            matches!(result, Err(LwaError::DeviceCodeExpired)),
+            "{result:?}"
+        );
+        assert_eq!(polls, [60.0]);
+        assert_eq!(took, Duration::from_secs(60));
+    }
+
+    /// Each `slow_down` adds 5 s, but no wait reaches past the code's end.
+    #[tokio::test(start_paused = true)]
+    async fn repeated_slow_downs_never_sleep_past_expiry() {
+        let (result, polls, took) = poll_hostile(
+            r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":60,"interval":5}"#,
+            SLOW_DOWN,
+        )
+        .await;
+        assert!(
+            matches!(result, Err(LwaError::DeviceCodeExpired)),
+            "{result:?}"
+        );
+        // 5, 10, 15, 20 s apart, then the 10 s left rather than 25.
+        assert_eq!(polls, [5.0, 15.0, 30.0, 50.0, 60.0]);
+        assert_eq!(took, Duration::from_secs(60));
+    }
+
+    /// `slow_down` on top of the largest interval saturates instead of overflowing.
+    #[tokio::test(start_paused = true)]
+    async fn slowing_down_the_largest_interval_does_not_overflow() {
+        let (result, polls, _) = poll_hostile(
+            r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":600,"interval":18446744073709551615}"#,
+            SLOW_DOWN,
+        )
+        .await;
+        assert!(
+            matches!(result, Err(LwaError::DeviceCodeExpired)),
+            "{result:?}"
+        );
+        assert_eq!(polls, [600.0]);
+    }
+
+    /// A code already expired when polling starts is not slept on, nor polled with.
+    #[tokio::test(start_paused = true)]
+    async fn a_code_expired_before_polling_starts_ends_at_once() {
+        let (url, polls) = device_flow_server(
+            r#"{"user_code":"U","device_code":"D","verification_uri":"https://a.example","expires_in":60,"interval":5}"#,
+            PENDING,
+        )
+        .await;
+        let lwa = Lwa::new(LwaConfig::new("id").base_url(url).request_timeout(None)).unwrap();
+        let pending = lwa.start_device_flow(&[Scope::Catalog]).await.unwrap();
+        tokio::time::advance(Duration::from_secs(61)).await;
+        let before = tokio::time::Instant::now();
+        let result = lwa.poll_device_flow(&pending, std::future::pending()).await;
+        assert!(
+            matches!(result, Err(LwaError::DeviceCodeExpired)),
+            "{result:?}"
+        );
+        assert_eq!(before.elapsed(), Duration::ZERO, "no sleep first");
+        assert!(polls.lock().unwrap().is_empty());
     }
 
     /// A server that never answers `expired_token` does not keep the device polling: the

@@ -58,7 +58,9 @@ impl Client {
     /// `AMAZON_MUSIC_API_KEY`, and a token, taken from `AMAZON_MUSIC_TOKEN` when set, or
     /// else (with the `lwa` feature) from the sign-in stored for `AMAZON_MUSIC_CLIENT_ID` and
     /// `AMAZON_MUSIC_USER` (default `default`) by a device or browser sign-in, refreshed
-    /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default). `AMAZON_MUSIC_RECORD=dir`
+    /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default); a stored sign-in made with another
+    /// Login with Amazon host or for another API than these name is refused (see
+    /// [`LwaTokenProvider`](crate::auth::LwaTokenProvider)). `AMAZON_MUSIC_RECORD=dir`
     /// records every exchange there (see [`ClientBuilder::record_to`]).
     pub fn from_env() -> Result<Self> {
         Self::from_vars(|name| std::env::var(name).ok())

@@ -1156,11 +1156,17 @@ mod tests {
             ("AMAZON_MUSIC_CLIENT_ID", "cid"),
             ("AMAZON_MUSIC_CLIENT_SECRET", "sec"),
             ("AMAZON_MUSIC_LWA_URL", "http://127.0.0.1:9/"),
+            ("AMAZON_MUSIC_BASE_URL", "http://127.0.0.1:8/v1"),
         ])
         .unwrap();
         assert_eq!(config.client_id(), "cid");
         assert_eq!(config.client_secret.as_deref(), Some("sec"));
         assert_eq!(config.token_url(), "http://127.0.0.1:9/auth/o2/token");
+        let hosts = config.hosts().unwrap();
+        assert_eq!(
+            (hosts.lwa(), hosts.api()),
+            ("http://127.0.0.1:9", "http://127.0.0.1:8")
+        );
 
         let defaults = from(&[
             ("AMAZON_MUSIC_CLIENT_ID", "cid"),
@@ -1170,6 +1176,11 @@ mod tests {
         .unwrap();
         assert_eq!(defaults.client_secret, None);
         assert_eq!(defaults.token_url(), "https://api.amazon.com/auth/o2/token");
+        let hosts = defaults.hosts().unwrap();
+        assert_eq!(
+            (hosts.lwa(), hosts.api()),
+            ("https://api.amazon.com", "https://api.music.amazon.dev")
+        );
 
         let missing = from(&[("AMAZON_MUSIC_CLIENT_ID", "")]).unwrap_err();
         assert!(
@@ -1264,6 +1275,10 @@ mod tests {
             .is_ok()
         );
         assert!(Lwa::new(LwaConfig::new(" ")).is_err());
+        // The API the tokens are for follows the same rule: the access token goes there.
+        let error =
+            Lwa::new(LwaConfig::new("id").music_api_url("http://music.example/v1")).unwrap_err();
+        assert!(error.to_string().contains("unencrypted"), "{error}");
         assert!(Lwa::new(LwaConfig::new("id").base_url("ftp://x")).is_err());
     }
 

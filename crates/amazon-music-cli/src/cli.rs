@@ -115,6 +115,10 @@ pub struct ApiArgs {
     /// then cross the network unencrypted (only for a test host you control)
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
+    /// Use the stored sign-in even with another Login with Amazon URL or base URL than it was
+    /// made for: its refresh token, the client secret and its access token then go there
+    #[arg(long, global = true)]
+    pub allow_other_hosts: bool,
     /// Where a stored sign-in is found, used when no token is given.
     #[command(flatten)]
     pub sign_in: SignInArgs,
@@ -141,11 +145,15 @@ const LOGIN_HELP: &str = "\
 The client secret, for a confidential security profile, is read from AMAZON_MUSIC_CLIENT_SECRET
 only (a flag would show in the process list). The sign-in is saved owner-only under the config
 directory, one file per client id and user; `amazon-music status` shows it, `logout` removes it.
+It records the Login with Amazon host and the API host (--base-url) it was made for: other
+commands use it with those hosts only (unless --allow-other-hosts), and `login` does not replace
+a sign-in made for other hosts (unless --replace; or sign in under another --user).
 
 Examples:
   amazon-music login --client-id amzn1.application-oa2-client.0123
   amazon-music login --browser --port 8749     # return URL http://127.0.0.1:8749/callback
-  amazon-music login --lwa-url http://127.0.0.1:8080 --client-id mock-client-id   # the mock";
+  amazon-music login --lwa-url http://127.0.0.1:8080 --base-url http://127.0.0.1:8080/v1 \\
+      --client-id mock-client-id --user mock   # the mock, kept apart from the real sign-in";
 
 /// `amazon-music login`.
 #[derive(Args, Debug)]
@@ -153,6 +161,13 @@ pub struct LoginArgs {
     /// Which sign-in, and where Login with Amazon is.
     #[command(flatten)]
     pub sign_in: SignInArgs,
+    /// The base URL of the API the sign-in is for, with its /v1 [env: AMAZON_MUSIC_BASE_URL]
+    /// [default: https://api.music.amazon.dev/v1]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Replace a stored sign-in made for other hosts, or one that cannot be read.
+    #[arg(long)]
+    pub replace: bool,
     /// Sign in in a browser (authorization code with PKCE) instead of with a code.
     #[arg(long)]
     pub browser: bool,

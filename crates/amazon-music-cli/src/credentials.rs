@@ -10,14 +10,19 @@
 //!    `default`), refreshed through Login with Amazon as needed; for the base URL, the API's
 //!    production address.
 //!
+//! A stored sign-in records the Login with Amazon host and the API host it was made for; it is
+//! used only when `--lwa-url` / `AMAZON_MUSIC_LWA_URL` and the base URL name those same hosts
+//! (or with `--allow-other-hosts`), so that a variable left over from work against the mock or
+//! a test host never carries the refresh token, the client secret or the access token there.
+//!
 //! `-v` names the source of each setting on stderr, never its value.
 
 use std::fmt;
 use std::time::Duration;
 
-use amazon_music::auth::LwaTokenProvider;
-use amazon_music::auth::lwa::{Lwa, LwaConfig};
+use amazon_music::auth::lwa::{Lwa, LwaConfig, TokenSet};
 use amazon_music::auth::store::{FileTokenStore, TokenStore};
+use amazon_music::auth::{HostMismatch, LwaTokenProvider};
 use amazon_music::{Client, ClientBuilder, DEFAULT_BASE_URL, Error};
 
 use crate::cli::{ApiArgs, SignInArgs};
@@ -87,6 +92,8 @@ pub struct Resolved {
     /// Whether a plain-http base URL off loopback was asked for on purpose
     /// (`--allow-insecure-http`).
     pub allow_insecure_http: bool,
+    /// Whether the stored sign-in may serve other hosts than it was made for.
+    pub allow_other_hosts: bool,
 }
 
 /// Environment variables, read through a function so tests can supply their own.
@@ -101,16 +108,7 @@ impl Resolved {
     /// Looks every setting up. An empty flag value is refused: it is a mistake on the command
     /// line, not a way to fall back to the next source.
     pub fn resolve(args: &ApiArgs, env: Env<'_>) -> Result<Self, Failure> {
-        let base_url = lookup(
-            args.base_url.as_deref(),
-            "--base-url",
-            "AMAZON_MUSIC_BASE_URL",
-            env,
-        )?
-        .unwrap_or_else(|| Setting {
-            value: DEFAULT_BASE_URL.to_owned(),
-            source: Source::Default,
-        });
+        let base_url = base_url(args.base_url.as_deref(), env)?;
         let api_key = lookup(
             args.api_key.as_deref(),
             "--api-key",
@@ -122,8 +120,8 @@ impl Resolved {
         // broken token file must not stop a command that does not need it.
         let stored = match &token {
             Some(_) => None,
-            None => match SignIn::resolve(&args.sign_in, env)? {
-                Some(sign_in) if sign_in.has_tokens()? => Some(sign_in),
+            None => match SignIn::resolve(&args.sign_in, args.base_url.as_deref(), env)? {
+                Some(sign_in) if sign_in.usable(args.allow_other_hosts)? => Some(sign_in),
                 _ => None,
             },
         };
@@ -134,6 +132,7 @@ impl Resolved {
             stored,
             timeout: args.timeout.map(Duration::from_secs),
             allow_insecure_http: args.allow_insecure_http,
+            allow_other_hosts: args.allow_other_hosts,
         })
     }
 
@@ -194,9 +193,10 @@ impl Resolved {
             None => builder,
         };
         Ok(match &self.stored {
-            Some(sign_in) => {
-                builder.token_provider(LwaTokenProvider::new(sign_in.lwa()?, sign_in.store.clone()))
-            }
+            Some(sign_in) => builder.token_provider(
+                LwaTokenProvider::new(sign_in.lwa()?, sign_in.store.clone())
+                    .allow_other_hosts(self.allow_other_hosts),
+            ),
             None => builder.token(self.require_token()?),
         })
     }
@@ -228,8 +228,8 @@ impl Resolved {
     }
 }
 
-/// A stored sign-in: whose (client id, user), where it is kept, and where Login with Amazon
-/// is for refreshing it.
+/// A stored sign-in: whose (client id, user), where it is kept, where Login with Amazon is for
+/// refreshing it, and which API it is for.
 #[derive(Debug, Clone)]
 pub struct SignIn {
     /// The security profile's client id.
@@ -238,14 +238,21 @@ pub struct SignIn {
     pub user: String,
     /// Login with Amazon's base URL, when not Amazon's.
     pub lwa_url: Option<Setting>,
+    /// The API's base URL.
+    pub api_url: Setting,
     /// Where the sign-in is kept.
     pub store: FileTokenStore,
     client_secret: Option<String>,
 }
 
 impl SignIn {
-    /// The sign-in settings, or `None` when no client id is given.
-    pub fn resolve(args: &SignInArgs, env: Env<'_>) -> Result<Option<Self>, Failure> {
+    /// The sign-in settings, or `None` when no client id is given; `base_url` is the
+    /// `--base-url` flag's value, if given.
+    pub fn resolve(
+        args: &SignInArgs,
+        base_url_flag: Option<&str>,
+        env: Env<'_>,
+    ) -> Result<Option<Self>, Failure> {
         let Some(client_id) = lookup(
             args.client_id.as_deref(),
             "--client-id",
@@ -263,40 +270,100 @@ impl SignIn {
             "AMAZON_MUSIC_LWA_URL",
             env,
         )?;
+        let api_url = base_url(base_url_flag, env)?;
         let store = FileTokenStore::for_user(client_id.value(), &user)
             .map_err(|e| Failure::usage(e.to_string()))?;
         Ok(Some(Self {
             client_id,
             user,
             lwa_url,
+            api_url,
             store,
             client_secret: env("AMAZON_MUSIC_CLIENT_SECRET"),
         }))
     }
 
     /// As [`resolve`](Self::resolve), a usage error when no client id is given.
-    pub fn require(args: &SignInArgs, env: Env<'_>) -> Result<Self, Failure> {
-        Self::resolve(args, env)?.ok_or_else(|| {
+    pub fn require(
+        args: &SignInArgs,
+        base_url_flag: Option<&str>,
+        env: Env<'_>,
+    ) -> Result<Self, Failure> {
+        Self::resolve(args, base_url_flag, env)?.ok_or_else(|| {
             Failure::usage(
                 "no client id: pass --client-id or set AMAZON_MUSIC_CLIENT_ID (the client id of your security profile)",
             )
         })
     }
 
-    /// Whether a sign-in is stored; a file that cannot be read is an error naming it.
-    fn has_tokens(&self) -> Result<bool, Failure> {
-        self.store
-            .load()
-            .map(|tokens| tokens.is_some())
-            .map_err(|e| {
-                Failure::usage(e.to_string())
-                    .hint("remove it with `amazon-music logout`, then sign in again")
-            })
+    /// The stored sign-in; a file that cannot be read is an error naming it.
+    pub fn load(&self) -> Result<Option<TokenSet>, Failure> {
+        if let Some(warning) = self.store.access_warning() {
+            crate::output::note(&format!("warning: {warning}"));
+        }
+        self.store.load().map_err(|e| {
+            Failure::usage(e.to_string())
+                .hint("remove it with `amazon-music logout`, then sign in again")
+        })
+    }
+
+    /// Whether a sign-in is stored for the hosts this command names (any hosts, when
+    /// `allow_other_hosts`); one made for other hosts is an error naming both.
+    fn usable(&self, allow_other_hosts: bool) -> Result<bool, Failure> {
+        let Some(tokens) = self.load()? else {
+            return Ok(false);
+        };
+        if allow_other_hosts {
+            return Ok(true);
+        }
+        let requested = self.lwa()?.hosts().clone();
+        match tokens.hosts() {
+            Some(stored) => stored.check(&requested).map_err(|mismatch| {
+                Failure::usage(self.mismatch(&mismatch)).hint(
+                    "unset or change what points elsewhere, pass --allow-other-hosts to use this \
+                     sign-in there anyway, or sign in there under another --user",
+                )
+            })?,
+            // A file store always records them; nothing else is read here.
+            None => return Err(Failure::usage("the stored sign-in records no hosts")),
+        }
+        Ok(true)
+    }
+
+    /// What differs between the hosts the stored sign-in was made for and those asked for
+    /// now, each with where it came from.
+    pub fn mismatch(&self, mismatch: &HostMismatch) -> String {
+        let (stored, requested) = (mismatch.stored(), mismatch.requested());
+        let lwa_source = self
+            .lwa_url
+            .as_ref()
+            .map_or(Source::Default, |setting| setting.source);
+        let mut parts = Vec::new();
+        if stored.lwa() != requested.lwa() {
+            parts.push(format!(
+                "Login with Amazon at {} (stored), not {} ({lwa_source})",
+                stored.lwa(),
+                requested.lwa()
+            ));
+        }
+        if stored.api() != requested.api() {
+            parts.push(format!(
+                "the API at {} (stored), not {} ({})",
+                stored.api(),
+                requested.api(),
+                self.api_url.source
+            ));
+        }
+        format!(
+            "the sign-in in {} is for {}",
+            self.store.path().display(),
+            parts.join(", and ")
+        )
     }
 
     /// A Login with Amazon client for this sign-in.
     pub fn lwa(&self) -> Result<Lwa, Failure> {
-        let mut config = LwaConfig::new(self.client_id.value());
+        let mut config = LwaConfig::new(self.client_id.value()).music_api_url(self.api_url.value());
         if let Some(secret) = &self.client_secret {
             config = config.client_secret(secret);
         }
@@ -305,6 +372,18 @@ impl SignIn {
         }
         Ok(Lwa::new(config)?)
     }
+}
+
+/// The API's base URL: `--base-url`, `AMAZON_MUSIC_BASE_URL` or the production address.
+fn base_url(flag_value: Option<&str>, env: Env<'_>) -> Result<Setting, Failure> {
+    Ok(
+        lookup(flag_value, "--base-url", "AMAZON_MUSIC_BASE_URL", env)?.unwrap_or_else(|| {
+            Setting {
+                value: DEFAULT_BASE_URL.to_owned(),
+                source: Source::Default,
+            }
+        }),
+    )
 }
 
 fn lookup(
@@ -339,6 +418,7 @@ mod tests {
             token: token.map(str::to_owned),
             timeout: None,
             allow_insecure_http: false,
+            allow_other_hosts: false,
             sign_in: SignInArgs::default(),
         }
     }

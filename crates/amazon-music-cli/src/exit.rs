@@ -196,7 +196,9 @@ impl From<LwaError> for Failure {
     fn from(error: LwaError) -> Self {
         match error {
             LwaError::Cancelled => Failure::new(Status::Interrupted, "sign-in cancelled"),
-            LwaError::Config(_) | LwaError::Store(_) => Failure::usage(error.to_string()),
+            LwaError::Config(_) | LwaError::Store(_) | LwaError::WrongHosts(_) => {
+                Failure::usage(error.to_string())
+            }
             LwaError::SignInAgain { .. }
             | LwaError::DeviceCodeExpired
             | LwaError::Denied { .. }

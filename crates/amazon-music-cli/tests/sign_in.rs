@@ -73,6 +73,21 @@ impl Env {
             .join("default.json")
     }
 
+    /// Writes the token file by hand, owner-only as `login` would (a file or directory others
+    /// can read is refused or warned about, whatever it holds).
+    fn write_token_file(&self, content: &str) {
+        let dir = self.token_file().parent().unwrap().to_owned();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(self.token_file(), content).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+            std::fs::set_permissions(self.token_file(), std::fs::Permissions::from_mode(0o600))
+                .unwrap();
+        }
+    }
+
     /// Starts `args` with pipes; stderr is returned apart, to be read as it comes.
     fn spawn(&self, args: &[&str]) -> (Child, BufReader<ChildStderr>) {
         let mut child = self
@@ -296,8 +311,7 @@ fn sign_in_problems_are_one_line_with_the_right_exit_code() {
     fails_with_one_line(&insecure.output().unwrap(), 2, "unencrypted");
 
     // A corrupt token file: named, kept, and the commands that need it say so.
-    std::fs::create_dir_all(env.token_file().parent().unwrap()).unwrap();
-    std::fs::write(env.token_file(), "{\"format\": \"amazon-mus").unwrap();
+    env.write_token_file("{\"format\": \"amazon-mus");
     let path = env.token_file().display().to_string();
     for args in [&["status"][..], &["library", "list"]] {
         let output = env.run(args);
@@ -393,5 +407,204 @@ fn login_in_a_terminal_then_list_the_library() {
         text(&listed.stdout).starts_with("ID "),
         "{}",
         text(&listed.stdout)
+    );
+}
+
+/// A loopback host that counts the connections made to it and answers none: where a sign-in
+/// must never go. Gives its URL and the count.
+fn counting_host() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = count.clone();
+    std::thread::spawn(move || {
+        for connection in listener.incoming() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(connection);
+        }
+    });
+    (url, count)
+}
+
+fn reached(count: &std::sync::atomic::AtomicUsize) -> usize {
+    count.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+fn stored(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_stored_sign_in_is_used_with_the_hosts_it_was_made_for_only() {
+    let env = Env::start();
+    let login = env.login(&[]);
+    assert_eq!(login.status.code(), Some(0), "{}", text(&login.stderr));
+    let mock = env.server().lwa_url();
+    let file = stored(&env.token_file());
+    assert_eq!(file["lwaOrigin"], mock);
+    assert_eq!(file["apiOrigin"], mock);
+    let status = json(&env.run(&["status", "--json"]));
+    assert_eq!(status["lwa_host"], mock);
+    assert_eq!(status["api_host"], mock);
+    let (elsewhere, count) = counting_host();
+
+    // Allowed explicitly, another Login with Amazon URL is accepted (the token is fresh, so
+    // nothing is sent to it).
+    let allowed = env.run(&[
+        "library",
+        "list",
+        "--lwa-url",
+        &elsewhere,
+        "--allow-other-hosts",
+    ]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
+
+    // The hour passes: any command now refreshes, and would send the refresh token.
+    env.server().expire_access_tokens();
+    let lwa_elsewhere = env.run(&["library", "list", "--lwa-url", &elsewhere]);
+    fails_with_one_line(
+        &lwa_elsewhere,
+        2,
+        &format!("Login with Amazon at {mock} (stored), not {elsewhere} (from --lwa-url)"),
+    );
+    assert!(text(&lwa_elsewhere.stderr).contains("--allow-other-hosts"));
+    let mut from_env = env.command(&["album", "get", "B0064UPU4G"]);
+    from_env.env("AMAZON_MUSIC_LWA_URL", &elsewhere);
+    fails_with_one_line(
+        &from_env.output().unwrap(),
+        2,
+        &format!("not {elsewhere} (from $AMAZON_MUSIC_LWA_URL)"),
+    );
+    let mut api_elsewhere = env.command(&["library", "list"]);
+    api_elsewhere.env("AMAZON_MUSIC_BASE_URL", format!("{elsewhere}/v1"));
+    fails_with_one_line(
+        &api_elsewhere.output().unwrap(),
+        2,
+        &format!("the API at {mock} (stored), not {elsewhere} (from $AMAZON_MUSIC_BASE_URL)"),
+    );
+    assert_eq!(reached(&count), 0, "no token and no secret went elsewhere");
+    assert_eq!(stored(&env.token_file()), file, "the sign-in is as it was");
+
+    // With its own hosts, the sign-in refreshes and works.
+    let listed = env.run(&["library", "list"]);
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+}
+
+#[test]
+fn login_does_not_replace_a_sign_in_made_for_other_hosts() {
+    let env = Env::start();
+    assert_eq!(env.login(&[]).status.code(), Some(0));
+    let first = std::fs::read(env.token_file()).unwrap();
+    let mock = env.server().lwa_url();
+    let (elsewhere, count) = counting_host();
+
+    let refused = env.run(&["login", "--lwa-url", &elsewhere]);
+    fails_with_one_line(
+        &refused,
+        2,
+        &format!("Login with Amazon at {mock} (stored), not {elsewhere} (from --lwa-url)"),
+    );
+    assert!(text(&refused.stderr).contains("--replace"));
+    let refused = env.run(&["login", "--base-url", &format!("{elsewhere}/v1")]);
+    fails_with_one_line(
+        &refused,
+        2,
+        &format!("the API at {mock} (stored), not {elsewhere} (from --base-url)"),
+    );
+    assert_eq!(reached(&count), 0, "no code was asked for");
+    assert_eq!(std::fs::read(env.token_file()).unwrap(), first);
+
+    // Replacing it on purpose: a sign-in at another emulator, which then is the one stored.
+    let other = env
+        .runtime
+        .block_on(MockServer::start(
+            MockConfig::default().lwa(LwaConfig::default().poll_interval(Duration::from_secs(1))),
+        ))
+        .unwrap();
+    let replaced = env.login(&[
+        "--replace",
+        "--lwa-url",
+        &other.lwa_url(),
+        "--base-url",
+        &other.base_url(),
+    ]);
+    assert_eq!(
+        replaced.status.code(),
+        Some(0),
+        "{}",
+        text(&replaced.stderr)
+    );
+    assert_eq!(stored(&env.token_file())["lwaOrigin"], other.lwa_url());
+    // And the environment's hosts (the first emulator's) are now the other ones.
+    fails_with_one_line(
+        &env.run(&["library", "list"]),
+        2,
+        &format!(
+            "Login with Amazon at {} (stored), not {mock}",
+            other.lwa_url()
+        ),
+    );
+    env.runtime.block_on(other.shutdown()).unwrap();
+}
+
+#[test]
+fn a_token_file_of_the_earlier_format_is_refused_and_kept() {
+    let env = Env::start();
+    let (elsewhere, count) = counting_host();
+    let old = format!(
+        r#"{{"format": "amazon-music-tokens/1", "clientId": "{CLIENT_ID}", "user": "default",
+  "accessToken": "old-access", "refreshToken": "old-refresh", "expiresAt": 1,
+  "scopes": ["music::catalog"]}}"#
+    );
+    env.write_token_file(&old);
+    for args in [&["status"][..], &["library", "list"]] {
+        let output = env.run(args);
+        fails_with_one_line(&output, 2, "\"amazon-music-tokens/1\"");
+        assert!(
+            text(&output.stderr).contains("did not record which hosts"),
+            "{}",
+            text(&output.stderr)
+        );
+    }
+    // Not replaced by a login without --replace, which asks for no code.
+    let mut login = env.command(&["login"]);
+    login.env("AMAZON_MUSIC_LWA_URL", &elsewhere);
+    fails_with_one_line(&login.output().unwrap(), 2, "\"amazon-music-tokens/1\"");
+    assert_eq!(reached(&count), 0);
+    assert_eq!(std::fs::read_to_string(env.token_file()).unwrap(), old);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_token_file_others_can_read_is_refused_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::start();
+    assert_eq!(env.login(&[]).status.code(), Some(0));
+    std::fs::set_permissions(env.token_file(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = std::fs::read(env.token_file()).unwrap();
+    let path = env.token_file().display().to_string();
+    for args in [&["status"][..], &["library", "list"]] {
+        fails_with_one_line(&env.run(args), 2, &format!("chmod 600 {path}"));
+    }
+    assert_eq!(std::fs::read(env.token_file()).unwrap(), before);
+    let mode = std::fs::metadata(env.token_file())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o644, "left for the person to look at");
+
+    // A directory others can list is said, once, and the command goes on.
+    let dir = env.token_file().parent().unwrap().to_owned();
+    std::fs::set_permissions(env.token_file(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let status = env.run(&["status"]);
+    assert_eq!(status.status.code(), Some(0), "{}", text(&status.stderr));
+    assert_eq!(
+        text(&status.stderr),
+        format!(
+            "warning: token directory {} can be listed by other users (mode 0755): they can \
+             see which sign-ins exist, not the tokens; `chmod 700` it to hide them\n",
+            dir.display()
+        )
     );
 }

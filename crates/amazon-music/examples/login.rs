@@ -51,8 +51,10 @@ async fn main() -> Result<(), Failure> {
                     "AMAZON_MUSIC_CLIENT_ID is not set: signing in to the mock at {}",
                     server.lwa_url()
                 );
-                let config = LwaConfig::new("mock-client-id").base_url(server.lwa_url());
                 let base = server.base_url();
+                let config = LwaConfig::new("mock-client-id")
+                    .base_url(server.lwa_url())
+                    .music_api_url(&base);
                 mock = Some(server);
                 (
                     config,

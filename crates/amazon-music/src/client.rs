@@ -58,7 +58,9 @@ impl Client {
     /// `AMAZON_MUSIC_API_KEY`, and a token, taken from `AMAZON_MUSIC_TOKEN` when set, or
     /// else (with the `lwa` feature) from the sign-in stored for `AMAZON_MUSIC_CLIENT_ID` and
     /// `AMAZON_MUSIC_USER` (default `default`) by a device or browser sign-in, refreshed
-    /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default). `AMAZON_MUSIC_RECORD=dir`
+    /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default); a stored sign-in made with another
+    /// Login with Amazon host or for another API than these name is refused (see
+    /// [`LwaTokenProvider`](crate::auth::LwaTokenProvider)). `AMAZON_MUSIC_RECORD=dir`
     /// records every exchange there (see [`ClientBuilder::record_to`]).
     pub fn from_env() -> Result<Self> {
         Self::from_vars(|name| std::env::var(name).ok())
@@ -382,6 +384,10 @@ impl ClientBuilder {
     }
 
     /// A source of fresh tokens, refreshed ahead of expiry and on `401 INVALID_ACCESS_TOKEN`.
+    ///
+    /// A provider whose tokens are for one API ([`TokenProvider::api_origin`], such as an
+    /// [`LwaTokenProvider`](crate::auth::LwaTokenProvider)) must be for this client's base
+    /// URL's origin: [`build`](Self::build) refuses any other.
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
         self.provider = Some(Arc::new(provider));
         self
@@ -474,6 +480,16 @@ impl ClientBuilder {
         credentials
             .try_set_api_key(&api_key)
             .map_err(|e| Error::Config(e.to_string()))?;
+        if let Some(serves) = self.provider.as_ref().and_then(|p| p.api_origin()) {
+            let calls = url.origin().ascii_serialization();
+            if serves != calls {
+                return Err(Error::Config(format!(
+                    "the token provider's sign-in is for the API at {serves}, and this client \
+                     calls {calls}: its tokens go to no other host (sign in for {calls}, or allow \
+                     other hosts on the provider)"
+                )));
+            }
+        }
         let tokens = match (self.provider, self.token) {
             (Some(provider), _) => TokenSource::provided(credentials.clone(), provider),
             (None, Some(token)) if !token.is_empty() => {

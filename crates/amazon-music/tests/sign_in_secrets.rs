@@ -28,6 +28,7 @@ async fn no_secret_reaches_debug_display_errors_or_tracing() {
         LwaConfig::new("mock-client-id")
             .client_secret("client-SECRET-9")
             .base_url(server.lwa_url())
+            .music_api_url(server.base_url())
             .request_timeout(None),
     )
     .unwrap();

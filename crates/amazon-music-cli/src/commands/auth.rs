@@ -2,13 +2,16 @@
 //!
 //! `login` runs the device flow (a code to enter on another device) or, with `--browser`, the
 //! browser flow (a loopback return URL), then saves the tokens where every other command finds
-//! them. What is printed names the user, the scopes and the expiry, never a token.
+//! them, with the hosts they were made for. It never replaces a sign-in made for other hosts,
+//! or one it cannot read, without `--replace`: checked before the flow starts (nobody enters a
+//! code for nothing) and again under the store's lock just before saving. What is printed
+//! names the user, the scopes, the hosts and the expiry, never a token.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use amazon_music::auth::lwa::{DeviceAuthorization, TokenSet};
-use amazon_music::auth::store::TokenStore;
-use amazon_music::auth::{Scope, scopes_for};
+use amazon_music::auth::store::{StoreError, TokenStore};
+use amazon_music::auth::{Scope, SignInHosts, scopes_for};
 use serde::Serialize;
 
 use crate::cli::{LoginArgs, SignInCommandArgs};
@@ -27,6 +30,10 @@ struct Report {
     expires_at: u64,
     expired: bool,
     refresh_token: bool,
+    /// The Login with Amazon origin the sign-in was made with.
+    lwa_host: String,
+    /// The API origin it is for.
+    api_host: String,
     token_file: String,
 }
 
@@ -43,6 +50,14 @@ impl Report {
                 .as_secs(),
             expired: tokens.expires_at() <= SystemTime::now(),
             refresh_token: tokens.refresh_token().is_some(),
+            lwa_host: tokens
+                .hosts()
+                .map(|h| h.lwa().to_owned())
+                .unwrap_or_default(),
+            api_host: tokens
+                .hosts()
+                .map(|h| h.api().to_owned())
+                .unwrap_or_default(),
             token_file: sign_in.store.path().display().to_string(),
         }
     }
@@ -71,6 +86,8 @@ impl Report {
                     "none (sign in again when the access token expires)".to_owned()
                 },
             ),
+            ("LWA host", self.lwa_host.clone()),
+            ("API host", self.api_host.clone()),
             ("token file", self.token_file.clone()),
         ])
     }
@@ -78,9 +95,10 @@ impl Report {
 
 /// `amazon-music login`.
 pub fn login(args: &LoginArgs) -> Result<Status, Failure> {
-    let sign_in = SignIn::require(&args.sign_in, &process_env)?;
+    let sign_in = SignIn::require(&args.sign_in, args.base_url.as_deref(), &process_env)?;
     let scopes = requested_scopes(args)?;
     let lwa = sign_in.lwa()?;
+    may_replace(&sign_in, sign_in.store.load(), lwa.hosts(), args.replace)?;
     let runtime = runtime()?;
     let tokens = runtime.block_on(async {
         let mut interrupt = Interrupt::listen()
@@ -105,10 +123,17 @@ pub fn login(args: &LoginArgs) -> Result<Status, Failure> {
             Ok(tokens?)
         }
     })?;
-    sign_in
-        .store
-        .save(&tokens)
-        .map_err(|e| Failure::refused(e.to_string()))?;
+    {
+        // Another process may have signed in meanwhile: decided again on what is stored now,
+        // with no write in between.
+        let lock = sign_in
+            .store
+            .lock()
+            .map_err(|e| Failure::refused(e.to_string()))?;
+        may_replace(&sign_in, lock.load(), lwa.hosts(), args.replace)?;
+        lock.save(&tokens)
+            .map_err(|e| Failure::refused(e.to_string()))?;
+    }
     if !args.format.json {
         note(&format!(
             "Signed in; the sign-in is saved in {}",
@@ -119,9 +144,35 @@ pub fn login(args: &LoginArgs) -> Result<Status, Failure> {
     Ok(Status::Success)
 }
 
+/// Whether `login` may write over what is stored: nothing, or a sign-in for the same
+/// `hosts`; anything else (a sign-in for other hosts, a file that cannot be read or is of an
+/// earlier format) only with `--replace`.
+fn may_replace(
+    sign_in: &SignIn,
+    stored: Result<Option<TokenSet>, StoreError>,
+    hosts: &SignInHosts,
+    replace: bool,
+) -> Result<(), Failure> {
+    const HINT: &str = "pass --replace to replace it, sign in under another --user, or run \
+                        `amazon-music logout` first";
+    if replace {
+        return Ok(());
+    }
+    match stored {
+        Ok(None) => Ok(()),
+        Ok(Some(tokens)) => match tokens.hosts() {
+            Some(stored) => stored
+                .check(hosts)
+                .map_err(|mismatch| Failure::usage(sign_in.mismatch(&mismatch)).hint(HINT)),
+            None => Err(Failure::usage("the stored sign-in records no hosts").hint(HINT)),
+        },
+        Err(e) => Err(Failure::usage(e.to_string()).hint(HINT)),
+    }
+}
+
 /// `amazon-music logout`.
 pub fn logout(args: &SignInCommandArgs) -> Result<Status, Failure> {
-    let sign_in = SignIn::require(&args.sign_in, &process_env)?;
+    let sign_in = SignIn::require(&args.sign_in, None, &process_env)?;
     let removed = sign_in
         .store
         .clear()
@@ -148,20 +199,13 @@ pub fn logout(args: &SignInCommandArgs) -> Result<Status, Failure> {
 
 /// `amazon-music status`.
 pub fn status(args: &SignInCommandArgs) -> Result<Status, Failure> {
-    let sign_in = SignIn::require(&args.sign_in, &process_env)?;
-    let tokens = sign_in
-        .store
-        .load()
-        .map_err(|e| {
-            Failure::usage(e.to_string())
-                .hint("remove it with `amazon-music logout`, then sign in again")
-        })?
-        .ok_or_else(|| {
-            Failure::sign_in(format!(
-                "not signed in: nothing is stored in {}",
-                sign_in.store.path().display()
-            ))
-        })?;
+    let sign_in = SignIn::require(&args.sign_in, None, &process_env)?;
+    let tokens = sign_in.load()?.ok_or_else(|| {
+        Failure::sign_in(format!(
+            "not signed in: nothing is stored in {}",
+            sign_in.store.path().display()
+        ))
+    })?;
     Report::new(&sign_in, &tokens).print(args.format.json, &tokens)?;
     Ok(Status::Success)
 }

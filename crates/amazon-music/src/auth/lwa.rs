@@ -37,6 +37,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::Scope;
+use super::hosts::{HostMismatch, SignInHosts};
 use super::store::StoreError;
 
 /// Login with Amazon's token and code-pair host.
@@ -128,6 +129,10 @@ pub enum LwaError {
     /// The token store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The sign-in was made with another Login with Amazon service, or for another API, than
+    /// this client's: nothing was sent.
+    #[error(transparent)]
+    WrongHosts(#[from] HostMismatch),
 }
 
 macro_rules! lwa_codes {
@@ -199,14 +204,15 @@ impl LwaError {
     }
 }
 
-/// Where Login with Amazon is and who is asking: the security profile's client id (and
-/// secret, for a confidential client).
+/// Where Login with Amazon is, who is asking (the security profile's client id, and secret
+/// for a confidential client), and which Amazon Music API the tokens are for.
 #[derive(Clone)]
 pub struct LwaConfig {
     client_id: String,
     client_secret: Option<String>,
     api_url: String,
     consent_url: String,
+    music_api_url: String,
     allow_insecure_http: bool,
     request_timeout: Option<Duration>,
 }
@@ -221,6 +227,7 @@ impl fmt::Debug for LwaConfig {
             )
             .field("api_url", &self.api_url)
             .field("consent_url", &self.consent_url)
+            .field("music_api_url", &self.music_api_url)
             .finish()
     }
 }
@@ -233,14 +240,16 @@ impl LwaConfig {
             client_secret: None,
             api_url: PRODUCTION_API_URL.to_owned(),
             consent_url: PRODUCTION_CONSENT_URL.to_owned(),
+            music_api_url: crate::DEFAULT_BASE_URL.to_owned(),
             allow_insecure_http: false,
             request_timeout: Some(REQUEST_TIMEOUT),
         }
     }
 
-    /// From `AMAZON_MUSIC_CLIENT_ID` (required), `AMAZON_MUSIC_CLIENT_SECRET` (optional) and
+    /// From `AMAZON_MUSIC_CLIENT_ID` (required), `AMAZON_MUSIC_CLIENT_SECRET` (optional),
     /// `AMAZON_MUSIC_LWA_URL` (optional: one base URL for every LWA endpoint, such as the
-    /// mock's; Amazon's hosts otherwise).
+    /// mock's; Amazon's hosts otherwise) and `AMAZON_MUSIC_BASE_URL` (optional: the API the
+    /// tokens are for, as for [`Client::from_env`](crate::Client::from_env)).
     pub fn from_env() -> Result<Self, LwaError> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
@@ -260,6 +269,9 @@ impl LwaConfig {
         if let Some(url) = var("AMAZON_MUSIC_LWA_URL") {
             config = config.base_url(url);
         }
+        if let Some(url) = var("AMAZON_MUSIC_BASE_URL") {
+            config = config.music_api_url(url);
+        }
         Ok(config)
     }
 
@@ -276,6 +288,16 @@ impl LwaConfig {
         let url = url.into().trim_end_matches('/').to_owned();
         self.api_url.clone_from(&url);
         self.consent_url = url;
+        self
+    }
+
+    /// The base URL of the Amazon Music API the tokens are for ([`DEFAULT_BASE_URL`](
+    /// crate::DEFAULT_BASE_URL) unless set): the client's base URL. Every sign-in made through
+    /// this configuration records it (with the Login with Amazon host, see [`SignInHosts`]),
+    /// and [`LwaTokenProvider`](super::LwaTokenProvider) hands its tokens only to a client of
+    /// that API. Nothing is sent to it during a sign-in.
+    pub fn music_api_url(mut self, url: impl Into<String>) -> Self {
+        self.music_api_url = url.into();
         self
     }
 
@@ -313,6 +335,12 @@ impl LwaConfig {
         format!("{}/ap/oa", self.consent_url)
     }
 
+    /// The hosts a sign-in made through this configuration is for: Login with Amazon's token
+    /// host and the API's.
+    pub fn hosts(&self) -> Result<SignInHosts, LwaError> {
+        SignInHosts::new(&self.api_url, &self.music_api_url)
+    }
+
     fn check_url(&self, url: &str) -> Result<Url, LwaError> {
         let parsed = Url::parse(url).map_err(|e| LwaError::Config(format!("URL {url:?}: {e}")))?;
         match parsed.scheme() {
@@ -338,13 +366,15 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 }
 
 /// What a sign-in or refresh yields: the access token, the refresh token when LWA gave one,
-/// when the access token expires, and the scopes granted. Secrets are redacted in `Debug`.
+/// when the access token expires, the scopes granted, and the hosts the sign-in is for
+/// ([`SignInHosts`]; every set [`Lwa`] makes has them). Secrets are redacted in `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TokenSet {
     access_token: String,
     refresh_token: Option<String>,
     expires_at: SystemTime,
     scopes: Vec<Scope>,
+    hosts: Option<SignInHosts>,
 }
 
 impl fmt::Debug for TokenSet {
@@ -356,13 +386,17 @@ impl fmt::Debug for TokenSet {
                 &self.refresh_token.as_ref().map(|_| "<redacted>"),
             )
             .field("expires_at", &self.expires_at)
+            .field("hosts", &self.hosts)
             .field("scopes", &self.scopes)
             .finish()
     }
 }
 
 impl TokenSet {
-    /// A token set from its parts (for a [`TokenStore`](super::store::TokenStore) of your own).
+    /// A token set from its parts (for a [`TokenStore`](super::store::TokenStore) of your own),
+    /// with no hosts: add those it was made for with [`with_hosts`](Self::with_hosts), since
+    /// [`LwaTokenProvider`](super::LwaTokenProvider) uses a set without them only when allowed
+    /// to use any host.
     pub fn new(
         access_token: impl Into<String>,
         refresh_token: Option<String>,
@@ -374,7 +408,25 @@ impl TokenSet {
             refresh_token,
             expires_at,
             scopes,
+            hosts: None,
         }
+    }
+
+    /// This set, made for `hosts`.
+    pub fn with_hosts(mut self, hosts: SignInHosts) -> Self {
+        self.hosts = Some(hosts);
+        self
+    }
+
+    /// The hosts this sign-in was made for; `None` for a set built by hand without them.
+    pub fn hosts(&self) -> Option<&SignInHosts> {
+        self.hosts.as_ref()
+    }
+
+    /// This set without its hosts, for a refresh allowed to go to other hosts.
+    pub(crate) fn without_hosts(mut self) -> Self {
+        self.hosts = None;
+        self
     }
 
     /// The access token. Keep it out of logs.
@@ -431,6 +483,7 @@ impl TokenSet {
                     .unwrap_or(Duration::from_secs(3600))
                     .min(LONGEST_LIFETIME),
             scopes,
+            hosts: None,
         }
     }
 }
@@ -506,6 +559,7 @@ pub struct Lwa {
 
 struct LwaInner {
     config: LwaConfig,
+    hosts: SignInHosts,
     http: reqwest::Client,
     oauth: OAuthClient,
     code_pair_url: Url,
@@ -528,6 +582,9 @@ impl Lwa {
         let token_url = config.check_url(&config.token_url())?;
         let authorize_url = config.check_url(&config.authorize_url())?;
         let code_pair_url = config.check_url(&config.code_pair_url())?;
+        // The access token will go there: the same rule as for LWA's own hosts.
+        config.check_url(&config.music_api_url)?;
+        let hosts = config.hosts()?;
         let mut oauth = BasicClient::new(ClientId::new(config.client_id.clone()))
             .set_auth_uri(AuthUrl::from_url(authorize_url))
             .set_token_uri(TokenUrl::from_url(token_url))
@@ -551,6 +608,7 @@ impl Lwa {
         Ok(Self {
             inner: Arc::new(LwaInner {
                 config,
+                hosts,
                 http,
                 oauth,
                 code_pair_url,
@@ -561,6 +619,16 @@ impl Lwa {
     /// The configuration.
     pub fn config(&self) -> &LwaConfig {
         &self.inner.config
+    }
+
+    /// The hosts every sign-in this client makes is for, and the only ones it refreshes for.
+    pub fn hosts(&self) -> &SignInHosts {
+        &self.inner.hosts
+    }
+
+    /// A token set from a token answer, made for this client's hosts.
+    fn token_set(&self, response: &BasicTokenResponse, requested: &[Scope]) -> TokenSet {
+        TokenSet::from_response(response, requested).with_hosts(self.inner.hosts.clone())
     }
 
     pub(crate) fn oauth(&self) -> &OAuthClient {
@@ -683,13 +751,21 @@ impl Lwa {
             .map_err(|e| LwaError::Config(e.to_string()))?;
         let body = self.post_form(token_url, &form).await?;
         let response: BasicTokenResponse = decode(&body, "the token answer")?;
-        Ok(TokenSet::from_response(&response, &authorization.scopes))
+        Ok(self.token_set(&response, &authorization.scopes))
     }
 
     /// Exchanges a refresh token for a new access token. When LWA sends a new refresh token it
     /// is in the result and replaces the old one; a revoked or expired refresh token is
     /// [`LwaError::SignInAgain`].
+    ///
+    /// A set made for other hosts than this client's is refused with
+    /// [`LwaError::WrongHosts`] before anything is sent: its refresh token and the client
+    /// secret go only to the Login with Amazon host it came from. (A set without hosts, built
+    /// by hand, is the caller's to vouch for.)
     pub async fn refresh(&self, tokens: &TokenSet) -> Result<TokenSet, LwaError> {
+        if let Some(stored) = &tokens.hosts {
+            stored.check(&self.inner.hosts)?;
+        }
         let refresh_token = tokens
             .refresh_token
             .as_ref()
@@ -705,7 +781,9 @@ impl Lwa {
             .request_async(&http)
             .await
             .map_err(from_oauth)?;
-        Ok(TokenSet::from_response(&response, &tokens.scopes).keeping_refresh_token_of(tokens))
+        Ok(self
+            .token_set(&response, &tokens.scopes)
+            .keeping_refresh_token_of(tokens))
     }
 
     /// Exchanges an authorization code of the browser flow, proving with the PKCE verifier that
@@ -727,7 +805,7 @@ impl Lwa {
             .request_async(&http)
             .await
             .map_err(from_oauth)?;
-        Ok(TokenSet::from_response(&response, scopes))
+        Ok(self.token_set(&response, scopes))
     }
 
     /// Posts a form and returns the body of a 2xx answer; an LWA error object becomes its
@@ -1233,11 +1311,17 @@ mod tests {
             ("AMAZON_MUSIC_CLIENT_ID", "cid"),
             ("AMAZON_MUSIC_CLIENT_SECRET", "sec"),
             ("AMAZON_MUSIC_LWA_URL", "http://127.0.0.1:9/"),
+            ("AMAZON_MUSIC_BASE_URL", "http://127.0.0.1:8/v1"),
         ])
         .unwrap();
         assert_eq!(config.client_id(), "cid");
         assert_eq!(config.client_secret.as_deref(), Some("sec"));
         assert_eq!(config.token_url(), "http://127.0.0.1:9/auth/o2/token");
+        let hosts = config.hosts().unwrap();
+        assert_eq!(
+            (hosts.lwa(), hosts.api()),
+            ("http://127.0.0.1:9", "http://127.0.0.1:8")
+        );
 
         let defaults = from(&[
             ("AMAZON_MUSIC_CLIENT_ID", "cid"),
@@ -1247,6 +1331,11 @@ mod tests {
         .unwrap();
         assert_eq!(defaults.client_secret, None);
         assert_eq!(defaults.token_url(), "https://api.amazon.com/auth/o2/token");
+        let hosts = defaults.hosts().unwrap();
+        assert_eq!(
+            (hosts.lwa(), hosts.api()),
+            ("https://api.amazon.com", "https://api.music.amazon.dev")
+        );
 
         let missing = from(&[("AMAZON_MUSIC_CLIENT_ID", "")]).unwrap_err();
         assert!(
@@ -1341,6 +1430,10 @@ mod tests {
             .is_ok()
         );
         assert!(Lwa::new(LwaConfig::new(" ")).is_err());
+        // The API the tokens are for follows the same rule: the access token goes there.
+        let error =
+            Lwa::new(LwaConfig::new("id").music_api_url("http://music.example/v1")).unwrap_err();
+        assert!(error.to_string().contains("unencrypted"), "{error}");
         assert!(Lwa::new(LwaConfig::new("id").base_url("ftp://x")).is_err());
     }
 

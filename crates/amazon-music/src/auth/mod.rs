@@ -23,6 +23,8 @@ use crate::Error;
 #[cfg(feature = "lwa")]
 mod browser;
 #[cfg(feature = "lwa")]
+mod hosts;
+#[cfg(feature = "lwa")]
 pub mod lwa;
 #[cfg(feature = "lwa")]
 mod provider;
@@ -30,6 +32,8 @@ mod scope;
 #[cfg(feature = "lwa")]
 pub mod store;
 
+#[cfg(feature = "lwa")]
+pub use hosts::{HostMismatch, SignInHosts};
 #[cfg(feature = "lwa")]
 pub use provider::LwaTokenProvider;
 pub use scope::{Scope, scopes_for};
@@ -146,6 +150,14 @@ pub trait TokenProvider: Send + Sync + 'static {
     /// Fetches a new token. The error reaches the caller as [`Error::SignInRequired`] or
     /// [`Error::Token`] (see [`TokenError`]).
     fn fetch(&self) -> TokenFuture<'_>;
+
+    /// The origin (`https://api.music.amazon.dev`) of the one API this provider's tokens are
+    /// for, or `None` (the default) when they may go to any.
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) refuses a base URL on another
+    /// origin, so a token never reaches an API it was not made for.
+    fn api_origin(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Holds the current token and refreshes it, one refresh at a time, writing each new token into

@@ -28,6 +28,7 @@ fn lwa(server: &MockServer) -> Lwa {
     Lwa::new(
         LwaConfig::new("mock-client-id")
             .base_url(server.lwa_url())
+            .music_api_url(server.base_url())
             .request_timeout(None),
     )
     .unwrap()
@@ -612,4 +613,238 @@ async fn a_token_about_to_expire_is_refreshed_before_the_api_can_refuse_it() {
         store.load().unwrap().unwrap().access_token(),
         tokens.access_token()
     );
+}
+
+/// A loopback server that counts the connections made to it and answers none: the host a
+/// sign-in must never reach. Gives its URL and the count.
+async fn counting_host() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = count.clone();
+    tokio::spawn(async move {
+        while let Ok((connection, _)) = listener.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(connection);
+        }
+    });
+    (url, count)
+}
+
+/// An emulator whose access tokens live less than the refresh margin, so a provider
+/// refreshes before every use: a stored sign-in's refresh token is sent at once.
+async fn refreshing_emulator() -> MockServer {
+    emulator(EmulatorConfig {
+        access_token_lifetime: Duration::from_secs(30),
+        ..EmulatorConfig::default()
+    })
+    .await
+}
+
+/// A sign-in kept in a file of `dir`, made with `server`'s emulator for its API.
+async fn stored_sign_in(server: &MockServer, dir: &tempfile::TempDir) -> FileTokenStore {
+    let tokens = device_sign_in(server, &lwa(server), &[Scope::Catalog], 1).await;
+    let store = FileTokenStore::at(dir.path().join("me.json"), "mock-client-id", "me");
+    store.save(&tokens).unwrap();
+    store
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sign_in_is_refused_with_another_lwa_host_and_nothing_reaches_it() {
+    let server = refreshing_emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = stored_sign_in(&server, &dir).await;
+    let before = std::fs::read(store.path()).unwrap();
+    let (elsewhere, reached) = counting_host().await;
+    let other_lwa = || {
+        Lwa::new(
+            LwaConfig::new("mock-client-id")
+                .client_secret("client-secret")
+                .base_url(&elsewhere)
+                .music_api_url(server.base_url())
+                .request_timeout(None),
+        )
+        .unwrap()
+    };
+
+    let refusing = client(&server, LwaTokenProvider::new(other_lwa(), store.clone()));
+    let error = refusing.get_album("B0064UPU4G").await.unwrap_err();
+    let text = error.to_string();
+    assert!(matches!(error, Error::Token(_)), "{error:?}");
+    assert!(
+        text.contains(&format!(
+            "with Login with Amazon at {} (requested: {elsewhere})",
+            server.lwa_url()
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        reached.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "neither the refresh token nor the client secret went to the other host"
+    );
+    assert_eq!(server.requests("getAlbum"), 0);
+    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+
+    // Lwa::refresh itself refuses a set made with another host, before sending anything.
+    let stored = store.load().unwrap().unwrap();
+    let refused = other_lwa().refresh(&stored).await.unwrap_err();
+    assert!(matches!(refused, LwaError::WrongHosts(_)), "{refused:?}");
+    assert_eq!(reached.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    // Allowed explicitly, the refresh does go there (and fails: that host is no LWA).
+    let allowed = client(
+        &server,
+        LwaTokenProvider::new(other_lwa(), store.clone()).allow_other_hosts(true),
+    );
+    allowed.get_album("B0064UPU4G").await.unwrap_err();
+    assert!(reached.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sign_in_is_refused_for_another_api_host_and_no_token_reaches_it() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = stored_sign_in(&server, &dir).await;
+    let (elsewhere, reached) = counting_host().await;
+    let elsewhere_api = format!("{elsewhere}/v1");
+
+    // A client of the other API with a provider for it: the stored sign-in is for the
+    // mock's API, so its access token is not handed out.
+    let for_elsewhere = Lwa::new(
+        LwaConfig::new("mock-client-id")
+            .base_url(server.lwa_url())
+            .music_api_url(&elsewhere_api)
+            .request_timeout(None),
+    )
+    .unwrap();
+    let client = Client::builder()
+        .base_url(&elsewhere_api)
+        .api_key("mock-api-key")
+        .token_provider(LwaTokenProvider::new(for_elsewhere, store.clone()))
+        .retry_policy(support::quick_retries())
+        .build()
+        .unwrap();
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    let text = error.to_string();
+    assert!(matches!(error, Error::Token(_)), "{error:?}");
+    assert!(
+        text.contains(&format!(
+            "for the API at {} (requested: {elsewhere})",
+            server.lwa_url()
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        reached.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the access token did not go to the other API"
+    );
+
+    // A provider for the mock's API attached to a client of the other: refused when built.
+    let error = Client::builder()
+        .base_url(&elsewhere_api)
+        .api_key("mock-api-key")
+        .token_provider(LwaTokenProvider::new(lwa(&server), store.clone()))
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(
+        error.to_string().contains(&format!(
+            "is for the API at {}, and this client calls {elsewhere}",
+            server.lwa_url()
+        )),
+        "{error}"
+    );
+
+    // Allowed explicitly, the client is built and its request goes there.
+    let allowed = Client::builder()
+        .base_url(&elsewhere_api)
+        .api_key("mock-api-key")
+        .token_provider(LwaTokenProvider::new(lwa(&server), store).allow_other_hosts(true))
+        .retry_policy(support::quick_retries())
+        .build()
+        .unwrap();
+    allowed.get_album("B0064UPU4G").await.unwrap_err();
+    assert!(reached.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+}
+
+#[tokio::test]
+async fn a_sign_in_that_records_no_hosts_asks_for_a_new_one() {
+    let server = emulator(EmulatorConfig::default()).await;
+    let bare = TokenSet::new(
+        "access",
+        Some("refresh".into()),
+        std::time::SystemTime::now() + Duration::from_secs(3600),
+        vec![Scope::Catalog],
+    );
+    let client = client(
+        &server,
+        LwaTokenProvider::new(lwa(&server), MemoryTokenStore::with(bare)),
+    );
+    let error = client.get_album("B0064UPU4G").await.unwrap_err();
+    assert!(matches!(error, Error::SignInRequired(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("does not say which hosts"),
+        "{error}"
+    );
+    assert_eq!(server.requests("getAlbum"), 0);
+}
+
+/// A store whose first read answers what the file held before another process rotated the
+/// refresh token: the moment between one process's read and its refresh.
+struct ReadBeforeTheRotation {
+    file: FileTokenStore,
+    earlier: std::sync::Mutex<Option<TokenSet>>,
+}
+
+impl TokenStore for ReadBeforeTheRotation {
+    fn load(&self) -> Result<Option<TokenSet>, amazon_music::auth::store::StoreError> {
+        match self.earlier.lock().unwrap().take() {
+            Some(earlier) => Ok(Some(earlier)),
+            None => self.file.load(),
+        }
+    }
+    fn save(&self, tokens: &TokenSet) -> Result<(), amazon_music::auth::store::StoreError> {
+        self.file.save(tokens)
+    }
+    fn clear(&self) -> Result<bool, amazon_music::auth::store::StoreError> {
+        self.file.clear()
+    }
+    fn location(&self) -> String {
+        self.file.location()
+    }
+}
+
+/// Two processes over one token file: the first rotates the refresh token; the second, which
+/// read the file before that, is refused (`invalid_grant`), reads the file again, and carries
+/// on with the rotated token instead of asking for a new sign-in.
+#[tokio::test(start_paused = true)]
+async fn a_refresh_token_rotated_by_another_process_is_read_again_after_invalid_grant() {
+    let server = refreshing_emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = stored_sign_in(&server, &dir).await;
+    let first = store.load().unwrap().unwrap();
+    let second_process = ReadBeforeTheRotation {
+        file: store.clone(),
+        earlier: std::sync::Mutex::new(Some(first.clone())),
+    };
+
+    let one = client(&server, LwaTokenProvider::new(lwa(&server), store.clone()));
+    one.get_album("B0064UPU4G").await.unwrap();
+    let rotated = store.load().unwrap().unwrap();
+    assert_ne!(rotated.refresh_token(), first.refresh_token());
+
+    let two = client(&server, LwaTokenProvider::new(lwa(&server), second_process));
+    two.get_album("B0064UPU4G").await.unwrap();
+    let after = store.load().unwrap().unwrap();
+    assert_ne!(after.refresh_token(), rotated.refresh_token());
+    assert_ne!(after.refresh_token(), first.refresh_token());
+    assert_eq!(server.requests("getAlbum"), 2);
+
+    // With nothing new in the file, a refused refresh still asks for a new sign-in.
+    server.revoke_refresh_tokens(USER);
+    let three = client(&server, LwaTokenProvider::new(lwa(&server), store.clone()));
+    let error = three.get_album("B0064UPU4G").await.unwrap_err();
+    assert!(matches!(error, Error::SignInRequired(_)), "{error}");
 }

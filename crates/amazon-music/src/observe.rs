@@ -79,14 +79,16 @@ impl Observers {
         }
     }
 
-    /// Awaits `send`, shows the exchange to every observer, and gives the response back intact.
+    /// Awaits `send`, reads its body (up to `max_response_bytes`), shows the exchange to every
+    /// observer, and gives the response back intact.
     pub(crate) async fn around(
         &self,
         captured: Captured,
         operation: &'static str,
+        max_response_bytes: usize,
         send: impl Future<Output = reqwest::Result<Response>>,
     ) -> reqwest::Result<Response> {
-        let response = send.await?;
+        let response = amazon_music_api::bounded_response(send.await?, max_response_bytes);
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();

@@ -1,7 +1,8 @@
 //! Shared fixtures for the workspace tests: where the spec and its ledger live, the ledger's
 //! shape, the spec's examples and their shapes ([`examples`]), a server that answers with
 //! nothing but those examples ([`examples_server`]), spec-shaped JSON for property tests, a
-//! recording loopback server for redirect tests ([`hop`]), the committed inputs of the fuzz
+//! recording loopback server for redirect tests ([`hop`]), a server of bodies of any size and
+//! framing for the tests of bounded reads ([`oversize`]), the committed inputs of the fuzz
 //! targets ([`fuzz_inputs`], [`replay`]), the recorded evidence under
 //! `spec/recordings/` ([`recordings`]), and a capture of tracing output ([`trace`]).
 
@@ -9,6 +10,7 @@ pub mod examples;
 pub mod examples_server;
 mod fuzz_inputs;
 pub mod hop;
+pub mod oversize;
 pub mod recordings;
 pub mod trace;
 

@@ -4,7 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
-use crate::Transport;
+use crate::{DEFAULT_MAX_RESPONSE_BYTES, Transport};
 
 const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 
@@ -18,10 +18,21 @@ const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 /// credentials.set_token("token-2");
 /// assert!(!format!("{credentials:?}").contains("token-2"));
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Credentials {
     secrets: Arc<RwLock<Secrets>>,
     transport: Option<Arc<dyn Transport>>,
+    max_response_bytes: usize,
+}
+
+impl Default for Credentials {
+    fn default() -> Self {
+        Self {
+            secrets: Arc::default(),
+            transport: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -96,6 +107,30 @@ impl Credentials {
         self.transport.as_deref()
     }
 
+    /// Reads response bodies up to `bytes` (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB):
+    /// a longer one ends the operation in [`Error::ResponseBodyError`](crate::Error) whose
+    /// source is [`ResponseTooLarge`](crate::ResponseTooLarge), and a declared
+    /// `Content-Length` above it is refused before the body is read.
+    ///
+    /// The credentials are the client's inner value, so this is where a setting of the
+    /// generated client lives:
+    ///
+    /// ```
+    /// use amazon_music_api::{Client, Credentials};
+    /// let credentials = Credentials::new("profile-id", "token").with_max_response_bytes(1 << 20);
+    /// let client = Client::new("https://api.music.amazon.dev/v1", credentials);
+    /// # drop(client);
+    /// ```
+    pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// The longest response body read, in bytes; see [`Credentials::with_max_response_bytes`].
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
     /// Adds both headers to `headers`, replacing any already there.
     pub(crate) fn apply(&self, headers: &mut HeaderMap) {
         let secrets = self
@@ -136,6 +171,7 @@ impl std::fmt::Debug for Credentials {
             .field("api_key", &shown(secrets.api_key.is_some()))
             .field("token", &shown(secrets.authorization.is_some()))
             .field("transport", &self.transport.is_some())
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -161,11 +197,11 @@ mod tests {
         // Hidden, not missing: the output still says what is set.
         assert_eq!(
             format!("{credentials:?}"),
-            r#"Credentials { api_key: "<redacted>", token: "<redacted>", transport: false }"#
+            r#"Credentials { api_key: "<redacted>", token: "<redacted>", transport: false, max_response_bytes: 16777216 }"#
         );
         assert_eq!(
-            format!("{:?}", Credentials::default()),
-            r#"Credentials { api_key: "<unset>", token: "<unset>", transport: false }"#
+            format!("{:?}", Credentials::default().with_max_response_bytes(1024)),
+            r#"Credentials { api_key: "<unset>", token: "<unset>", transport: false, max_response_bytes: 1024 }"#
         );
     }
 

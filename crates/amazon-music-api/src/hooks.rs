@@ -5,6 +5,7 @@ use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::Url;
 
 use crate::Client;
+use crate::body::bounded_response;
 use crate::generated_adaptations::COMMA_SEPARATED_QUERY;
 
 impl ClientHooks<crate::Credentials> for Client {
@@ -28,14 +29,17 @@ impl ClientHooks<crate::Credentials> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        match self.inner.transport() {
+        let response = match self.inner.transport() {
             Some(transport) => {
                 transport
                     .execute(&self.client, request, info.operation_id)
                     .await
             }
             None => self.client.execute(request).await,
-        }
+        }?;
+        // Every body the generated code (or the caller, from `UnexpectedResponse`) reads is
+        // bounded here, whatever sent the request.
+        Ok(bounded_response(response, self.inner.max_response_bytes()))
     }
 }
 

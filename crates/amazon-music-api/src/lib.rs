@@ -31,10 +31,16 @@
 //! normalization would otherwise send the request to another operation's path), and every
 //! optional field of [`types`] reads `null` as absent (the spec has no `nullable`, but services
 //! send `null` for values they lack).
+//!
+//! Response bodies are read up to a limit, 16 MiB unless
+//! [`Credentials::with_max_response_bytes`] says otherwise: a longer body ends the operation
+//! in [`Error::ResponseBodyError`] whose source is [`ResponseTooLarge`] (naming the limit,
+//! never quoting the body), and a `Content-Length` above the limit is refused unread.
 
 // Generated files are formatted by the generator (prettyplease), not rustfmt, so that
 // `cargo xtask generate --check` compares like with like.
 mod auth;
+mod body;
 #[allow(clippy::all, missing_docs, unused_qualifications)]
 #[rustfmt::skip]
 #[path = "generated/client.rs"]
@@ -61,6 +67,7 @@ mod transport;
 pub mod mock;
 
 pub use auth::{Credentials, InvalidCredential};
+pub use body::{DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, bounded_response};
 pub use generated::*;
 #[cfg(not(target_arch = "wasm32"))]
 pub use redirect::same_origin_redirects;

@@ -13,6 +13,10 @@ pub type TransportFuture<'a> =
 ///
 /// The request already carries the credentials; an implementation may clone it to send it
 /// again (for a retry) or replace headers (after a token refresh).
+///
+/// The generated client bounds the body of the response it gets back (see
+/// [`bounded_response`](crate::bounded_response)); an implementation that reads bodies itself
+/// (to look at an error code, say) should bound them first with that function.
 pub trait Transport: Send + Sync + 'static {
     /// Sends `request`, made for the operation `operation_id` (snake case, as progenitor names
     /// operations), with `client`.

@@ -433,6 +433,37 @@ fn an_unreachable_server_is_one_line_and_exit_1() {
     assert!(!run.stderr.contains("mock-token"));
 }
 
+/// An answer above the client's limit (16 MiB) is one line naming the limit, quoting none of
+/// the body, and the command hangs up instead of reading the rest.
+#[test]
+fn an_answer_above_the_limit_is_one_line_and_exit_1() {
+    use amazon_music_workspace_tests::oversize::{Content, FILLER, Framing, Oversize};
+    const HUGE: u64 = 64 * 1024 * 1024;
+    let mock = Mock::start();
+    for framing in [Framing::Declared(1 << 40), Framing::Chunked] {
+        let server = mock
+            .runtime
+            .block_on(Oversize::start(200, framing, Content::Filler(HUGE)));
+        let mut command = mock.bare();
+        command
+            .args(["album", "get", "B0064UPU4G"])
+            .args(["--base-url", &server.base_url])
+            .args(["--api-key", "mock-api-key", "--token", "mock-token"]);
+        let run = mock.finish(command);
+        run.fails_with_one_line(
+            1,
+            "getAlbums: the response body exceeds the limit of 16777216 bytes",
+        );
+        let filler = String::from_utf8_lossy(FILLER);
+        assert!(!run.stderr.contains(filler.trim()), "{}", run.render());
+        let sent = mock.runtime.block_on(server.body_bytes_sent());
+        assert!(
+            sent < HUGE / 2,
+            "{framing:?}: the command read on, {sent} bytes sent"
+        );
+    }
+}
+
 #[test]
 fn malformed_command_lines_exit_2_saying_why_on_the_first_line() {
     let mock = Mock::start();

@@ -232,7 +232,18 @@ async fn convert<T: DeserializeOwned>(
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("none")
                 .to_owned();
-            let body = response.bytes().await.unwrap_or_default();
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(error) => match api::ResponseTooLarge::find(&error) {
+                    Some(too_large) => {
+                        return Error::ResponseTooLarge {
+                            operation,
+                            limit: too_large.limit(),
+                        };
+                    }
+                    None => Default::default(),
+                },
+            };
             // A status the spec lists no body for (a 502 from the API's own gateway, say) may
             // still carry the API's error object: its code is what the caller matches on.
             if let Ok(error) = serde_json::from_slice::<types::ErrorResponse>(&body) {
@@ -248,7 +259,12 @@ async fn convert<T: DeserializeOwned>(
         api::Error::CommunicationError(source)
         | api::Error::ResponseBodyError(source)
         | api::Error::InvalidUpgrade(source) => {
-            if source.is_timeout() {
+            if let Some(too_large) = api::ResponseTooLarge::find(&source) {
+                Error::ResponseTooLarge {
+                    operation,
+                    limit: too_large.limit(),
+                }
+            } else if source.is_timeout() {
                 Error::Timeout { operation }
             } else {
                 Error::Transport { operation, source }
@@ -322,6 +338,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     concurrency: usize,
     allow_insecure_http: bool,
+    max_response_bytes: usize,
     #[cfg(feature = "record")]
     record: Option<crate::record::Recording>,
     #[cfg(feature = "drift-check")]
@@ -341,6 +358,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             concurrency: DEFAULT_CONCURRENCY,
             allow_insecure_http: false,
+            max_response_bytes: api::DEFAULT_MAX_RESPONSE_BYTES,
             #[cfg(feature = "record")]
             record: None,
             #[cfg(feature = "drift-check")]
@@ -360,6 +378,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("concurrency", &self.concurrency)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -430,6 +449,17 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest response body read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::api::DEFAULT_MAX_RESPONSE_BYTES), 16 MiB). A longer
+    /// body ends the call in [`Error::ResponseTooLarge`], and a `Content-Length` above the
+    /// limit is refused before the body is read, so an answer of any size cannot make the
+    /// client hold it. It bounds every read: the call's own, the retry and token-refresh
+    /// logic's look at an error body, the recorder's and the drift check's.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Records every exchange into `dir`, one file each, credentials removed, with the default
     /// limits of [`Recording::new`](crate::Recording::new) (feature `record`).
     #[cfg(feature = "record")]
@@ -476,7 +506,7 @@ impl ClientBuilder {
             .api_key
             .filter(|k| !k.is_empty())
             .ok_or_else(|| Error::Config("no API key: call ClientBuilder::api_key".into()))?;
-        let credentials = Credentials::default();
+        let credentials = Credentials::default().with_max_response_bytes(self.max_response_bytes);
         credentials
             .try_set_api_key(&api_key)
             .map_err(|e| Error::Config(e.to_string()))?;
@@ -517,6 +547,7 @@ impl ClientBuilder {
         let credentials = credentials.with_transport(Arc::new(RetryingTransport {
             policy: self.retry,
             tokens: tokens.clone(),
+            max_response_bytes: self.max_response_bytes,
             #[cfg(any(feature = "record", feature = "drift-check"))]
             observers: crate::observe::Observers::new(
                 #[cfg(feature = "record")]

@@ -52,6 +52,17 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The response body was longer than the limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes), 16 MiB
+    /// by default); reading stopped there, and nothing of the body is kept. A
+    /// `Content-Length` above the limit is refused before the body is read.
+    #[error("{operation}: the response body exceeds the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The operation, as the spec names it.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// No response came within the configured timeout.
     #[error("{operation}: no response within the timeout; raise it with ClientBuilder::timeout")]
     Timeout {

@@ -79,27 +79,21 @@ impl Observers {
         }
     }
 
-    /// Awaits `send`, shows the exchange to every observer, and gives the response back intact.
+    /// Awaits `send`, reads its body (up to `max_response_bytes`), shows the exchange to every
+    /// observer, and gives the response back intact.
     pub(crate) async fn around(
         &self,
         captured: Captured,
         operation: &'static str,
+        max_response_bytes: usize,
         send: impl Future<Output = reqwest::Result<Response>>,
     ) -> reqwest::Result<Response> {
-        let response = send.await?;
+        let response = amazon_music_api::bounded_response(send.await?, max_response_bytes);
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
         let bytes = response.bytes().await?;
-        let body = if bytes.is_empty() {
-            Body::Empty
-        } else {
-            match serde_json::from_slice(&bytes) {
-                Ok(value) => Body::Json(value),
-                Err(_) => Body::NotJson(String::from_utf8_lossy(&bytes).into_owned()),
-            }
-        };
-        let exchange = Exchange {
+        let mut exchange = Exchange {
             method: captured.method,
             url: captured.url,
             status: status.as_u16(),
@@ -113,21 +107,41 @@ impl Observers {
             },
             #[cfg(not(feature = "record"))]
             headers: Default::default(),
-            body,
+            body: Body::Empty,
         };
         #[cfg(feature = "drift-check")]
         if let Some(drift) = &self.drift {
+            exchange.body = body_of(&bytes);
             drift.check(&exchange, operation);
         }
         #[cfg(feature = "record")]
         if let Some(recorder) = &self.recorder {
-            recorder.hand_over(exchange, operation, captured.secrets);
+            // The recorder's queue holds the bytes, which its file limit bounds, and its writer
+            // parses them. A copy of a body within the limit: the response's own bytes may be
+            // a slice of a larger read buffer, which a queued entry would keep whole.
+            exchange.body = Body::Empty;
+            if recorder.takes(bytes.len()) {
+                let body = bytes::Bytes::copy_from_slice(&bytes);
+                recorder.hand_over(exchange, body, operation, captured.secrets);
+            }
         }
         let mut rebuilt = http::Response::new(bytes);
         *rebuilt.status_mut() = status;
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
         Ok(Response::from(rebuilt))
+    }
+}
+
+/// A body as an exchange holds it: JSON when it parses, else the text.
+pub(crate) fn body_of(bytes: &[u8]) -> Body {
+    if bytes.is_empty() {
+        Body::Empty
+    } else {
+        match serde_json::from_slice(bytes) {
+            Ok(value) => Body::Json(value),
+            Err(_) => Body::NotJson(String::from_utf8_lossy(bytes).into_owned()),
+        }
     }
 }
 

@@ -10,6 +10,11 @@
 //!
 //! A request never waits on the disk: the exchange is handed to a writer thread through a
 //! bounded queue, and dropped (counted in [`RecordingStats::dropped`]) when the queue is full.
+//! The queue holds each body as the bytes the service sent (the writer parses them), and a
+//! body longer than [`Recording::max_file_bytes`] is skipped when handed over, never queued
+//! (counted in [`RecordingStats::skipped`]): the bodies waiting take at most
+//! [`Recording::queue`] × `max_file_bytes`. Skipped, not cut short: a truncated body is no
+//! longer what the service said, and would read as drift to the conformance tool.
 //! A failure to record never fails a request; it is logged once with `tracing::warn!` and
 //! counted. Files are written whole (a temporary name, then a rename), so a reader never sees
 //! half an exchange. They are the owner's only (`0600`, and `0700` for a directory the recorder
@@ -58,7 +63,8 @@ impl Recording {
         }
     }
 
-    /// The largest file written; a larger exchange is skipped (and counted).
+    /// The largest file written; a larger exchange is skipped (and counted). A response body
+    /// longer than this is skipped before it is queued, which bounds what waits for the writer.
     pub fn max_file_bytes(mut self, bytes: usize) -> Self {
         self.max_file_bytes = bytes;
         self
@@ -70,7 +76,8 @@ impl Recording {
         self
     }
 
-    /// How many exchanges may wait for the writer before new ones are dropped (at least 1).
+    /// How many exchanges may wait for the writer before new ones are dropped (at least 1);
+    /// with [`Recording::max_file_bytes`], it bounds the memory they take.
     pub fn queue(mut self, exchanges: usize) -> Self {
         self.queue = exchanges.max(1);
         self
@@ -89,8 +96,8 @@ pub struct RecordingStats {
     pub written: u64,
     /// Exchanges dropped because the writer was behind (the queue was full).
     pub dropped: u64,
-    /// Exchanges not written because of a cap: larger than the file limit, or the directory
-    /// full.
+    /// Exchanges not written because of a cap: a body or a file larger than the file limit,
+    /// or the directory full.
     pub skipped: u64,
     /// Exchanges not written because the disk refused (an error was logged the first time).
     pub failed: u64,
@@ -98,7 +105,9 @@ pub struct RecordingStats {
 
 enum Message {
     Exchange {
+        /// Everything but the body, which the writer parses from `body`.
         exchange: Exchange,
+        body: bytes::Bytes,
         operation: &'static str,
         secrets: Vec<String>,
     },
@@ -129,6 +138,8 @@ impl Counters {
 pub(crate) struct Recorder {
     queue: mpsc::SyncSender<Message>,
     counters: Arc<Counters>,
+    /// The longest body queued: a longer one could not be written anyway.
+    max_body_bytes: usize,
 }
 
 impl Recorder {
@@ -136,6 +147,7 @@ impl Recorder {
     pub(crate) fn start(recording: Recording) -> std::io::Result<Self> {
         let (queue, inbox) = mpsc::sync_channel(recording.queue);
         let counters = Arc::new(Counters::default());
+        let max_body_bytes = recording.max_file_bytes;
         let writer = Writer {
             recording,
             counters: counters.clone(),
@@ -145,7 +157,11 @@ impl Recorder {
         std::thread::Builder::new()
             .name("amazon-music-recorder".into())
             .spawn(move || writer.run(inbox))?;
-        Ok(Self { queue, counters })
+        Ok(Self {
+            queue,
+            counters,
+            max_body_bytes,
+        })
     }
 
     pub(crate) fn stats(&self) -> RecordingStats {
@@ -165,16 +181,36 @@ impl Recorder {
         }
     }
 
-    /// Hands `exchange` (read by [`crate::observe`]) to the writer, without waiting: when the
-    /// writer is behind, the exchange is dropped and counted.
+    /// Whether a body of `length` bytes may be queued; when not, it is counted as skipped.
+    /// A longer body than the file limit could not be written anyway.
+    pub(crate) fn takes(&self, length: usize) -> bool {
+        if length <= self.max_body_bytes {
+            return true;
+        }
+        self.counters.skipped.fetch_add(1, Ordering::Relaxed);
+        self.counters.warn_once(format_args!(
+            "a body of {length} bytes is over the {}-byte file limit: skipped",
+            self.max_body_bytes
+        ));
+        false
+    }
+
+    /// Hands `exchange` with its `body` (read by [`crate::observe`]) to the writer, without
+    /// waiting: when the writer is behind, the exchange is dropped and counted; a body longer
+    /// than the file limit is skipped and counted (see [`Recorder::takes`]).
     pub(crate) fn hand_over(
         &self,
         exchange: Exchange,
+        body: bytes::Bytes,
         operation: &'static str,
         secrets: Vec<String>,
     ) {
+        if !self.takes(body.len()) {
+            return;
+        }
         let message = Message::Exchange {
             exchange,
+            body,
             operation,
             secrets,
         };
@@ -242,10 +278,15 @@ impl Writer {
                     let _ = done.send(());
                 }
                 Message::Exchange {
-                    exchange,
+                    mut exchange,
+                    body,
                     operation,
                     secrets,
-                } => self.write(exchange, operation, &secrets),
+                } => {
+                    exchange.body = crate::observe::body_of(&body);
+                    drop(body);
+                    self.write(exchange, operation, &secrets);
+                }
             }
         }
     }
@@ -365,10 +406,62 @@ fn count_files(dir: &Path) -> std::io::Result<usize> {
 mod tests {
     use super::*;
 
+    fn exchange() -> Exchange {
+        Exchange {
+            method: "GET".into(),
+            url: "/v1/albums/B0064UPU4G".into(),
+            status: 200,
+            headers: Default::default(),
+            body: Default::default(),
+        }
+    }
+
+    /// A body longer than the file limit never enters the queue (which would hold it until the
+    /// writer got to it): at most `queue` bodies of at most `max_file_bytes` wait. One of
+    /// exactly the limit is queued whole.
+    #[test]
+    fn a_body_over_the_file_limit_is_skipped_before_the_queue() {
+        // With a subscriber: this test reaches `warn_once`'s callsite too (see below).
+        let trace = amazon_music_workspace_tests::trace::TraceCapture::start();
+        let (queue, inbox) = mpsc::sync_channel(4);
+        let recorder = Recorder {
+            queue,
+            counters: Arc::default(),
+            max_body_bytes: 1024,
+        };
+        recorder.hand_over(
+            exchange(),
+            bytes::Bytes::from(vec![b' '; 1025]),
+            "getAlbum",
+            Vec::new(),
+        );
+        assert!(inbox.try_recv().is_err(), "queued");
+        assert_eq!(recorder.stats().skipped, 1);
+        assert!(
+            trace
+                .text()
+                .contains("a body of 1025 bytes is over the 1024-byte file limit: skipped"),
+            "{}",
+            trace.text()
+        );
+
+        recorder.hand_over(
+            exchange(),
+            bytes::Bytes::from(vec![b' '; 1024]),
+            "getAlbum",
+            Vec::new(),
+        );
+        match inbox.try_recv() {
+            Ok(Message::Exchange { body, .. }) => assert_eq!(body.len(), 1024),
+            _ => panic!("a body of the limit was not queued"),
+        }
+        assert_eq!(recorder.stats().skipped, 1);
+    }
+
     /// A problem is logged the first time only: a full disk must not flood the log.
     ///
-    /// A tracing capture among tests without one is safe here only because this is the one
-    /// test to reach `warn_once`'s callsite: tracing caches whether a callsite is enabled, and
+    /// A tracing capture among tests without one is safe here only because this test and the
+    /// one above, which captures too, are the only ones to reach `warn_once`'s callsite: tracing caches whether a callsite is enabled, and
     /// a test reaching it first without a subscriber would make it cache "disabled" (why the
     /// integration tests that capture keep a binary of their own).
     #[test]
@@ -394,15 +487,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let exchanges = 64;
         let recorder = Recorder::start(Recording::new(dir.path()).queue(exchanges)).unwrap();
-        for n in 0..exchanges {
-            let exchange = Exchange {
-                method: "GET".into(),
-                url: format!("https://api.example/v1/albums/{n}"),
-                status: 200,
-                headers: Default::default(),
-                body: Default::default(),
-            };
-            recorder.hand_over(exchange, "getAlbum", Vec::new());
+        for _ in 0..exchanges {
+            recorder.hand_over(exchange(), Default::default(), "getAlbum", Vec::new());
         }
         recorder.flush();
         let stats = recorder.stats();
@@ -427,7 +513,7 @@ mod tests {
             headers: Default::default(),
             body: Default::default(),
         };
-        recorder.hand_over(exchange, "getAlbum", Vec::new());
+        recorder.hand_over(exchange, Default::default(), "getAlbum", Vec::new());
         recorder.flush();
         assert_eq!(recorder.stats().written, 1, "{:?}", recorder.stats());
         let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;

@@ -38,6 +38,8 @@ fn record(f: impl FnOnce(&mut Outcome)) {
 pub(crate) struct RetryingTransport {
     pub policy: RetryPolicy,
     pub tokens: TokenSource,
+    /// The longest body read, here (an error body's code) and by the observers.
+    pub max_response_bytes: usize,
     /// What watches each exchange (the recorder, the drift check), when anything does.
     #[cfg(any(feature = "record", feature = "drift-check"))]
     pub observers: Option<std::sync::Arc<crate::observe::Observers>>,
@@ -128,6 +130,10 @@ impl RetryingTransport {
                 let latency_ms = sent.elapsed().as_millis() as u64;
                 let setback = match result {
                     Ok(response) => {
+                        // What reads the body next (`buffer`, the generated code) reads at most
+                        // the limit.
+                        let response =
+                            amazon_music_api::bounded_response(response, self.max_response_bytes);
                         let status = response.status();
                         // Only an error status's content type ends up in an error (a success
                         // that fails to decode is reported by its JSON path instead).
@@ -198,6 +204,7 @@ impl RetryingTransport {
                 Either::Left(Box::pin(observers.around(
                     captured,
                     operation,
+                    self.max_response_bytes,
                     client.execute(request),
                 )))
             }
@@ -371,6 +378,7 @@ mod tests {
         let transport = RetryingTransport {
             policy: RetryPolicy::default(),
             tokens: TokenSource::fixed(amazon_music_api::Credentials::default(), "token").unwrap(),
+            max_response_bytes: amazon_music_api::DEFAULT_MAX_RESPONSE_BYTES,
             #[cfg(any(feature = "record", feature = "drift-check"))]
             observers: None,
         };

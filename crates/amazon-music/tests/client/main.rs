@@ -12,6 +12,7 @@ mod support;
 
 mod albums;
 mod auth;
+mod bounded;
 mod docs_examples;
 mod errors_and_retries;
 mod fault_matrix;

@@ -31,8 +31,15 @@ pub(crate) fn segment(name: &str, value: &str) -> Result<String, String> {
         "." | ".." => Err(format!(
             "path parameter `{name}` is {value:?}, a dot segment, which would change the request's path"
         )),
-        _ => Ok(utf8_percent_encode(value, RESERVED).to_string()),
+        _ => Ok(encode(value)),
     }
+}
+
+/// `value` as [`segment`] puts it in a path, refused or not: the typed httpmock helpers match
+/// requests against it.
+#[cfg_attr(not(feature = "httpmock"), allow(dead_code))]
+pub(crate) fn encode(value: &str) -> String {
+    utf8_percent_encode(value, RESERVED).to_string()
 }
 
 #[cfg(test)]

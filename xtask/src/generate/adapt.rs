@@ -14,7 +14,9 @@
 //!
 //! * progenitor's httpmock helpers match an array query parameter with `value.to_string()` on a
 //!   `Vec`, which does not compile. [`httpmock`] rewrites that into the comma-separated form the
-//!   client sends. (Exploded array query parameters are refused by the pre-generation checks,
+//!   client sends. They also match a path parameter by putting the bare value into a regular
+//!   expression; [`httpmock`] matches the value as the client sends it instead (encoded by
+//!   `crate::path::encode`, then escaped). (Exploded array query parameters are refused by the pre-generation checks,
 //!   since no adaptation exists for them.)
 //! * [`client`] makes `Client::new` follow same-origin redirects only, drops the
 //!   `api-version` header progenitor adds to every request (the API versions by path), and
@@ -69,8 +71,15 @@ pub fn comma_separated(api: &OpenAPI) -> Vec<CommaSeparated> {
     out
 }
 
-/// Rewrites, in progenitor's httpmock helpers, every `value.to_string()` in a method taking a
-/// list into `value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")`.
+/// Adapts progenitor's httpmock helpers:
+///
+/// * every `value.to_string()` in a method taking a list becomes
+///   `value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")`;
+/// * every `value.to_string()` inside the `format!` of a path's regular expression becomes
+///   `regex::escape(&crate::path::encode(&value.to_string()))`: the client sends the value
+///   percent-encoded (see [`client`]) and httpmock matches the path as sent, and an unescaped
+///   value is read as a pattern (`.` matches anything, `\b` is a word boundary, `(` does not
+///   compile).
 pub fn httpmock(mut file: syn::File) -> syn::File {
     use quote::ToTokens;
     use syn::visit_mut::VisitMut;
@@ -85,7 +94,36 @@ pub fn httpmock(mut file: syn::File) -> syn::File {
             if signature.contains("Vec <") {
                 ReplaceToString.visit_block_mut(&mut f.block);
             }
+            syn::visit_mut::visit_impl_item_fn_mut(self, f);
         }
+
+        // A path's regular expression: `format!("^/albums/{}$", value.to_string())`.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            use syn::punctuated::Punctuated;
+            if mac.path.is_ident("format")
+                && let Ok(mut args) =
+                    mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+                && matches!(args.first(), Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(pattern), ..
+                })) if pattern.value().starts_with("^/"))
+            {
+                for arg in args.iter_mut().skip(1) {
+                    if is_value_to_string(arg) {
+                        *arg = syn::parse_quote! {
+                            regex::escape(&crate::path::encode(&#arg))
+                        };
+                    }
+                }
+                mac.tokens = quote::quote!(#args);
+            }
+        }
+    }
+
+    fn is_value_to_string(expr: &syn::Expr) -> bool {
+        matches!(expr, syn::Expr::MethodCall(call)
+            if call.method == "to_string"
+                && call.args.is_empty()
+                && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("value")))
     }
 
     struct ReplaceToString;
@@ -397,6 +435,35 @@ mod tests {
                 ("get_albums".to_owned(), "ids".to_owned()),
                 ("get_library_albums".to_owned(), "albumIds".to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn httpmock_path_matchers_match_the_encoded_value_literally() {
+        let file: syn::File = syn::parse_quote! {
+            impl RefreshWhen {
+                pub fn session_id(self, value: &types::SessionId) -> Self {
+                    let re = regex::Regex::new(
+                        &format!("^/playback/sessions/{}/entities/.*$", value.to_string()),
+                    )
+                    .unwrap();
+                    Self(self.0.path_matches(re))
+                }
+                pub fn limit(self, value: i32) -> Self {
+                    Self(self.0.query_param("limit", format!("{}", value.to_string())))
+                }
+            }
+        };
+        let text: String = prettyplease::unparse(&httpmock(file))
+            .split_whitespace()
+            .collect();
+        assert!(
+            text.contains(r#"format!("^/playback/sessions/{}/entities/.*$",regex::escape(&crate::path::encode(&value.to_string())))"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"format!("{}",value.to_string())"#),
+            "{text}"
         );
     }
 

@@ -90,6 +90,9 @@ pub fn run(args: &LiveArgs, verbose: bool) -> Result<Status, Failure> {
         ids.extend(config_ids(config)?);
     }
     ids.retain(|id| !id.trim().is_empty());
+    // The ids go into paths this command writes itself: one of an impossible shape (a dot
+    // segment, a `/`) is refused as the other commands refuse it, and the rest are encoded.
+    crate::ids::check_all("album id", &ids)?;
     if let Some(dir) = &args.record {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -158,10 +161,11 @@ impl Session {
     fn read_only(&mut self, ids: &[String]) {
         self.progress.inc_length(ids.len() as u64 + 5);
         for id in ids {
-            self.call("GET", &format!("/albums/{id}"), None);
+            self.call("GET", &format!("/albums/{}", encode(id)), None);
         }
         if !ids.is_empty() {
-            self.call("GET", &format!("/albums?ids={}", ids.join(",")), None);
+            let list: Vec<String> = ids.iter().map(|id| encode(id)).collect();
+            self.call("GET", &format!("/albums?ids={}", list.join(",")), None);
         }
         self.call("GET", &format!("/albums/{UNKNOWN_ALBUM}"), None);
         let first_page = self.call("GET", "/me/library/albums?limit=10", None);
@@ -217,8 +221,9 @@ impl Session {
             ("PUT", "DELETE")
         };
         self.progress.inc_length(2);
-        self.call(first, &format!("/me/library/albums/{id}"), None);
-        self.call(second, &format!("/me/library/albums/{id}"), None);
+        let path = format!("/me/library/albums/{}", encode(id));
+        self.call(first, &path, None);
+        self.call(second, &path, None);
 
         // A new session of our own; next is undone by previous, and the modes are set to the
         // values a new session starts with.

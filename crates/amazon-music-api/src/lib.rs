@@ -27,8 +27,10 @@
 //! What differs from plain progenitor output (the adaptation step, see ARCHITECTURE.md):
 //! credentials from [`Credentials`] are sent on every request, comma-separated list
 //! parameters go out as `ids=a,b` rather than `ids=a&ids=b`, no `api-version` header is
-//! sent, a path parameter `.` or `..` is refused with [`Error::InvalidRequest`] (URL
-//! normalization would otherwise send the request to another operation's path), and every
+//! sent, a path parameter is percent-encoded into one path segment (every byte but RFC 3986's
+//! unreserved characters) and the empty string, `.` and `..` are refused with
+//! [`Error::InvalidRequest`] (URL parsing would otherwise send the request to another
+//! operation's path), and every
 //! optional field of [`types`] reads `null` as absent (the spec has no `nullable`, but services
 //! send `null` for values they lack).
 //!

@@ -47,3 +47,28 @@ async fn a_typed_mock_can_answer_with_an_error() {
         other => panic!("expected the mocked 404, got {other:?}"),
     }
 }
+
+/// A path parameter is matched as the client sends it (percent-encoded) and literally: neither
+/// `\` nor `.` is read as a pattern.
+#[tokio::test]
+async fn a_typed_mock_matches_a_path_parameter_as_sent() {
+    let server = httpmock::MockServer::start_async().await;
+    let error: types::ErrorResponse = serde_json::from_value(serde_json::json!({
+        "error": {"status": "404", "code": "RESOURCE_NOT_FOUND", "message": "no such album"}
+    }))
+    .unwrap();
+    let id: types::CatalogId = "a.b\\c d(".parse().unwrap();
+    let mock = server.get_album(|when, then| {
+        when.id(&id);
+        then.not_found(&error);
+    });
+    let client = Client::new(&server.base_url(), Credentials::new("key", "token"));
+    let hit = client.get_album().id(id.clone()).send().await;
+    assert!(
+        matches!(hit, Err(amazon_music_api::Error::ErrorResponse(_))),
+        "{hit:?}"
+    );
+    let other: types::CatalogId = "aXb\\c d(".parse().unwrap();
+    let _ = client.get_album().id(other).send().await;
+    assert_eq!(mock.calls_async().await, 1, "only the id itself matches");
+}

@@ -308,9 +308,9 @@ async fn an_error_response_decodes_into_the_error_object() {
 #[tokio::test]
 async fn path_parameters_are_percent_encoded() {
     let (capture, client) = setup(Some("GetAlbumDiscovery")).await;
-    let _ = client.get_album().id(id("../me?x=1")).send().await;
+    let _ = client.get_album().id(id("../me?x=1\\y")).send().await;
     let request = capture.take_one();
-    assert_eq!(request.uri.path(), "/v1/albums/..%2Fme%3Fx=1");
+    assert_eq!(request.uri.path(), "/v1/albums/..%2Fme%3Fx%3D1%5Cy");
     assert_eq!(request.uri.query(), None);
     let _ = json!(null);
 }

@@ -47,7 +47,9 @@ pub struct RouteMatch<'r> {
     pub template: &'r str,
     /// The operation's `operationId`.
     pub operation_id: &'r str,
-    /// Path parameters in template order, percent-decoded.
+    /// Path parameters in template order, percent-decoded. A segment that does not decode to
+    /// UTF-8 is no parameter's value (every parameter of the API is a string), so a path with
+    /// one matches no operation rather than one with a stand-in character.
     pub params: Vec<(String, String)>,
 }
 
@@ -150,7 +152,7 @@ impl Route {
                 Segment::Literal(literal) if literal == segment => {}
                 Segment::Literal(_) => return None,
                 Segment::Param(_) if segment.is_empty() => return None,
-                Segment::Param(name) => params.push((name.clone(), percent_decode(segment))),
+                Segment::Param(name) => params.push((name.clone(), percent_decode(segment)?)),
             }
         }
         Some(params)
@@ -189,24 +191,13 @@ pub(crate) fn path_of(url: &str) -> &str {
     &without_scheme[..end]
 }
 
-fn percent_decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// The value a path segment carries; `None` unless its bytes, decoded, are UTF-8. A `%` not
+/// followed by two hex digits stays as it is.
+fn percent_decode(segment: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 #[cfg(test)]
@@ -224,9 +215,30 @@ mod tests {
 
     #[test]
     fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("a%20b%2"), "a b%2");
-        assert_eq!(percent_decode("%E2%82%AC"), "€");
-        assert_eq!(percent_decode("%zz"), "%zz");
+        for (segment, value) in [
+            ("a%20b%2", "a b%2"),
+            ("%E2%82%AC", "€"),
+            ("%e2%82%ac", "€"),
+            ("%zz", "%zz"),
+            ("%", "%"),
+            ("%252e", "%2e"),
+            ("a+b", "a+b"),
+            ("%5C%2F%3F%23", "\\/?#"),
+            ("%EF%BF%BD", "\u{fffd}"),
+        ] {
+            assert_eq!(percent_decode(segment).as_deref(), Some(value), "{segment}");
+        }
+        // Not UTF-8 once decoded: no value, rather than U+FFFD standing in for the bytes.
+        assert_eq!(percent_decode("%FF"), None);
+        assert_eq!(percent_decode("%C0%AF"), None);
+    }
+
+    #[test]
+    fn a_parameter_that_is_not_utf8_matches_no_operation() {
+        let router = router_at("https://h.example/v1");
+        assert!(router.find("GET", "/v1/albums/%FF/tracks").is_none());
+        let found = router.find("GET", "/v1/albums/%EF%BF%BD/tracks").unwrap();
+        assert_eq!(found.params, [("id".to_owned(), "\u{fffd}".to_owned())]);
     }
 
     fn router_at(server: &str) -> Router {

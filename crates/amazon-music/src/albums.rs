@@ -26,17 +26,20 @@ pub(crate) fn catalog_id(id: &str) -> Result<CatalogId> {
         .map_err(|e| Error::validation("album id", format!("{id:?}: {e}")))
 }
 
-/// Refuses `.` and `..` as a path parameter. Percent-encoding leaves them as they are (they are
-/// legal in a segment) and URL normalization then removes them with the segment before:
-/// `/albums/..` would go out as `/`, a request to another path than the operation's.
+/// Refuses what the generated crate refuses as a path parameter (the empty string, `.` and
+/// `..`, which no encoding changes and which move the request to another path: `/albums/..`
+/// goes out as `/`, `/albums/` is not `/albums/{id}`), here naming the parameter as the caller
+/// knows it. Everything else is percent-encoded into one segment by the generated crate.
 pub(crate) fn path_segment(what: &'static str, value: &str) -> Result<()> {
-    if value == "." || value == ".." {
-        return Err(Error::validation(
-            what,
-            format!("{value:?} is a dot segment, which would change the request's path"),
-        ));
-    }
-    Ok(())
+    let problem = match value {
+        "" => "it is empty",
+        "." | ".." => "it is a dot segment",
+        _ => return Ok(()),
+    };
+    Err(Error::validation(
+        what,
+        format!("{value:?}: {problem}, which would change the request's path"),
+    ))
 }
 
 impl Client {

@@ -14,11 +14,15 @@
 //!
 //! * progenitor's httpmock helpers match an array query parameter with `value.to_string()` on a
 //!   `Vec`, which does not compile. [`httpmock`] rewrites that into the comma-separated form the
-//!   client sends. (Exploded array query parameters are refused by the pre-generation checks,
+//!   client sends. They also match a path parameter by putting the bare value into a regular
+//!   expression; [`httpmock`] matches the value as the client sends it instead (encoded by
+//!   `crate::path::encode`, then escaped). (Exploded array query parameters are refused by the pre-generation checks,
 //!   since no adaptation exists for them.)
 //! * [`client`] makes `Client::new` follow same-origin redirects only, drops the
 //!   `api-version` header progenitor adds to every request (the API versions by path), and
-//!   passes every path parameter through `crate::path::segment`, which refuses `.` and `..`.
+//!   makes every path parameter a segment with `crate::path::segment` instead of progenitor's
+//!   `encode_path` (which leaves `\`, a `/` to URL parsing, as it is): every byte outside
+//!   RFC 3986's unreserved set encoded, and the empty string, `.` and `..` refused.
 //! * [`null_as_absent`] lets every optional list or map field of a response type read `null` as
 //!   absent (the spec's optional fields are not `nullable`, but services send `null`).
 
@@ -67,8 +71,15 @@ pub fn comma_separated(api: &OpenAPI) -> Vec<CommaSeparated> {
     out
 }
 
-/// Rewrites, in progenitor's httpmock helpers, every `value.to_string()` in a method taking a
-/// list into `value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")`.
+/// Adapts progenitor's httpmock helpers:
+///
+/// * every `value.to_string()` in a method taking a list becomes
+///   `value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")`;
+/// * every `value.to_string()` inside the `format!` of a path's regular expression becomes
+///   `regex::escape(&crate::path::encode(&value.to_string()))`: the client sends the value
+///   percent-encoded (see [`client`]) and httpmock matches the path as sent, and an unescaped
+///   value is read as a pattern (`.` matches anything, `\b` is a word boundary, `(` does not
+///   compile).
 pub fn httpmock(mut file: syn::File) -> syn::File {
     use quote::ToTokens;
     use syn::visit_mut::VisitMut;
@@ -83,7 +94,36 @@ pub fn httpmock(mut file: syn::File) -> syn::File {
             if signature.contains("Vec <") {
                 ReplaceToString.visit_block_mut(&mut f.block);
             }
+            syn::visit_mut::visit_impl_item_fn_mut(self, f);
         }
+
+        // A path's regular expression: `format!("^/albums/{}$", value.to_string())`.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            use syn::punctuated::Punctuated;
+            if mac.path.is_ident("format")
+                && let Ok(mut args) =
+                    mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+                && matches!(args.first(), Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(pattern), ..
+                })) if pattern.value().starts_with("^/"))
+            {
+                for arg in args.iter_mut().skip(1) {
+                    if is_value_to_string(arg) {
+                        *arg = syn::parse_quote! {
+                            regex::escape(&crate::path::encode(&#arg))
+                        };
+                    }
+                }
+                mac.tokens = quote::quote!(#args);
+            }
+        }
+    }
+
+    fn is_value_to_string(expr: &syn::Expr) -> bool {
+        matches!(expr, syn::Expr::MethodCall(call)
+            if call.method == "to_string"
+                && call.args.is_empty()
+                && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("value")))
     }
 
     struct ReplaceToString;
@@ -117,10 +157,13 @@ pub fn httpmock(mut file: syn::File) -> syn::File {
 /// * the `api-version` header progenitor announces the spec's `info.version` in is not built:
 ///   the API versions by path (`/v1`) and never asked for it. Dropping it here rather than
 ///   removing it from each request saves every call a header map and two header operations;
-/// * every `encode_path(&value)` in a `format!` becomes
-///   `encode_path(&crate::path::segment(value).map_err(Error::InvalidRequest)?)`: `.` and `..`
-///   pass percent-encoding unchanged and URL normalization would then send the request to
-///   another path, so they are refused before anything is sent.
+/// * every `encode_path(&name.to_string())` in a `format!` becomes
+///   `crate::path::segment("name", &name.to_string()).map_err(Error::InvalidRequest)?`, and
+///   `encode_path` leaves the imports, so no path parameter can reach a URL another way.
+///   progenitor's encoder leaves `\` alone, which URL parsing reads as `/`, and `.`, `..` and
+///   the empty string pass any encoding unchanged and then move the request to another path:
+///   `segment` encodes every byte outside RFC 3986's unreserved set and refuses those three
+///   before anything is sent, naming the parameter.
 pub fn client(mut file: syn::File) -> syn::File {
     use syn::visit_mut::VisitMut;
 
@@ -160,13 +203,14 @@ pub fn client(mut file: syn::File) -> syn::File {
             }
             if let syn::Expr::Call(call) = expr
                 && let syn::Expr::Path(path) = &*call.func
-                && path.path.is_ident("encode_path")
+                && path.path.is_ident(ENCODE_PATH)
                 && call.args.len() == 1
                 && let syn::Expr::Reference(reference) = &call.args[0]
             {
                 let value = &reference.expr;
+                let name = parameter_name(value);
                 *expr = syn::parse_quote! {
-                    encode_path(&crate::path::segment(#value).map_err(Error::InvalidRequest)?)
+                    crate::path::segment(#name, &#value).map_err(Error::InvalidRequest)?
                 };
                 return;
             }
@@ -185,6 +229,18 @@ pub fn client(mut file: syn::File) -> syn::File {
                 }
                 mac.tokens = quote::quote!(#args);
             }
+        }
+
+        // Without the import, a path parameter that escaped the rewrite above would not
+        // compile rather than go out with progenitor's encoding.
+        fn visit_use_tree_mut(&mut self, tree: &mut syn::UseTree) {
+            if let syn::UseTree::Group(group) = tree {
+                group.items = std::mem::take(&mut group.items)
+                    .into_iter()
+                    .filter(|item| !matches!(item, syn::UseTree::Name(n) if n.ident == ENCODE_PATH))
+                    .collect();
+            }
+            syn::visit_mut::visit_use_tree_mut(self, tree);
         }
 
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
@@ -298,6 +354,22 @@ fn read_null_as_default(attr: &mut syn::Attribute) {
 
 const HEADER_MAP: &str = "header_map";
 
+/// progenitor's path parameter encoder, which [`client`] replaces.
+const ENCODE_PATH: &str = "encode_path";
+
+/// The name of the path parameter `value` holds, as its builder method is called: progenitor
+/// passes `name.to_string()`; anything else is named by its own text.
+fn parameter_name(value: &syn::Expr) -> String {
+    if let syn::Expr::MethodCall(call) = value
+        && call.method == "to_string"
+        && let syn::Expr::Path(path) = &*call.receiver
+        && let Some(ident) = path.path.get_ident()
+    {
+        return ident.to_string();
+    }
+    quote::quote!(#value).to_string()
+}
+
 fn is_ident(expr: &syn::Expr, name: &str) -> bool {
     matches!(expr, syn::Expr::Path(path) if path.path.is_ident(name))
 }
@@ -363,6 +435,35 @@ mod tests {
                 ("get_albums".to_owned(), "ids".to_owned()),
                 ("get_library_albums".to_owned(), "albumIds".to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn httpmock_path_matchers_match_the_encoded_value_literally() {
+        let file: syn::File = syn::parse_quote! {
+            impl RefreshWhen {
+                pub fn session_id(self, value: &types::SessionId) -> Self {
+                    let re = regex::Regex::new(
+                        &format!("^/playback/sessions/{}/entities/.*$", value.to_string()),
+                    )
+                    .unwrap();
+                    Self(self.0.path_matches(re))
+                }
+                pub fn limit(self, value: i32) -> Self {
+                    Self(self.0.query_param("limit", format!("{}", value.to_string())))
+                }
+            }
+        };
+        let text: String = prettyplease::unparse(&httpmock(file))
+            .split_whitespace()
+            .collect();
+        assert!(
+            text.contains(r#"format!("^/playback/sessions/{}/entities/.*$",regex::escape(&crate::path::encode(&value.to_string())))"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"format!("{}",value.to_string())"#),
+            "{text}"
         );
     }
 
@@ -455,10 +556,30 @@ mod tests {
             .collect();
         for name in ["session_id", "entity"] {
             let checked = format!(
-                "encode_path(&crate::path::segment({name}.to_string()).map_err(Error::InvalidRequest)?)"
+                "crate::path::segment(\"{name}\",&{name}.to_string()).map_err(Error::InvalidRequest)?"
             );
             assert!(text.contains(&checked), "{text}");
         }
+        assert!(!text.contains("encode_path"), "{text}");
+    }
+
+    #[test]
+    fn progenitors_path_encoder_leaves_the_imports() {
+        let file: syn::File = syn::parse_quote! {
+            use progenitor_client::{encode_path, ClientHooks, OperationInfo};
+            pub mod builder {
+                use super::{encode_path, ByteStream, Error};
+            }
+        };
+        let text: String = prettyplease::unparse(&client(file))
+            .split_whitespace()
+            .collect();
+        assert!(!text.contains("encode_path"), "{text}");
+        assert!(
+            text.contains("useprogenitor_client::{ClientHooks,OperationInfo};"),
+            "{text}"
+        );
+        assert!(text.contains("usesuper::{ByteStream,Error};"), "{text}");
     }
 
     #[test]

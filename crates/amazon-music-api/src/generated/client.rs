@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -5267,8 +5267,8 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
+        ByteStream, ClientInfo, ClientHooks, Error, OperationInfo, RequestBuilderExt,
+        ResponseValue,
     };
     /**Builder for [`Client::get_albums`]
 
@@ -5399,8 +5399,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/albums/{}", client.baseurl, encode_path(& crate ::path::segment(id
-                .to_string()).map_err(Error::InvalidRequest) ?),
+                "{}/albums/{}", client.baseurl, crate ::path::segment("id", & id
+                .to_string()).map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -5627,8 +5627,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/me/library/albums/{}", client.baseurl, encode_path(& crate
-                ::path::segment(id.to_string()).map_err(Error::InvalidRequest) ?),
+                "{}/me/library/albums/{}", client.baseurl, crate ::path::segment("id", &
+                id.to_string()).map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -5728,8 +5728,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/me/library/albums/{}", client.baseurl, encode_path(& crate
-                ::path::segment(id.to_string()).map_err(Error::InvalidRequest) ?),
+                "{}/me/library/albums/{}", client.baseurl, crate ::path::segment("id", &
+                id.to_string()).map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6220,9 +6220,9 @@ pub mod builder {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/current", client.baseurl, encode_path(& crate
-                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
-                ?),
+                "{}/playback/sessions/{}/current", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6342,11 +6342,11 @@ pub mod builder {
             let entity_reference_id = entity_reference_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/entities/{}", client.baseurl, encode_path(&
-                crate ::path::segment(session_id.to_string())
-                .map_err(Error::InvalidRequest) ?), encode_path(& crate
-                ::path::segment(entity_reference_id.to_string())
-                .map_err(Error::InvalidRequest) ?),
+                "{}/playback/sessions/{}/entities/{}", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?, crate
+                ::path::segment("entity_reference_id", & entity_reference_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6476,9 +6476,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/loop", client.baseurl, encode_path(& crate
-                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
-                ?),
+                "{}/playback/sessions/{}/loop", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6597,9 +6597,9 @@ pub mod builder {
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/next", client.baseurl, encode_path(& crate
-                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
-                ?),
+                "{}/playback/sessions/{}/next", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6718,9 +6718,9 @@ pub mod builder {
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/previous", client.baseurl, encode_path(& crate
-                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
-                ?),
+                "{}/playback/sessions/{}/previous", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6852,9 +6852,9 @@ pub mod builder {
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/queue", client.baseurl, encode_path(& crate
-                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
-                ?),
+                "{}/playback/sessions/{}/queue", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6986,9 +6986,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/queue/last", client.baseurl, encode_path(& crate
-                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
-                ?),
+                "{}/playback/sessions/{}/queue/last", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -7119,9 +7119,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/queue/next", client.baseurl, encode_path(& crate
-                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
-                ?),
+                "{}/playback/sessions/{}/queue/next", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -7254,9 +7254,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playback/sessions/{}/shuffle", client.baseurl, encode_path(& crate
-                ::path::segment(session_id.to_string()).map_err(Error::InvalidRequest)
-                ?),
+                "{}/playback/sessions/{}/shuffle", client.baseurl, crate
+                ::path::segment("session_id", & session_id.to_string())
+                .map_err(Error::InvalidRequest) ?,
             );
             #[allow(unused_mut)]
             let mut request = client

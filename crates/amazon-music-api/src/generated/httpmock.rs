@@ -110,7 +110,12 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &types::CatalogId) -> Self {
-            let re = regex::Regex::new(&format!("^/albums/{}$", value.to_string()))
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/albums/{}$", regex::escape(& crate ::path::encode(& value
+                        .to_string()))
+                    ),
+                )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
@@ -320,7 +325,10 @@ pub mod operations {
         }
         pub fn id(self, value: &types::CatalogId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/me/library/albums/{}$", value.to_string()),
+                    &format!(
+                        "^/me/library/albums/{}$", regex::escape(& crate ::path::encode(&
+                        value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -414,7 +422,10 @@ pub mod operations {
         }
         pub fn id(self, value: &types::CatalogId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/me/library/albums/{}$", value.to_string()),
+                    &format!(
+                        "^/me/library/albums/{}$", regex::escape(& crate ::path::encode(&
+                        value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -786,7 +797,10 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/current$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/current$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -881,14 +895,20 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/entities/.*$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/entities/.*$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn entity_reference_id(self, value: &types::EntityReferenceId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/.*/entities/{}$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/.*/entities/{}$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -982,7 +1002,10 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/loop$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/loop$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -1073,7 +1096,10 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/next$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/next$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -1177,7 +1203,10 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/previous$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/previous$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -1281,7 +1310,10 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/queue$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/queue$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -1396,7 +1428,10 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/queue/last$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/queue/last$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -1488,7 +1523,10 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/queue/next$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/queue/next$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -1579,7 +1617,10 @@ pub mod operations {
         }
         pub fn session_id(self, value: &types::SessionId) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/playback/sessions/{}/shuffle$", value.to_string()),
+                    &format!(
+                        "^/playback/sessions/{}/shuffle$", regex::escape(& crate
+                        ::path::encode(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))

@@ -27,6 +27,18 @@ fn hostile() -> Vec<String> {
         "a,b",
         "a&ids=B0064UPU4G",
         "B0064UPU4G/../../me/library/albums/B00D3PLC1K",
+        // URL parsing reads `\` as `/` in an http(s) URL.
+        "..\\me\\library\\albums",
+        "..\\..\\me",
+        "a\\b",
+        "\\",
+        "\\..",
+        ".\\",
+        "..\\",
+        "%5C",
+        "..%5C..%5Cme",
+        "%2e%2e\\me",
+        ";x",
         "\n",
         "\r\nx-injected: 1",
         "\0",
@@ -129,10 +141,32 @@ async fn crafted_path_parameters_reach_only_their_own_operation() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
-/// `.` and `..` are refused by the client itself, which names the parameter; the generated
-/// crate's own check behind it could only say that the request was invalid.
+/// An album id with backslashes stays an album id: URL parsing reads `\` as `/`, so sent as it
+/// was, `..\me\library\albums` fetched the library (and failed to decode it as an album) and
+/// `a\b` went to `/albums/a/b`, a path of no operation.
 #[tokio::test]
-async fn a_dot_segment_is_refused_naming_the_parameter() {
+async fn an_album_id_with_backslashes_reaches_get_album_only() {
+    for id in ["..\\me\\library\\albums", "a\\b"] {
+        let server = MockServer::start(MockConfig::default()).await.unwrap();
+        let client = support::builder(&server).build().unwrap();
+        let error = client.get_album(id).await.unwrap_err();
+        assert_eq!(
+            error.status().map(|s| s.as_u16()),
+            Some(404),
+            "{id:?}: {error}"
+        );
+        let sent: Vec<(String, u64)> = counts(&server)
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        assert_eq!(sent, [("getAlbum".to_owned(), 1)], "{id:?}");
+    }
+}
+
+/// The empty string, `.` and `..` are refused by the client itself, which names the parameter;
+/// the generated crate's own check behind it names the builder's parameter only.
+#[tokio::test]
+async fn an_empty_or_dot_segment_id_is_refused_naming_the_parameter() {
     let server = MockServer::start(MockConfig::default()).await.unwrap();
     let client = support::builder(&server).build().unwrap();
     fn refusal<T: std::fmt::Debug>(result: Result<T>) -> (&'static str, String) {
@@ -141,8 +175,12 @@ async fn a_dot_segment_is_refused_naming_the_parameter() {
             other => panic!("not a validation error: {other:?}"),
         }
     }
-    for dots in [".", ".."] {
-        let said = format!("{dots:?} is a dot segment, which would change the request's path");
+    for (dots, problem) in [
+        ("", "it is empty"),
+        (".", "it is a dot segment"),
+        ("..", "it is a dot segment"),
+    ] {
+        let said = format!("{dots:?}: {problem}, which would change the request's path");
         for (result, what) in [
             (refusal(client.get_album(dots).await), "album id"),
             (refusal(client.save_album(dots).await), "album id"),
@@ -159,6 +197,33 @@ async fn a_dot_segment_is_refused_naming_the_parameter() {
         }
     }
     assert!(counts(&server).iter().all(|(_, n)| *n == 0), "nothing sent");
+}
+
+/// The client refuses a path parameter exactly when the generated crate underneath would, so
+/// its own check (there to name the parameter) neither lets through nor adds a rule.
+#[tokio::test]
+async fn the_client_refuses_the_path_parameters_the_generated_crate_refuses() {
+    let server = MockServer::start(MockConfig::default()).await.unwrap();
+    let client = support::builder(&server).build().unwrap();
+    let api = amazon_music_api::Client::new(
+        &server.base_url(),
+        amazon_music_api::Credentials::new("mock-api-key", "mock-token"),
+    );
+    for value in hostile() {
+        let value = value.as_str();
+        let ours = client.resume_session(value, "1").await;
+        let theirs = api
+            .refresh_playback_session()
+            .session_id(value)
+            .entity_reference_id("1")
+            .send()
+            .await;
+        assert_eq!(
+            matches!(ours, Err(Error::Validation { .. })),
+            matches!(theirs, Err(amazon_music_api::Error::InvalidRequest(_))),
+            "{value:?}: {ours:?} / {theirs:?}"
+        );
+    }
 }
 
 fn counts(server: &MockServer) -> Vec<(String, u64)> {

@@ -337,41 +337,6 @@ fn live_read_only_against_the_mock() {
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));
 }
 
-/// `validate live` writes its paths itself: an id it is given stays one segment of
-/// `/albums/{id}` (a `\\`, which URL parsing reads as `/`, goes out encoded), and a dot segment
-/// is refused before anything is sent.
-#[test]
-fn live_sends_each_id_as_one_path_segment() {
-    let dir = scratch("live-segment");
-    let (out, _, _) = live_against_mock(&["--ids", "a\\b", "--format", "json"], &dir);
-    let stdout = text(&out.stdout);
-    let report: Value = serde_json::from_str(&stdout).expect(&stdout);
-    let odd: Vec<(&str, &str)> = report["outcomes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| {
-            (
-                o["url"].as_str().unwrap(),
-                o["operation_id"].as_str().unwrap_or("none"),
-            )
-        })
-        .filter(|(url, _)| url.contains("a%5Cb") || url.contains('\\'))
-        .collect();
-    assert!(odd.contains(&("/v1/albums/a%5Cb", "getAlbum")), "{odd:?}");
-    assert!(odd.iter().all(|(url, _)| !url.contains('\\')), "{odd:?}");
-
-    let dir = scratch("live-dots");
-    let (out, _, _) = live_against_mock(&["--ids", ".."], &dir);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("invalid album id \"..\""),
-        "{}",
-        text(&out.stderr)
-    );
-    assert!(recordings(&dir).is_empty(), "nothing was sent");
-}
-
 #[test]
 fn live_writes_are_undone() {
     let dir = scratch("live-write");

@@ -829,9 +829,10 @@ impl Lwa {
             .await
             .map_err(|e| LwaError::Transport(without_url(&e)))?;
         let status = response.status();
-        let body = read_bounded(response)
-            .await
-            .map_err(|e| LwaError::Transport(without_url(&e)))?;
+        let body = read_bounded(response).await.map_err(|e| match e {
+            ReadError::Transport(_) => LwaError::Transport(e.message()),
+            ReadError::TooLarge => LwaError::Response(e.message()),
+        })?;
         if status.is_success() {
             return Ok(body);
         }
@@ -878,7 +879,7 @@ async fn send(
     let headers = response.headers().clone();
     let body = read_bounded(response)
         .await
-        .map_err(|e| SendError(without_url(&e)))?;
+        .map_err(|e| SendError(e.message()))?;
     let mut answer = oauth2::HttpResponse::new(body);
     *answer.status_mut() = status;
     *answer.headers_mut() = headers;
@@ -890,12 +891,36 @@ async fn send(
 #[error("{0}")]
 struct SendError(String);
 
-async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+/// Why an answer could not be read whole.
+enum ReadError {
+    Transport(reqwest::Error),
+    /// Longer than [`MAX_ANSWER_BYTES`]: not an answer of LWA's, and not read further.
+    TooLarge,
+}
+
+impl ReadError {
+    fn message(&self) -> String {
+        match self {
+            Self::Transport(e) => without_url(e),
+            Self::TooLarge => format!(
+                "an answer over {MAX_ANSWER_BYTES} bytes, the limit for Login with Amazon's \
+                 answers; not read further"
+            ),
+        }
+    }
+}
+
+async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, ReadError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(ReadError::TooLarge);
+    }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
         if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            // Keep what fits: the caller reports a body that does not parse.
-            break;
+            return Err(ReadError::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
@@ -1362,22 +1387,51 @@ mod tests {
         assert!(!text.contains(&url), "{text}");
     }
 
-    async fn read_chunks(sizes: Vec<usize>) -> usize {
+    /// The length read, or the error's message.
+    async fn read_chunks(sizes: Vec<usize>) -> Result<usize, String> {
         let url = serve_in_chunks(sizes);
         let response = reqwest::Client::new().get(url).send().await.unwrap();
-        read_bounded(response).await.unwrap().len()
+        read_bounded(response)
+            .await
+            .map(|body| body.len())
+            .map_err(|e| e.message())
     }
 
-    /// An answer is kept up to the limit exactly, however it is split, and what would pass the
-    /// limit is left out.
+    /// An answer is read up to the limit exactly, however it is split; one byte more is an
+    /// error naming the limit, never a cut answer reported as one that does not parse.
     #[tokio::test]
     async fn answers_are_read_up_to_the_limit_in_any_number_of_chunks() {
-        assert_eq!(read_chunks(vec![300, 300, 300]).await, 900);
-        assert_eq!(read_chunks(vec![1024; 64]).await, MAX_ANSWER_BYTES);
+        assert_eq!(read_chunks(vec![300, 300, 300]).await, Ok(900));
+        assert_eq!(read_chunks(vec![1024; 64]).await, Ok(MAX_ANSWER_BYTES));
         let mut over = vec![1024; 64];
         over.push(1);
-        assert_eq!(read_chunks(over).await, MAX_ANSWER_BYTES);
-        assert!(read_chunks(vec![MAX_ANSWER_BYTES + 1]).await <= MAX_ANSWER_BYTES);
+        for sizes in [over, vec![MAX_ANSWER_BYTES + 1]] {
+            let error = read_chunks(sizes).await.unwrap_err();
+            assert!(
+                error.contains(&format!("over {MAX_ANSWER_BYTES} bytes")),
+                "{error}"
+            );
+        }
+    }
+
+    /// A declared length over the limit is refused before any of the body is read (this one
+    /// never comes: read, it would end in a transport error instead).
+    #[tokio::test]
+    async fn a_declared_length_over_the_limit_is_refused_unread() {
+        let url = serve(1, |out| {
+            use std::io::Write;
+            write!(
+                out,
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                MAX_ANSWER_BYTES + 1
+            )
+        });
+        let response = reqwest::Client::new().get(url).send().await.unwrap();
+        let error = read_bounded(response).await.err().unwrap().message();
+        assert!(
+            error.contains(&format!("over {MAX_ANSWER_BYTES} bytes")),
+            "{error}"
+        );
     }
 
     #[test]

@@ -76,6 +76,7 @@ say "validate recorded --apply, then cargo xtask generate"
   fail "--apply proposed nothing"
 cargo xtask generate
 cp spec/openapi.yaml crates/amazon-music-conformance/spec/
+cp spec/openapi.yaml crates/amazon-music-spec/spec/
 # A catch-all map in the generated types would keep unknown fields untyped and void the test
 # below; there is none.
 ! grep -n 'serde(flatten)' crates/amazon-music-api/src/generated/client.rs ||

@@ -93,6 +93,11 @@ fn the_embedded_spec_is_the_spec_verbatim() {
          `cp spec/openapi.yaml crates/amazon-music-conformance/spec/openapi.yaml`"
     );
     assert!(
+        read("spec/openapi.yaml") == read("crates/amazon-music-spec/spec/openapi.yaml"),
+        "crates/amazon-music-spec/spec/openapi.yaml differs from spec/openapi.yaml: run \
+         `cp spec/openapi.yaml crates/amazon-music-spec/spec/openapi.yaml`"
+    );
+    assert!(
         amazon_music_conformance::SPEC_YAML == read("spec/openapi.yaml"),
         "the embedded constant is not spec/openapi.yaml"
     );

@@ -85,8 +85,8 @@ pub fn spec_examples(spec: &Spec) -> Vec<SpecExample> {
                 out.push(SpecExample {
                     label,
                     operation_id: op.id().to_owned(),
-                    method: op.method.to_owned(),
-                    path: op.path.to_owned(),
+                    method: op.method().to_owned(),
+                    path: op.path().to_owned(),
                     place: place.clone(),
                     schema: schema.clone(),
                     value: example.get("value").cloned().unwrap_or(Value::Null),

@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::drift::DriftKind;
-use crate::exchange::{Body, Exchange};
-use crate::source_map::LineIndex;
+use amazon_music_spec::{Body, DriftKind, Exchange, LineIndex};
+
 use crate::validation::Outcome;
 
 /// One proposed change to the spec, with the recordings that call for it.

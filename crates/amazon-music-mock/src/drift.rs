@@ -11,7 +11,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Mutex;
 
-use amazon_music_conformance::resolve_ref as resolve;
 use serde_json::{Map, Value};
 
 use crate::prng::Prng;
@@ -339,6 +338,23 @@ fn collect(document: &Value, pointer: &str, out: &mut Candidates, seen: &mut Has
         }
         collect(document, &at, out, seen);
     }
+}
+
+/// Follows `$ref`s from `pointer` (local references only): the pointer reached and the
+/// schema there, `None` when it is missing, external or a loop.
+fn resolve<'d>(document: &'d Value, pointer: &str) -> (String, Option<&'d Value>) {
+    let mut pointer = pointer.to_owned();
+    for _ in 0..32 {
+        let Some(schema) = document.pointer(&pointer) else {
+            return (pointer, None);
+        };
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(target) if target.starts_with('#') => pointer = target[1..].to_owned(),
+            Some(_) => return (pointer, None),
+            None => return (pointer, Some(schema)),
+        }
+    }
+    (pointer, None)
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ pub(crate) fn operations(spec: &Spec) -> Result<Vec<OperationSpec>, SpecError> {
     spec.operations()
         .iter()
         .map(|op| {
-            let pointer = op.pointer();
+            let pointer = op.pointer().to_owned();
             let raw = spec
                 .pointer(&pointer)
                 .ok_or_else(|| SpecError::Pointer(pointer.clone()))?;
@@ -138,7 +138,7 @@ pub(crate) fn operations(spec: &Spec) -> Result<Vec<OperationSpec>, SpecError> {
                     location,
                     required: param.get("required").and_then(Value::as_bool) == Some(true),
                     shape,
-                    validator: spec.validator_at(&schema_at)?,
+                    validator: SchemaValidator::at(spec, &schema_at)?,
                 });
             }
             let body_at = format!(
@@ -146,13 +146,13 @@ pub(crate) fn operations(spec: &Spec) -> Result<Vec<OperationSpec>, SpecError> {
                 escape_pointer_token("application/json")
             );
             let body = match spec.pointer(&body_at) {
-                Some(_) => Some(spec.validator_at(&body_at)?),
+                Some(_) => Some(SchemaValidator::at(spec, &body_at)?),
                 None => None,
             };
             Ok(OperationSpec {
                 id: op.id().to_owned(),
-                method: op.method,
-                path: op.path.to_owned(),
+                method: op.method(),
+                path: op.path().to_owned(),
                 scope,
                 params,
                 body,

@@ -506,6 +506,18 @@ impl<'d> Builder<'d> {
                 .get("operationId")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            summary: raw
+                .get("summary")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            tags: raw
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
             method: method_name(method),
             path: path.to_owned(),
             pointer: at.to_owned(),

@@ -322,6 +322,8 @@ pub enum Part {
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub(crate) id: Option<String>,
+    pub(crate) summary: Option<String>,
+    pub(crate) tags: Vec<String>,
     pub(crate) method: &'static str,
     pub(crate) path: String,
     pub(crate) pointer: String,
@@ -342,6 +344,16 @@ impl Operation {
     /// The `operationId`, if any.
     pub fn operation_id(&self) -> Option<&str> {
         self.id.as_deref()
+    }
+
+    /// `summary`, if any.
+    pub fn summary(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
+
+    /// `tags`, in order.
+    pub fn tags(&self) -> &[String] {
+        &self.tags
     }
 
     /// Upper-case HTTP method, such as `GET`.

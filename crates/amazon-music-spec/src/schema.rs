@@ -438,6 +438,24 @@ impl Schemas {
         out
     }
 
+    /// The first schema at or below `root` (through every subschema, combinators included)
+    /// that a `$ref` leading nowhere left unreadable, if any: a value cannot be judged by it.
+    pub fn broken_below(&self, root: SchemaId) -> Option<&Schema> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut seen[id.index()], true) {
+                continue;
+            }
+            let schema = &self[id];
+            if schema.broken.is_some() {
+                return Some(schema);
+            }
+            stack.extend(schema.subschemas());
+        }
+        None
+    }
+
     /// The node of the schema at `pointer` of `document`, built with everything it reaches.
     pub(crate) fn build(&mut self, document: &Value, pointer: &str) -> Result<SchemaId, SpecError> {
         let mut queue = Vec::new();
@@ -699,6 +717,10 @@ mod tests {
         assert!(far.broken().unwrap().contains("outside"), "{far:?}");
         let gone = &schemas[schemas[root].property("gone").unwrap()];
         assert!(gone.broken().unwrap().contains("nothing"), "{gone:?}");
+        let first = schemas.broken_below(root).unwrap();
+        assert!(first.broken().is_some());
+        let (fine, fine_root) = graph(&json!({"s": {"allOf": [{"type": "string"}]}}), "/s");
+        assert!(fine.broken_below(fine_root).is_none());
     }
 
     #[test]

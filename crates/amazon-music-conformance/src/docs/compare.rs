@@ -42,7 +42,7 @@ pub struct LedgerEntry {
 impl Ledger {
     /// Parses the ledger's YAML.
     pub fn from_yaml_str(text: &str) -> Result<Self, String> {
-        serde_yaml::from_str(text).map_err(|e| e.to_string())
+        serde_norway::from_str(text).map_err(|e| e.to_string())
     }
 
     /// The entry listing `fact`, if any.

@@ -329,14 +329,14 @@ mod tests {
         let converted = to_json_schema(&json!({
             "type": "object",
             "properties": {
-                "example": {"$ref": "#/components/schemas/X", "description": "ignored"},
+                "example": {"$ref": "#/definitions/X", "description": "ignored"},
                 "x-count": {"type": "integer", "example": 3}
             }
         }));
         assert_eq!(
             converted,
             json!({"type": "object", "properties": {
-                "example": {"$ref": "#/components/schemas/X"},
+                "example": {"$ref": "#/definitions/X"},
                 "x-count": {"type": "integer"}
             }})
         );

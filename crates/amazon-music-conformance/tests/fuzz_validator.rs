@@ -12,7 +12,7 @@ use amazon_music_conformance::{
 };
 use proptest::prelude::*;
 
-const SPEC: &str = include_str!("../../../spec/openapi.yaml");
+const SPEC: &str = amazon_music_conformance::SPEC_YAML;
 
 fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();

@@ -75,7 +75,7 @@ say "validate recorded --apply, then cargo xtask generate"
 "$amazon_music" validate recorded spec/recordings/new --apply 2>&1 | grep -E 'proposed|wrote|applied' ||
   fail "--apply proposed nothing"
 cargo xtask generate
-cp spec/openapi.yaml crates/amazon-music-conformance/spec/
+cp spec/openapi.yaml crates/amazon-music-spec/spec/
 # A catch-all map in the generated types would keep unknown fields untyped and void the test
 # below; there is none.
 ! grep -n 'serde(flatten)' crates/amazon-music-api/src/generated/client.rs ||

@@ -28,6 +28,9 @@ if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION
   cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --quiet
 fi
 
+# The committed seeds are what the spec and the recordings give (`cargo xtask fuzz-seeds`).
+cargo run -q --locked -p xtask -- fuzz-seeds --check
+
 # One build for all targets; fuzz/Cargo.lock is committed.
 nice -n 10 cargo fuzz build "${FLAGS[@]}"
 

@@ -2,10 +2,10 @@
 //! belongs to and the schema it illustrates; and the shape of an example as its schema sees it
 //! (which fields are optional, which objects are open to new keys), for tests that vary it.
 
-use amazon_music_conformance::{Spec, escape_pointer_token};
+use amazon_music_spec::{
+    Additional, MediaType, Member, Schema, Spec, Step, Token, Visitor, pointer_of,
+};
 use serde_json::Value;
-
-const JSON: &str = "application~1json";
 
 /// Where an example sits in its operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,75 +42,50 @@ impl SpecExample {
     }
 }
 
-/// Every example of a request body or a response body of every operation, in document order
-/// (responses in the order the operation declares them).
+/// Every example (of `examples`) of a JSON request body or response body of every operation,
+/// in the spec's operation order (responses in the order the operation declares them).
 pub fn spec_examples(spec: &Spec) -> Vec<SpecExample> {
-    let raw = spec.raw();
+    let json = |content: &[MediaType]| -> Option<MediaType> {
+        content
+            .iter()
+            .find(|m| m.name() == "application/json")
+            .cloned()
+    };
     let mut out = Vec::new();
     for op in spec.operations() {
-        let base = op.pointer();
-        let mut places = vec![(Place::Request, format!("{base}/requestBody/content/{JSON}"))];
-        for key in raw
-            .pointer(&format!("{base}/responses"))
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|r| r.keys())
-        {
-            let at = resolve(
-                raw,
-                &format!("{base}/responses/{}", escape_pointer_token(key)),
-            );
-            places.push((Place::Response(key.clone()), format!("{at}/content/{JSON}")));
+        let mut places = Vec::new();
+        if let Some(media) = op.request_body().and_then(|b| json(b.content())) {
+            places.push((Place::Request, media));
+        }
+        for response in op.responses() {
+            if let Some(media) = json(response.content()) {
+                places.push((Place::Response(response.status().to_owned()), media));
+            }
         }
         for (place, media) in places {
-            let Some(content) = raw.pointer(&media) else {
+            let Some(schema) = media.schema() else {
                 continue;
             };
-            let schema = resolve(raw, &format!("{media}/schema"));
-            for name in content
-                .get("examples")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flat_map(|e| e.keys())
-            {
-                let at = resolve(
-                    raw,
-                    &format!("{media}/examples/{}", escape_pointer_token(name)),
-                );
-                let example = raw.pointer(&at).unwrap_or(&Value::Null);
-                let label = match at.strip_prefix("/components/examples/") {
+            let schema = spec.schemas()[schema].pointer().to_owned();
+            let single = format!("{}/example", media.pointer());
+            for example in media.examples().iter().filter(|e| e.pointer() != single) {
+                let label = match example.pointer().strip_prefix("/components/examples/") {
                     Some(component) => component.to_owned(),
-                    None => format!("{}-{name}", op.id()),
+                    None => format!("{}-{}", op.id(), example.name()),
                 };
                 out.push(SpecExample {
                     label,
                     operation_id: op.id().to_owned(),
-                    method: op.method.to_owned(),
-                    path: op.path.to_owned(),
+                    method: op.method().to_owned(),
+                    path: op.path().to_owned(),
                     place: place.clone(),
                     schema: schema.clone(),
-                    value: example.get("value").cloned().unwrap_or(Value::Null),
+                    value: example.value().clone(),
                 });
             }
         }
     }
     out
-}
-
-/// Follows `$ref`s from `pointer` to the pointer of what they name (local references only).
-pub fn resolve(document: &Value, pointer: &str) -> String {
-    let mut pointer = pointer.to_owned();
-    for _ in 0..32 {
-        match document
-            .pointer(&pointer)
-            .and_then(|v| v.get("$ref"))
-            .and_then(Value::as_str)
-        {
-            Some(target) if target.starts_with('#') => pointer = target[1..].to_owned(),
-            _ => break,
-        }
-    }
-    pointer
 }
 
 /// What an object of a body may take besides the properties it declares.
@@ -147,82 +122,69 @@ pub struct Shape {
     pub optional: Vec<(String, String)>,
 }
 
-/// Walks `value` beside the schema at `schema` of `document`.
-pub fn shape(document: &Value, schema: &str, value: &Value) -> Shape {
-    let mut out = Shape::default();
-    walk(document, schema, value, "", &mut out, 0);
-    out
+/// Walks `value` beside the schema at `schema` (a pointer, as [`SpecExample::schema`] gives
+/// it) with the spec crate's walker.
+///
+/// # Panics
+/// When the spec has no schema at `schema`.
+pub fn shape(spec: &Spec, schema: &str, value: &Value) -> Shape {
+    let root = spec
+        .schema_at(schema)
+        .unwrap_or_else(|| panic!("no schema at {schema}"));
+    let mut shaper = Shaper {
+        spec,
+        out: Shape::default(),
+    };
+    spec.schemas().walk(root, value, &mut shaper);
+    shaper.out
 }
 
-fn walk(document: &Value, schema: &str, value: &Value, at: &str, out: &mut Shape, depth: usize) {
-    let schema = resolve(document, schema);
-    let Some(node) = document.pointer(&schema) else {
-        return;
-    };
-    if depth > 64 {
-        return;
+struct Shaper<'s> {
+    spec: &'s Spec,
+    out: Shape,
+}
+
+impl<'v> Visitor<'v> for Shaper<'_> {
+    fn visit(&mut self, schema: &Schema, value: &'v Value, path: &[Token<'v>]) -> Step {
+        if !value.is_object() {
+            return Step::Descend;
+        }
+        let at = pointer_of(path);
+        let declared: Vec<String> = schema.properties().iter().map(|(n, _)| n.clone()).collect();
+        let extra = match schema.additional() {
+            Additional::Allowed => Extra::Any,
+            Additional::Schema(_) => {
+                Extra::Entries(format!("{}/additionalProperties", schema.pointer()))
+            }
+            Additional::Forbidden => Extra::Unknown,
+            Additional::Absent if !schema.declares_properties() => Extra::Any,
+            Additional::Absent => Extra::Unknown,
+        };
+        for (name, property) in schema.properties() {
+            if !schema.is_required(name) && !self.spec.schemas()[*property].nullable() {
+                self.out.optional.push((at.clone(), name.clone()));
+            }
+        }
+        self.out.objects.push(ObjectSlot {
+            at,
+            declared,
+            extra,
+        });
+        Step::Descend
     }
-    match value {
-        Value::Object(map) => {
-            let properties = node.get("properties").and_then(Value::as_object);
-            let declared: Vec<String> = properties
-                .map(|p| p.keys().cloned().collect())
-                .unwrap_or_default();
-            let extra = match node.get("additionalProperties") {
-                Some(Value::Bool(true)) => Extra::Any,
-                Some(Value::Object(_)) => Extra::Entries(format!("{schema}/additionalProperties")),
-                Some(_) => Extra::Unknown,
-                None if properties.is_none() => Extra::Any,
-                None => Extra::Unknown,
-            };
-            let required: Vec<&str> = node
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            for name in &declared {
-                let property = resolve(
-                    document,
-                    &format!("{schema}/properties/{}", escape_pointer_token(name)),
-                );
-                let nullable = document
-                    .pointer(&format!("{property}/nullable"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                if !required.contains(&name.as_str()) && !nullable {
-                    out.optional.push((at.to_owned(), name.clone()));
-                }
-            }
-            out.objects.push(ObjectSlot {
-                at: at.to_owned(),
-                declared: declared.clone(),
-                extra: extra.clone(),
-            });
-            for (key, child) in map {
-                let child_at = format!("{at}/{}", escape_pointer_token(key));
-                let child_schema = if declared.contains(key) {
-                    format!("{schema}/properties/{}", escape_pointer_token(key))
-                } else if let Extra::Entries(entries) = &extra {
-                    entries.clone()
-                } else {
-                    continue;
-                };
-                walk(document, &child_schema, child, &child_at, out, depth + 1);
-            }
+
+    fn member(
+        &mut self,
+        _: &Schema,
+        _: &'v str,
+        _: &'v Value,
+        member: Member,
+        _: &[Token<'v>],
+    ) -> Step {
+        match member.schema() {
+            Some(_) => Step::Descend,
+            None => Step::Skip,
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                walk(
-                    document,
-                    &format!("{schema}/items"),
-                    item,
-                    &format!("{at}/{i}"),
-                    out,
-                    depth + 1,
-                );
-            }
-        }
-        _ => {}
     }
 }
 
@@ -233,19 +195,10 @@ mod tests {
 
     #[test]
     fn finds_optional_fields_and_open_objects_at_every_depth() {
-        let doc = json!({"components": {"schemas": {
-            "A": {"type": "object", "required": ["id"], "properties": {
-                "id": {"type": "string"},
-                "note": {"type": "string", "nullable": true},
-                "tags": {"type": "array", "items": {"$ref": "#/components/schemas/B"}},
-                "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-                "payload": {"type": "object"}
-            }},
-            "B": {"type": "object", "properties": {"name": {"type": "string"}}}
-        }}});
+        let spec = Spec::from_yaml_str(include_str!("fixtures/shapes.yaml")).unwrap();
         let value = json!({"id": "1", "tags": [{"name": "x"}], "headers": {"h": "v"},
                            "payload": {"free": 1}});
-        let shape = shape(&doc, "/components/schemas/A", &value);
+        let shape = shape(&spec, "/components/schemas/A", &value);
         // Sorted: map order depends on serde_json's features in the build.
         let mut optional: Vec<(&str, &str)> = shape
             .optional

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use amazon_music_conformance::{Router, Spec};
+use amazon_music_spec::Spec;
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
@@ -26,7 +26,7 @@ pub struct ExamplesServer {
 impl ExamplesServer {
     /// Starts the server for `spec` on `127.0.0.1`, any port.
     pub async fn start(spec: &Spec) -> Self {
-        let router = Arc::new(Router::new(spec));
+        let router = Arc::new(spec.router().clone());
         let answers = Arc::new(answers(spec));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let shared = seen.clone();
@@ -81,14 +81,10 @@ fn answers(spec: &Spec) -> HashMap<String, Answer> {
     let examples = spec_examples(spec);
     let mut out = HashMap::new();
     for op in spec.operations() {
-        let Some(responses) = spec
-            .pointer(&format!("{}/responses", op.pointer()))
-            .and_then(|r| r.as_object())
-        else {
-            continue;
-        };
-        let Some(key) = responses
-            .keys()
+        let Some(key) = op
+            .responses()
+            .iter()
+            .map(|r| r.status().to_owned())
             .filter(|k| k.starts_with('2') && k.parse::<u16>().is_ok())
             .min()
         else {

@@ -98,7 +98,7 @@ pub fn ledger() -> Ledger {
 /// Loads a corrections ledger (a copy being edited, say).
 pub fn ledger_at(path: &std::path::Path) -> Ledger {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// What is wrong with `ledger` against `spec`: duplicate ids, pointers that resolve to

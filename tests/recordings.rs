@@ -3,10 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use amazon_music_conformance::{Body, Spec, Validator, escape_pointer_token, parse_recorded};
+use amazon_music_conformance::{Body, Spec, Validator, parse_recorded};
 use serde_json::Value;
-
-use crate::examples::resolve;
 
 /// One recorded response with a JSON body, and where the spec describes it.
 #[derive(Debug, Clone)]
@@ -40,7 +38,6 @@ pub fn recorded_responses(spec: &Spec, dir: &Path) -> Vec<RecordedResponse> {
     // The validator routes the request and picks the response the status falls under
     // (`404`, else `4XX`, else `default`), as `validate recorded` does.
     let validator = Validator::new(spec.clone()).expect("the spec compiles");
-    let raw = spec.raw();
     let mut files = Vec::new();
     collect_json(dir, &mut files);
     files.sort();
@@ -63,21 +60,16 @@ pub fn recorded_responses(spec: &Spec, dir: &Path) -> Vec<RecordedResponse> {
                 outcome.violations
             )
         };
-        let operation = spec
-            .operations()
-            .into_iter()
-            .find(|op| op.id() == operation_id)
-            .map(|op| op.pointer())
-            .expect("a routed operation is in the spec");
-        let response = resolve(
-            raw,
-            &format!("{operation}/responses/{}", escape_pointer_token(&key)),
-        );
+        let schema = spec
+            .operation(&operation_id)
+            .and_then(|op| op.response(&key))
+            .and_then(|response| response.json()?.schema())
+            .unwrap_or_else(|| panic!("{}: {operation_id} {key} has no JSON body", file.display()));
         out.push(RecordedResponse {
             file,
             operation_id,
             status: exchange.status,
-            schema: resolve(raw, &format!("{response}/content/application~1json/schema")),
+            schema: spec.schemas()[schema].pointer().to_owned(),
             body,
         });
     }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use amazon_music_conformance::{Spec, escape_pointer_token};
+use amazon_music_conformance::{SchemaValidator, Spec, escape_pointer_token};
 use amazon_music_workspace_tests::{Confidence, ledger, spec};
 use serde_json::{Value, json};
 
@@ -78,9 +78,9 @@ fn parses_as_openapi_3_0_3() {
     );
 }
 
-/// The conformance library embeds its own copy of the spec (a packaged crate cannot reach
-/// `spec/`), which the mock serves and the client's drift check compares with: the copy must be
-/// the spec, byte for byte, or they would serve and validate against a stale one.
+/// The spec crate embeds its own copy of the spec (a packaged crate cannot reach `spec/`), which
+/// the mock serves, the client's drift check compares with and the command line carries: the
+/// copy must be the spec, byte for byte, or they would serve and validate against a stale one.
 #[test]
 fn the_embedded_spec_is_the_spec_verbatim() {
     let root = amazon_music_workspace_tests::workspace_root();
@@ -88,12 +88,12 @@ fn the_embedded_spec_is_the_spec_verbatim() {
         std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     };
     assert!(
-        read("spec/openapi.yaml") == read("crates/amazon-music-conformance/spec/openapi.yaml"),
-        "crates/amazon-music-conformance/spec/openapi.yaml differs from spec/openapi.yaml: run \
-         `cp spec/openapi.yaml crates/amazon-music-conformance/spec/openapi.yaml`"
+        read("spec/openapi.yaml") == read("crates/amazon-music-spec/spec/openapi.yaml"),
+        "crates/amazon-music-spec/spec/openapi.yaml differs from spec/openapi.yaml: run \
+         `cp spec/openapi.yaml crates/amazon-music-spec/spec/openapi.yaml`"
     );
     assert!(
-        amazon_music_conformance::SPEC_YAML == read("spec/openapi.yaml"),
+        amazon_music_spec::SPEC_YAML == read("spec/openapi.yaml"),
         "the embedded constant is not spec/openapi.yaml"
     );
 }
@@ -111,7 +111,13 @@ fn operations_are_the_seventeen_of_the_pages_with_unique_ids() {
     let found: BTreeSet<(String, String, String)> = spec
         .operations()
         .iter()
-        .map(|op| (op.id().to_owned(), op.method.to_owned(), op.path.to_owned()))
+        .map(|op| {
+            (
+                op.id().to_owned(),
+                op.method().to_owned(),
+                op.path().to_owned(),
+            )
+        })
         .collect();
     let expected: BTreeSet<(String, String, String)> = OPERATIONS
         .iter()
@@ -161,38 +167,39 @@ fn every_operation_is_fully_described() {
     let mut problems = Vec::new();
     for op in spec.operations() {
         let id = op.id();
-        let o = op.operation;
-        if o.summary.as_deref().unwrap_or("").is_empty() {
+        if op.summary().unwrap_or("").is_empty() {
             problems.push(format!("{id}: no summary"));
         }
-        if o.tags.len() != 1 || !tags.contains(&o.tags[0].as_str()) {
-            problems.push(format!("{id}: tags {:?}", o.tags));
+        if op.tags().len() != 1 || !tags.contains(&op.tags()[0].as_str()) {
+            problems.push(format!("{id}: tags {:?}", op.tags()));
         }
-        let security = o.security.as_deref().unwrap_or_default();
-        match security {
-            [requirement] => {
-                if !requirement.contains_key("apiKey") {
+        // Its own requirement, not the document's default.
+        let own = spec
+            .pointer(&format!("{}/security", op.pointer()))
+            .is_some();
+        match op.security().unwrap_or_default() {
+            [requirement] if own => {
+                if !requirement.schemes().iter().any(|(s, _)| s == "apiKey") {
                     problems.push(format!("{id}: does not require the x-api-key header"));
                 }
-                match requirement.get("loginWithAmazon").map(Vec::as_slice) {
-                    Some([scope]) if scopes.contains_key(scope) => {}
+                match requirement.scopes("loginWithAmazon") {
+                    [scope] if scopes.contains_key(scope) => {}
                     other => problems.push(format!("{id}: scopes {other:?}")),
                 }
             }
             other => problems.push(format!("{id}: security {other:?}")),
         }
-        let statuses: Vec<String> = o
-            .responses
-            .responses
-            .keys()
-            .map(ToString::to_string)
+        let statuses: Vec<String> = op
+            .responses()
+            .iter()
+            .map(|r| r.status().to_owned())
             .collect();
         for required in ["200", "400", "401", "403", "429", "500"] {
             if !statuses.iter().any(|s| s == required) {
                 problems.push(format!("{id}: no {required} response"));
             }
         }
-        if op.path.contains('{') && !statuses.iter().any(|s| s == "404") {
+        if op.path().contains('{') && !statuses.iter().any(|s| s == "404") {
             problems.push(format!("{id}: addresses a resource but has no 404"));
         }
     }
@@ -242,7 +249,7 @@ fn path_parameters_are_required_and_match_the_template() {
     let mut problems = Vec::new();
     for op in spec.operations() {
         let template: BTreeSet<&str> = op
-            .path
+            .path()
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
             .collect();
@@ -283,9 +290,8 @@ fn every_example_satisfies_its_schema_and_none_is_orphaned() {
     assert!(cases.len() >= 30, "only {} examples found", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
-        let validator = spec
-            .validator_at(&case.schema)
-            .unwrap_or_else(|e| panic!("{}: {e}", case.at));
+        let validator =
+            SchemaValidator::at(&spec, &case.schema).unwrap_or_else(|e| panic!("{}: {e}", case.at));
         for violation in validator.violations(&case.value) {
             failures.push(format!("{} against {}: {violation}", case.at, case.schema));
         }
@@ -311,9 +317,7 @@ fn every_example_satisfies_its_schema_and_none_is_orphaned() {
 #[test]
 fn a_broken_example_is_caught() {
     let spec = spec();
-    let album = spec
-        .validator_at("/components/schemas/GetAlbumResponse")
-        .unwrap();
+    let album = SchemaValidator::at(&spec, "/components/schemas/GetAlbumResponse").unwrap();
     let mut example = spec
         .pointer("/components/examples/GetAlbumDiscovery/value")
         .unwrap()
@@ -341,9 +345,7 @@ fn a_broken_example_is_caught() {
         "{violations:#?}"
     );
 
-    let error = spec
-        .validator_at("/components/schemas/ErrorResponse")
-        .unwrap();
+    let error = SchemaValidator::at(&spec, "/components/schemas/ErrorResponse").unwrap();
     let numeric_status =
         json!({"error": {"status": 404, "code": "RESOURCE_NOT_FOUND", "message": "m"}});
     assert!(!error.is_valid(&numeric_status));
@@ -352,9 +354,7 @@ fn a_broken_example_is_caught() {
 #[test]
 fn unknown_fields_and_values_stay_decodable() {
     let spec = spec();
-    let save = spec
-        .validator_at("/components/schemas/SaveAlbumResponse")
-        .unwrap();
+    let save = SchemaValidator::at(&spec, "/components/schemas/SaveAlbumResponse").unwrap();
     let grown = json!({"data": {"saveAlbum": {
         "album": {"id": "B091MTJT3P", "popularity": 7},
         "saveState": "PENDING",

@@ -4,10 +4,10 @@
 
 use std::sync::OnceLock;
 
-use amazon_music_conformance::{Body, Exchange, Spec, Validator, parse_har, parse_recorded};
+use amazon_music_conformance::{
+    Body, Exchange, SPEC_YAML as SPEC, Spec, Validator, parse_har, parse_recorded,
+};
 use libfuzzer_sys::fuzz_target;
-
-const SPEC: &str = include_str!("../../spec/openapi.yaml");
 
 const TARGETS: &[(&str, &str)] = &[
     ("GET", "/v1/albums/B0064UPU4G"),

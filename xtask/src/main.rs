@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod fuzz_seeds;
 mod generate;
 mod spec_diff;
 
@@ -29,6 +30,8 @@ enum Command {
     Generate(generate::Args),
     /// Report spec changes since a git revision that break the generated client's users.
     SpecDiff(spec_diff::Args),
+    /// Write the fuzz targets' seed corpora (fuzz/corpus/) from the spec and the recordings.
+    FuzzSeeds(fuzz_seeds::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::SpecDiff(args) => spec_diff::run(&args),
+        Command::FuzzSeeds(args) => fuzz_seeds::run(&args),
     };
     match result {
         Ok(code) => code,

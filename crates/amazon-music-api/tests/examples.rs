@@ -8,6 +8,7 @@
 use std::sync::OnceLock;
 
 use amazon_music_api::types;
+use amazon_music_spec::{Spec, Type};
 use amazon_music_workspace_tests::examples::{
     Extra, Place, Shape, SpecExample, shape, spec_examples,
 };
@@ -63,13 +64,13 @@ decoders!(
     ReportPlaybackEventRequest,
 );
 
-/// The spec document and its examples, read once per test binary.
-fn spec() -> &'static (Value, Vec<SpecExample>) {
-    static SPEC: OnceLock<(Value, Vec<SpecExample>)> = OnceLock::new();
+/// The spec and its examples, read once per test binary.
+fn spec() -> &'static (Spec, Vec<SpecExample>) {
+    static SPEC: OnceLock<(Spec, Vec<SpecExample>)> = OnceLock::new();
     SPEC.get_or_init(|| {
         let spec = amazon_music_workspace_tests::spec();
         let examples = spec_examples(&spec);
-        (spec.raw().clone(), examples)
+        (spec, examples)
     })
 }
 
@@ -136,12 +137,12 @@ fn every_recorded_response_keeps_every_value_through_its_generated_type() {
 fn responses() -> &'static [(SpecExample, Shape)] {
     static RESPONSES: OnceLock<Vec<(SpecExample, Shape)>> = OnceLock::new();
     RESPONSES.get_or_init(|| {
-        let (document, examples) = spec();
+        let (spec, examples) = spec();
         let mut seen = std::collections::BTreeSet::new();
         examples
             .iter()
             .filter(|e| matches!(e.place, Place::Response(_)) && seen.insert(e.label.clone()))
-            .map(|e| (e.clone(), shape(document, &e.schema, &e.value)))
+            .map(|e| (e.clone(), shape(spec, &e.schema, &e.value)))
             .collect()
     })
 }
@@ -273,16 +274,14 @@ fn every_object_of_every_response_example_takes_an_unknown_field() {
 
 /// A value the schema at `pointer` takes, for a new map entry.
 fn entry_value(pointer: &str) -> BoxedStrategy<Value> {
-    let document = &spec().0;
-    let schema = amazon_music_workspace_tests::examples::resolve(document, pointer);
-    match document
-        .pointer(&schema)
-        .and_then(|s| s.get("type"))
-        .and_then(Value::as_str)
-    {
-        Some("string") => ".{0,16}".prop_map(Value::String).boxed(),
-        Some("integer") => any::<i32>().prop_map(Value::from).boxed(),
-        Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
+    let spec = &spec().0;
+    let schema = spec
+        .schema_at(pointer)
+        .unwrap_or_else(|| panic!("no schema at {pointer}"));
+    match spec.schemas()[schema].types().first() {
+        Some(Type::String) => ".{0,16}".prop_map(Value::String).boxed(),
+        Some(Type::Integer) => any::<i32>().prop_map(Value::from).boxed(),
+        Some(Type::Boolean) => any::<bool>().prop_map(Value::Bool).boxed(),
         other => panic!("{pointer}: no generator for map values of type {other:?}"),
     }
 }

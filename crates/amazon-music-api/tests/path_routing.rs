@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use amazon_music_api::types::{self, ErrorResponse};
 use amazon_music_api::{Client, Credentials, Error, Transport, TransportFuture};
-use amazon_music_conformance::{Router, SchemaValidator, Spec, escape_pointer_token};
+use amazon_music_conformance::{Router, SchemaValidator, Spec};
+use amazon_music_spec::Location;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
@@ -26,59 +27,28 @@ struct Operation {
 
 fn operations(spec: &Spec) -> Vec<Operation> {
     spec.operations()
-        .into_iter()
+        .iter()
         .filter_map(|op| {
-            let names: Vec<String> = op
-                .path
-                .split('/')
-                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-                .map(str::to_owned)
-                .collect();
-            if names.is_empty() {
-                return None;
-            }
-            let parameters = names
-                .into_iter()
-                .map(|name| {
-                    let pointer = parameter_schema(spec, &op.pointer(), op.path, &name);
-                    let validator = spec
-                        .validator_at(&pointer)
-                        .unwrap_or_else(|e| panic!("{pointer}: {e}"));
-                    (name, validator)
+            let parameters: Vec<(String, SchemaValidator)> = op
+                .parameters()
+                .iter()
+                .filter(|p| p.location() == Location::Path)
+                .map(|p| {
+                    let schema = p
+                        .schema()
+                        .unwrap_or_else(|| panic!("{}: no schema", p.pointer()));
+                    let validator = SchemaValidator::new(spec, schema)
+                        .unwrap_or_else(|e| panic!("{}: {e}", p.pointer()));
+                    (p.name().to_owned(), validator)
                 })
                 .collect();
-            Some(Operation {
+            (!parameters.is_empty()).then(|| Operation {
                 id: op.id().to_owned(),
-                method: op.method,
+                method: op.method(),
                 parameters,
             })
         })
         .collect()
-}
-
-/// The pointer to the schema of path parameter `name`, declared on the operation or on its
-/// path, inline or by `$ref`.
-fn parameter_schema(spec: &Spec, operation: &str, path: &str, name: &str) -> String {
-    let item = format!("/paths/{}", escape_pointer_token(path));
-    for list in [
-        format!("{operation}/parameters"),
-        format!("{item}/parameters"),
-    ] {
-        let Some(Value::Array(parameters)) = spec.pointer(&list) else {
-            continue;
-        };
-        for (i, parameter) in parameters.iter().enumerate() {
-            let at = match parameter.get("$ref").and_then(Value::as_str) {
-                Some(target) => target.trim_start_matches('#').to_owned(),
-                None => format!("{list}/{i}"),
-            };
-            let declared = spec.pointer(&at).expect("a parameter the pointer names");
-            if declared["in"] == "path" && declared["name"] == name {
-                return format!("{at}/schema");
-            }
-        }
-    }
-    panic!("{operation}: no declaration of path parameter {name}")
 }
 
 /// Remembers every request instead of sending it, and answers `404` with no body.

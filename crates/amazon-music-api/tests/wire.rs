@@ -9,26 +9,30 @@ use amazon_music_api::{Client, Credentials, types};
 use capture::{API_KEY, Capture, TOKEN, render};
 use serde_json::{Value, json};
 
-fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/openapi.yaml");
-    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+fn spec() -> &'static amazon_music_spec::Spec {
+    amazon_music_spec::Spec::embedded().unwrap()
 }
 
 fn example(name: &str) -> Value {
-    spec()["components"]["examples"][name]["value"].clone()
+    spec()
+        .pointer(&format!("/components/examples/{name}/value"))
+        .unwrap_or_else(|| panic!("no example {name}"))
+        .clone()
 }
 
-/// The first request-body example of the operation at `pointer`.
-fn request_example<T: serde::de::DeserializeOwned>(pointer: &str) -> T {
-    let spec = spec();
-    let examples = spec
-        .pointer(&format!(
-            "{pointer}/requestBody/content/application~1json/examples"
-        ))
-        .and_then(Value::as_object)
-        .unwrap_or_else(|| panic!("no request example at {pointer}"));
-    let value = examples.values().next().unwrap()["value"].clone();
-    serde_json::from_value(value).unwrap()
+/// The first request-body example (of `examples`, in key order) of the operation `id`.
+fn request_example<T: serde::de::DeserializeOwned>(id: &str) -> T {
+    let example = spec()
+        .operation(id)
+        .and_then(|op| op.request_body()?.json())
+        .and_then(|media| {
+            media
+                .examples()
+                .iter()
+                .find(|e| !e.pointer().ends_with("/example"))
+        })
+        .unwrap_or_else(|| panic!("no request example of {id}"));
+    serde_json::from_value(example.value().clone()).unwrap()
 }
 
 async fn setup(reply: Option<&str>) -> (Capture, Client) {
@@ -121,8 +125,7 @@ async fn remove_library_album() {
 #[tokio::test]
 async fn create_playback_session() {
     let (capture, client) = setup(Some("PlaybackFlowers")).await;
-    let body: types::CreatePlaybackSessionRequest =
-        request_example("/paths/~1playback~1sessions/post");
+    let body: types::CreatePlaybackSessionRequest = request_example("createPlaybackSession");
     let created = client
         .create_playback_session()
         .x_amzn_device_id("device-1")
@@ -214,8 +217,7 @@ async fn refresh_playback_session() {
 #[tokio::test]
 async fn queue_next() {
     let (capture, client) = setup(None).await;
-    let body: types::QueueNextRequest =
-        request_example("/paths/~1playback~1sessions~1{sessionId}~1queue~1next/post");
+    let body: types::QueueNextRequest = request_example("queueNext");
     client
         .queue_next()
         .session_id(session())
@@ -229,8 +231,7 @@ async fn queue_next() {
 #[tokio::test]
 async fn queue_last() {
     let (capture, client) = setup(None).await;
-    let body: types::QueueLastRequest =
-        request_example("/paths/~1playback~1sessions~1{sessionId}~1queue~1last/post");
+    let body: types::QueueLastRequest = request_example("queueLast");
     client
         .queue_last()
         .session_id(session())
@@ -274,7 +275,7 @@ async fn set_shuffle_mode() {
 #[tokio::test]
 async fn report_playback_event() {
     let (capture, client) = setup(None).await;
-    let body: types::ReportPlaybackEventRequest = request_example("/paths/~1playback~1event/post");
+    let body: types::ReportPlaybackEventRequest = request_example("reportPlaybackEvent");
     client
         .report_playback_event()
         .body(body)

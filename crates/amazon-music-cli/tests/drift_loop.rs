@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use amazon_music::playback::PlayRequest;
 use amazon_music_conformance::Spec;
-use amazon_music_mock::{DriftInjectionKind, MockConfig, MockServer};
+use amazon_music_mock::{DriftKind, MockConfig, MockServer};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -64,11 +64,7 @@ fn suggest_proposes_exactly_the_injected_drift_and_apply_writes_it() {
     let _ = std::fs::remove_dir_all(&root);
     let recordings = root.join("recordings");
     let served = record(&recordings, 4);
-    for kind in [
-        DriftInjectionKind::UnknownField,
-        DriftInjectionKind::UnlistedValue,
-        DriftInjectionKind::NullNotNullable,
-    ] {
+    for kind in DriftKind::ALL {
         assert!(
             served.iter().any(|s| s.kind == kind),
             "seed 4 served no {kind:?}: {served:?}"
@@ -101,9 +97,9 @@ fn suggest_proposes_exactly_the_injected_drift_and_apply_writes_it() {
     assert_eq!(proposed.len(), served.len(), "{proposed:#?}\n{served:#?}");
     for injection in &served {
         let expected = match injection.kind {
-            DriftInjectionKind::UnknownField => format!("`{}` (", injection.found),
-            DriftInjectionKind::UnlistedValue => format!("add `{}` to", injection.found),
-            DriftInjectionKind::NullNotNullable => "make ".to_owned(),
+            DriftKind::UnknownField => format!("`{}` (", injection.found),
+            DriftKind::UnlistedValue => format!("add `{}` to", injection.found),
+            DriftKind::NullNotNullable => "make ".to_owned(),
         };
         assert!(
             proposed

@@ -105,13 +105,13 @@ impl Report {
             .iter()
             .map(|op| CoverageEntry {
                 operation_id: op.id().to_owned(),
-                method: op.method.to_owned(),
-                path: op.path.to_owned(),
-                declared: spec
-                    .pointer(&format!("{}/responses", op.pointer()))
-                    .and_then(|r| r.as_object())
-                    .map(|r| r.keys().cloned().collect())
-                    .unwrap_or_default(),
+                method: op.method().to_owned(),
+                path: op.path().to_owned(),
+                declared: op
+                    .responses()
+                    .iter()
+                    .map(|r| r.status().to_owned())
+                    .collect(),
                 seen: seen
                     .get(op.id())
                     .map(|s| s.iter().cloned().collect())

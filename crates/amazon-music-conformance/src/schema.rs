@@ -2,19 +2,26 @@
 //!
 //! OpenAPI 3.0's schema dialect is close to JSON Schema draft 4 but not the same: `nullable`
 //! widens a type to include `null`, a `$ref` ignores its siblings, and keywords such as
-//! `example`, `discriminator` and `x-*` extensions mean nothing to a validator. Each schema is
-//! rewritten into draft 4 and validated in a document that also holds the rewritten
-//! `components/schemas`, so that `#/components/schemas/...` references resolve unchanged.
+//! `example`, `discriminator` and `x-*` extensions mean nothing to a validator. The schemas come
+//! from the spec's model, their `$ref`s already followed: each schema a validator reaches is
+//! rewritten into draft 4 once, under a key of its own in the compiled document, and its
+//! subschemas refer to those keys, so that nothing here follows a `$ref` of the spec.
 
+use std::collections::BTreeMap;
+
+use amazon_music_spec::{Additional, SchemaId, Spec, SpecError};
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 
-use crate::{Spec, SpecError};
+/// Where the compiled document keeps the schemas a validator reaches, by node.
+const DEFINITIONS: &str = "x-schemas";
 
 /// A compiled validator for one schema of the document.
 pub struct SchemaValidator {
     validator: Validator,
     pointer: String,
+    /// Node index → where the node is in the document.
+    pointers: BTreeMap<usize, String>,
 }
 
 impl std::fmt::Debug for SchemaValidator {
@@ -50,38 +57,61 @@ impl std::fmt::Display for SchemaViolation {
 }
 
 impl SchemaValidator {
-    /// Compiles `schema`, written in OpenAPI's dialect and found at `pointer` in `spec`.
-    pub fn compile(spec: &Spec, schema: &Value, pointer: &str) -> Result<Self, SpecError> {
-        let mut root = match to_json_schema(schema) {
-            Value::Object(map) => map,
-            // `true`/`false` schemas cannot carry the components beside them.
-            other => {
-                let mut map = Map::new();
-                map.insert("allOf".into(), json!([other]));
-                map
+    /// Compiles the schema at `pointer` of `spec` (for example `/components/schemas/Album`, or
+    /// the place of an inline schema, or of a `$ref` to one).
+    ///
+    /// ```
+    /// use amazon_music_conformance::{SchemaValidator, Spec};
+    /// let spec = Spec::embedded().unwrap();
+    /// let album = SchemaValidator::at(spec, "/components/schemas/Album")?;
+    /// assert!(album.is_valid(&serde_json::json!({"id": "B0064UPU4G", "title": "Discovery"})));
+    /// assert!(!album.is_valid(&serde_json::json!({"title": "no id"})));
+    /// # Ok::<(), amazon_music_conformance::SpecError>(())
+    /// ```
+    pub fn at(spec: &Spec, pointer: &str) -> Result<Self, SpecError> {
+        let id = spec
+            .schema_at(pointer)
+            .ok_or_else(|| SpecError::Pointer(pointer.to_owned()))?;
+        Self::new(spec, id)
+    }
+
+    /// Compiles the schema `id` of `spec`.
+    pub fn new(spec: &Spec, id: SchemaId) -> Result<Self, SpecError> {
+        let schemas = spec.schemas();
+        let pointer = schemas[id].pointer().to_owned();
+        let mut definitions = Map::new();
+        let mut pointers = BTreeMap::new();
+        let mut stack = vec![id];
+        while let Some(next) = stack.pop() {
+            if pointers.contains_key(&next.index()) {
+                continue;
             }
-        };
-        let components = spec
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|schemas| {
-                schemas
-                    .iter()
-                    .map(|(name, s)| (name.clone(), to_json_schema(s)))
-                    .collect::<Map<_, _>>()
-            })
-            .unwrap_or_default();
-        root.insert("components".into(), json!({ "schemas": components }));
+            let schema = &schemas[next];
+            if let Some(why) = schema.broken() {
+                return Err(SpecError::Schema {
+                    pointer: schema.pointer().to_owned(),
+                    message: why.to_owned(),
+                });
+            }
+            pointers.insert(next.index(), schema.pointer().to_owned());
+            definitions.insert(key(next), draft4(spec, next));
+            stack.extend(schema.subschemas());
+        }
+        let mut root = Map::new();
+        root.insert("$ref".into(), reference(id)["$ref"].take());
+        root.insert(DEFINITIONS.into(), Value::Object(definitions));
+        let root = Value::Object(root);
         let validator = jsonschema::draft4::options()
             .should_validate_formats(true)
-            .build(&Value::Object(root))
+            .build(&root)
             .map_err(|e| SpecError::Schema {
-                pointer: pointer.to_owned(),
+                pointer: pointer.clone(),
                 message: e.to_string(),
             })?;
         Ok(Self {
             validator,
-            pointer: pointer.to_owned(),
+            pointer,
+            pointers,
         })
     }
 
@@ -116,14 +146,71 @@ impl SchemaValidator {
             .collect()
     }
 
-    /// Maps a path inside the compiled schema back to a pointer into the OpenAPI document.
+    /// Maps a path inside the compiled document back to a pointer into the OpenAPI document:
+    /// the innermost schema the path passes through, then what follows inside it.
     fn document_pointer(&self, schema_path: &str) -> String {
-        // A failure inside a referenced component is reported relative to that component.
-        match schema_path.rfind("/components/schemas/") {
-            Some(at) => schema_path[at..].to_owned(),
-            None => format!("{}{}", self.pointer, schema_path),
+        let marker = format!("/{DEFINITIONS}/n");
+        let Some(at) = schema_path.rfind(&marker) else {
+            return format!("{}{schema_path}", self.pointer);
+        };
+        let rest = &schema_path[at + marker.len()..];
+        let digits = rest.find('/').unwrap_or(rest.len());
+        match rest[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| self.pointers.get(&n))
+        {
+            Some(pointer) => format!("{pointer}{}", &rest[digits..]),
+            None => format!("{}{schema_path}", self.pointer),
         }
     }
+}
+
+fn key(id: SchemaId) -> String {
+    format!("n{}", id.index())
+}
+
+fn reference(id: SchemaId) -> Value {
+    json!({ "$ref": format!("#/{DEFINITIONS}/{}", key(id)) })
+}
+
+/// The schema `id` in draft 4, each subschema a reference to its own definition.
+fn draft4(spec: &Spec, id: SchemaId) -> Value {
+    let schema = &spec.schemas()[id];
+    let mut converted = to_json_schema(schema.raw());
+    let Value::Object(out) = &mut converted else {
+        return converted;
+    };
+    if schema.declares_properties() {
+        let properties: Map<String, Value> = schema
+            .properties()
+            .iter()
+            .map(|(name, child)| (name.clone(), reference(*child)))
+            .collect();
+        out.insert("properties".into(), Value::Object(properties));
+    }
+    if let Additional::Schema(child) = schema.additional() {
+        out.insert("additionalProperties".into(), reference(child));
+    }
+    if let Some(child) = schema.items() {
+        out.insert("items".into(), reference(child));
+    }
+    if let Some(child) = schema.not() {
+        out.insert("not".into(), reference(child));
+    }
+    for (keyword, parts) in [
+        ("allOf", schema.all_of()),
+        ("anyOf", schema.any_of()),
+        ("oneOf", schema.one_of()),
+    ] {
+        if !parts.is_empty() {
+            out.insert(
+                keyword.into(),
+                parts.iter().map(|c| reference(*c)).collect(),
+            );
+        }
+    }
+    converted
 }
 
 /// Rewrites one OpenAPI 3.0 schema object into JSON Schema draft 4.
@@ -194,16 +281,15 @@ mod tests {
 
     #[test]
     fn a_validator_names_its_schema_and_a_violation_where_it_is() {
-        let spec =
-            Spec::from_yaml_str("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
-                .unwrap();
-        let pointer = "/paths/~1a/get/responses/200/content/application~1json/schema";
-        let validator = SchemaValidator::compile(
-            &spec,
-            &json!({"type": "object", "required": ["id"]}),
-            pointer,
+        let spec = Spec::from_yaml_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n\
+             \x20     responses:\n        '200':\n          description: ok\n\
+             \x20         content:\n            application/json:\n\
+             \x20             schema: {type: object, required: [id]}\n",
         )
         .unwrap();
+        let pointer = "/paths/~1a/get/responses/200/content/application~1json/schema";
+        let validator = SchemaValidator::at(&spec, pointer).unwrap();
         assert_eq!(validator.pointer(), pointer);
         assert_eq!(
             format!("{validator:?}"),
@@ -243,14 +329,14 @@ mod tests {
         let converted = to_json_schema(&json!({
             "type": "object",
             "properties": {
-                "example": {"$ref": "#/components/schemas/X", "description": "ignored"},
+                "example": {"$ref": "#/definitions/X", "description": "ignored"},
                 "x-count": {"type": "integer", "example": 3}
             }
         }));
         assert_eq!(
             converted,
             json!({"type": "object", "properties": {
-                "example": {"$ref": "#/components/schemas/X"},
+                "example": {"$ref": "#/definitions/X"},
                 "x-count": {"type": "integer"}
             }})
         );

@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::drift::DriftKind;
-use crate::exchange::{Body, Exchange};
-use crate::source_map::LineIndex;
+use amazon_music_spec::{Body, DriftKind, Exchange, LineIndex};
+
 use crate::validation::Outcome;
 
 /// One proposed change to the spec, with the recordings that call for it.
@@ -501,7 +500,7 @@ mod tests {
         let (edited, errors) = apply(TEXT, &suggestions);
         assert!(errors.is_empty(), "{errors:?}");
         assert!(edited.contains("    # A comment that stays.\n"));
-        let value: Value = serde_yaml::from_str(&edited).unwrap();
+        let value: Value = serde_norway::from_str(&edited).unwrap();
         let a = &value["components"]["schemas"]["A"];
         assert_eq!(
             a["properties"]["popularity"],
@@ -521,7 +520,7 @@ mod tests {
             value["components"]["schemas"]["B"],
             json!({"type": "object"})
         );
-        let original: Value = serde_yaml::from_str(TEXT).unwrap();
+        let original: Value = serde_norway::from_str(TEXT).unwrap();
         assert_eq!(
             original["components"]["schemas"]["A"]["properties"]
                 .as_object()

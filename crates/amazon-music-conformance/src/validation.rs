@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::drift::{Drift, DriftKind, DriftModel, resolve, without};
-use crate::exchange::{Body, Exchange};
-use crate::{Router, SchemaValidator, Spec, SpecError, escape_pointer_token};
+use amazon_music_spec::{Body, Drift, DriftKind, Exchange, SchemaId, without};
+
+use crate::{SchemaValidator, Spec, SpecError};
 
 /// One way in which an exchange breaks the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -77,11 +77,10 @@ impl Outcome {
 /// ```
 pub struct Validator {
     spec: Spec,
-    router: Router,
-    /// (operationId, response key) → what that response allows.
-    responses: HashMap<(String, String), ResponseCheck>,
-    schemas: Vec<CompiledSchema>,
-    drift: DriftModel,
+    /// (operation index, response key) → what that response allows.
+    responses: HashMap<(usize, String), ResponseCheck>,
+    /// Compiled validators, by schema.
+    schemas: HashMap<SchemaId, SchemaValidator>,
 }
 
 impl std::fmt::Debug for Validator {
@@ -96,74 +95,42 @@ impl std::fmt::Debug for Validator {
 struct ResponseCheck {
     /// Pointer to the response object (after its `$ref`).
     pointer: String,
-    /// Index into `schemas`, when the response has a JSON body.
-    schema: Option<usize>,
-}
-
-struct CompiledSchema {
-    validator: SchemaValidator,
-    drift_root: usize,
+    /// The schema of its JSON body, when it has one.
+    schema: Option<SchemaId>,
 }
 
 impl Validator {
     /// Compiles every response schema of `spec`.
     pub fn new(spec: Spec) -> Result<Self, SpecError> {
-        let router = Router::new(&spec);
-        let mut drift = DriftModel::default();
-        let mut schemas = Vec::new();
-        let mut by_pointer: HashMap<String, usize> = HashMap::new();
+        let mut schemas = HashMap::new();
         let mut responses = HashMap::new();
-        for op in spec.operations() {
-            let Some(declared) = spec
-                .pointer(&format!("{}/responses", op.pointer()))
-                .and_then(Value::as_object)
-            else {
-                continue;
-            };
-            for key in declared.keys() {
-                let at = format!("{}/responses/{}", op.pointer(), escape_pointer_token(key));
-                let (pointer, response) = resolve(spec.raw(), &at);
-                let media = response
-                    .and_then(|r| r.get("content"))
-                    .and_then(Value::as_object)
-                    .and_then(|content| {
-                        content.keys().find(|m| is_json_media_type(m)).map(|m| {
-                            format!("{pointer}/content/{}/schema", escape_pointer_token(m))
-                        })
-                    });
-                let schema = match media {
-                    Some(schema_at) => {
-                        // Responses sharing a component share its compiled validator.
-                        let (target, _) = resolve(spec.raw(), &schema_at);
-                        let index = match by_pointer.get(&target) {
-                            Some(index) => *index,
-                            None => {
-                                let validator = spec.validator_at(&target)?;
-                                let drift_root = drift.add(spec.raw(), &target);
-                                schemas.push(CompiledSchema {
-                                    validator,
-                                    drift_root,
-                                });
-                                by_pointer.insert(target, schemas.len() - 1);
-                                schemas.len() - 1
-                            }
-                        };
-                        Some(index)
-                    }
+        for (index, op) in spec.operations().iter().enumerate() {
+            for response in op.responses() {
+                let schema = match response.json() {
+                    Some(media) => Some(media.schema().ok_or_else(|| {
+                        SpecError::Pointer(format!("{}/schema", media.pointer()))
+                    })?),
                     None => None,
                 };
+                // Responses sharing a component share its compiled validator.
+                if let Some(id) = schema
+                    && !schemas.contains_key(&id)
+                {
+                    schemas.insert(id, SchemaValidator::new(&spec, id)?);
+                }
                 responses.insert(
-                    (op.id().to_owned(), key.clone()),
-                    ResponseCheck { pointer, schema },
+                    (index, response.status().to_owned()),
+                    ResponseCheck {
+                        pointer: response.pointer().to_owned(),
+                        schema,
+                    },
                 );
             }
         }
         Ok(Self {
             spec,
-            router,
             responses,
             schemas,
-            drift,
         })
     }
 
@@ -173,8 +140,8 @@ impl Validator {
     }
 
     /// The routing table.
-    pub fn router(&self) -> &Router {
-        &self.router
+    pub fn router(&self) -> &amazon_music_spec::Router {
+        self.spec.router()
     }
 
     /// Validates one exchange; `source` says where it came from in reports.
@@ -189,13 +156,13 @@ impl Validator {
             violations: Vec::new(),
             drift: Vec::new(),
         };
-        let Some(route) = self.router.find(&exchange.method, &exchange.url) else {
-            let path = self.router.api_path(&exchange.url);
-            let allowed: Vec<String> = self
-                .router
+        let router = self.spec.router();
+        let Some(route) = router.find(&exchange.method, &exchange.url) else {
+            let path = router.api_path(&exchange.url);
+            let allowed: Vec<String> = router
                 .operations()
                 .filter(|(m, t, _)| {
-                    self.router
+                    router
                         .find(m, &exchange.url)
                         .is_some_and(|r| r.template == *t)
                 })
@@ -215,37 +182,20 @@ impl Validator {
             return outcome;
         };
         outcome.operation_id = Some(route.operation_id.to_owned());
-        let operation_pointer = format!(
-            "/paths/{}/{}",
-            escape_pointer_token(route.template),
-            route.method.to_ascii_lowercase()
-        );
-        let status = exchange.status.to_string();
-        let range = format!("{}XX", exchange.status / 100);
-        let key = [status.as_str(), range.as_str(), "default"]
-            .into_iter()
-            .find(|k| {
-                self.responses
-                    .contains_key(&(route.operation_id.to_owned(), (*k).to_owned()))
-            });
-        let Some(key) = key else {
-            let declared = self
-                .spec
-                .pointer(&format!("{operation_pointer}/responses"))
-                .and_then(Value::as_object)
-                .map(|r| r.keys().cloned().collect::<Vec<_>>().join(", "))
-                .unwrap_or_default();
+        let op = &self.spec.operations()[route.index];
+        let Some(response) = op.response_for(exchange.status) else {
+            let declared: Vec<&str> = op.responses().iter().map(|r| r.status()).collect();
             outcome.violations.push(self.violation(
                 "status",
                 "",
-                &format!("{operation_pointer}/responses"),
-                format!("one of: {declared}"),
-                status,
+                &format!("{}/responses", op.pointer()),
+                format!("one of: {}", declared.join(", ")),
+                exchange.status.to_string(),
             ));
             return outcome;
         };
-        outcome.response = Some(key.to_owned());
-        let check = &self.responses[&(route.operation_id.to_owned(), key.to_owned())];
+        outcome.response = Some(response.status().to_owned());
+        let check = &self.responses[&(route.index, response.status().to_owned())];
         match (check.schema, &exchange.body) {
             (Some(_), Body::Empty) => outcome.violations.push(self.violation(
                 "content",
@@ -264,13 +214,9 @@ impl Validator {
                     abbreviate(&Value::String(text.clone()))
                 ),
             )),
-            (Some(index), Body::Json(body)) => {
-                let compiled = &self.schemas[index];
-                self.drift
-                    .check(compiled.drift_root, body, &mut outcome.drift);
-                for finding in &mut outcome.drift {
-                    finding.spec_line = self.spec.line_of(&finding.spec_pointer);
-                }
+            (Some(schema), Body::Json(body)) => {
+                let validator = &self.schemas[&schema];
+                outcome.drift = self.spec.drift(schema, body);
                 // A `null` for an optional property is drift (clients read it as absent), so
                 // the schema judges the body without those properties, as clients see it.
                 let nulls: Vec<&str> = outcome
@@ -286,8 +232,8 @@ impl Validator {
                     stripped = without(body, &nulls);
                     &stripped
                 };
-                if !compiled.validator.is_valid(body) {
-                    for v in compiled.validator.violations(body) {
+                if !validator.is_valid(body) {
+                    for v in validator.violations(body) {
                         let expected = match v.keyword.as_str() {
                             "required" | "additionalProperties" => v.message.clone(),
                             _ => self
@@ -346,11 +292,6 @@ impl Validator {
             found,
         }
     }
-}
-
-fn is_json_media_type(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// A value in compact JSON, cut short so that one line of a report holds it.

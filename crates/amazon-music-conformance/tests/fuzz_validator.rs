@@ -12,7 +12,7 @@ use amazon_music_conformance::{
 };
 use proptest::prelude::*;
 
-const SPEC: &str = include_str!("../../../spec/openapi.yaml");
+const SPEC: &str = amazon_music_conformance::SPEC_YAML;
 
 fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
@@ -24,19 +24,9 @@ fn schemas() -> &'static [SchemaValidator] {
     static SCHEMAS: OnceLock<Vec<SchemaValidator>> = OnceLock::new();
     SCHEMAS.get_or_init(|| {
         let spec = Spec::from_yaml_str(SPEC).unwrap();
-        let names: Vec<String> = spec
-            .pointer("/components/schemas")
-            .and_then(|v| v.as_object())
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect();
-        names
+        spec.component_schemas()
             .iter()
-            .map(|name| {
-                spec.validator_at(&format!("/components/schemas/{name}"))
-                    .unwrap()
-            })
+            .map(|(_, id)| SchemaValidator::new(&spec, *id).unwrap())
             .collect()
     })
 }

@@ -104,8 +104,13 @@ impl Auth {
         }
     }
 
-    /// The user the request acts for, when it may call an operation that needs `scope`.
-    pub(crate) fn authorize(&self, headers: &HeaderMap, scope: &str) -> Result<String, ApiError> {
+    /// The user the request acts for, when it may call an operation that needs every one of
+    /// `scopes`.
+    pub(crate) fn authorize(
+        &self,
+        headers: &HeaderMap,
+        scopes: &[impl AsRef<str>],
+    ) -> Result<String, ApiError> {
         let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
         match key {
             None => return Err(ApiError::access_denied("The x-api-key header is missing.")),
@@ -150,10 +155,13 @@ impl Auth {
                 "The access token has expired.",
             ));
         }
-        if !grant.scopes.iter().any(|s| grants(s, scope)) {
-            return Err(ApiError::access_denied(format!(
-                "The token does not grant the scope {scope} this operation needs."
-            )));
+        for scope in scopes {
+            let scope = scope.as_ref();
+            if !grant.scopes.iter().any(|s| grants(s, scope)) {
+                return Err(ApiError::access_denied(format!(
+                    "The token does not grant the scope {scope} this operation needs."
+                )));
+            }
         }
         Ok(grant.user.clone())
     }
@@ -193,7 +201,7 @@ mod tests {
     fn each_failure_gets_its_documented_answer() {
         let auth = Auth::new(&MockConfig::default().token("read-only", "u2", ["music::catalog"]));
         let ok = Some("mock-api-key");
-        let scope = "music::catalog";
+        let scope = &["music::catalog"];
         assert_eq!(
             code(auth.authorize(&headers(None, Some("Bearer mock-token")), scope)),
             (403, "ACCESS_DENIED")
@@ -219,13 +227,33 @@ mod tests {
             (401, "INVALID_ACCESS_TOKEN")
         );
         assert_eq!(
-            code(auth.authorize(&headers(ok, Some("Bearer read-only")), "music::playback")),
+            code(auth.authorize(&headers(ok, Some("Bearer read-only")), &["music::playback"])),
             (403, "ACCESS_DENIED")
         );
         assert_eq!(
             auth.authorize(&headers(ok, Some("Bearer read-only")), scope)
                 .unwrap(),
             "u2"
+        );
+        // Every scope an operation names is needed; one that names none needs a valid token.
+        let both = &["music::catalog", "music::playback"];
+        assert_eq!(
+            code(auth.authorize(&headers(ok, Some("Bearer read-only")), both)),
+            (403, "ACCESS_DENIED")
+        );
+        assert!(
+            auth.authorize(&headers(ok, Some("Bearer mock-token")), both)
+                .is_ok()
+        );
+        let none: &[&str] = &[];
+        assert_eq!(
+            auth.authorize(&headers(ok, Some("Bearer read-only")), none)
+                .unwrap(),
+            "u2"
+        );
+        assert_eq!(
+            code(auth.authorize(&headers(ok, Some("Bearer nope")), none)),
+            (401, "INVALID_ACCESS_TOKEN")
         );
     }
 
@@ -246,14 +274,14 @@ mod tests {
         );
         let ok = Some("mock-api-key");
         let e = auth
-            .authorize(&headers(ok, Some("Bearer old")), "music::library::read")
+            .authorize(&headers(ok, Some("Bearer old")), &["music::library::read"])
             .unwrap_err();
         assert_eq!(
             (e.code, e.message.as_str()),
             ("INVALID_ACCESS_TOKEN", "The access token has expired.")
         );
         assert!(
-            auth.authorize(&headers(ok, Some("Bearer new")), "music::library::read")
+            auth.authorize(&headers(ok, Some("Bearer new")), &["music::library::read"])
                 .is_ok()
         );
     }
@@ -278,7 +306,7 @@ mod tests {
             let bearer = format!("Bearer {token}");
             auth.authorize(
                 &headers(Some("mock-api-key"), Some(&bearer)),
-                "music::catalog",
+                &["music::catalog"],
             )
             .unwrap_err()
             .message

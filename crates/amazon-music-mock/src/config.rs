@@ -1,17 +1,51 @@
 //! How a mock server is set up: seed, credentials, limits, faults and the sign-in emulator.
 
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 use std::time::Duration;
+
+use amazon_music_spec::Spec;
 
 use crate::faults::FaultRule;
 
-/// The four scopes the spec names; the default token holds all of them.
-pub const ALL_SCOPES: [&str; 4] = [
-    "music::catalog",
-    "music::library",
-    "music::library::read",
-    "music::playback",
-];
+/// Every scope the spec declares (`music::catalog`, `music::library`, ...), in the spec's
+/// order; the default token holds all of them. It reads as a slice
+/// (`ALL_SCOPES.join(" ")`) and passes by value where scopes are asked for
+/// (`issue_token("u", ALL_SCOPES, None)`).
+pub const ALL_SCOPES: AllScopes = AllScopes;
+
+/// The type of [`ALL_SCOPES`]: the scopes of the built-in spec, read from it once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllScopes;
+
+impl AllScopes {
+    fn list() -> &'static [&'static str] {
+        static SCOPES: OnceLock<Vec<&'static str>> = OnceLock::new();
+        SCOPES.get_or_init(|| match Spec::embedded() {
+            Ok(spec) => spec.scopes().into_iter().map(|(scope, _)| scope).collect(),
+            // No server starts on a spec that does not parse (`MockState::new` fails), so
+            // nothing is ever granted from this empty list.
+            Err(_) => Vec::new(),
+        })
+    }
+}
+
+impl std::ops::Deref for AllScopes {
+    type Target = [&'static str];
+
+    fn deref(&self) -> &Self::Target {
+        Self::list()
+    }
+}
+
+impl IntoIterator for AllScopes {
+    type Item = &'static str;
+    type IntoIter = std::iter::Copied<std::slice::Iter<'static, &'static str>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Self::list().iter().copied()
+    }
+}
 
 /// A bearer token the mock accepts from the start, the user it belongs to, and its scopes.
 #[derive(Clone, PartialEq, Eq)]

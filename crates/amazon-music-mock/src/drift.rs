@@ -8,10 +8,10 @@
 //! optional properties are read as absent when `null`), so a validator calls it drift, never a
 //! violation.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use amazon_music_conformance::resolve_ref as resolve;
+use amazon_music_spec::{DriftKind, Schema, SchemaId, Spec, Step, Token, Visitor, pointer_of};
 use serde_json::{Map, Value};
 
 use crate::prng::Prng;
@@ -42,23 +42,12 @@ enum FieldType {
     String,
 }
 
-/// What kind of change the drifting mock made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DriftInjectionKind {
-    /// A property the object's schema does not declare.
-    UnknownField,
-    /// A value the string's `x-extensible-enum` does not list.
-    UnlistedValue,
-    /// `null` for an optional property whose schema is not `nullable`.
-    NullNotNullable,
-}
-
-/// One change the drifting mock made to a response it served, in the terms of the
-/// conformance library's drift findings, so a test can compare the two.
+/// One change the drifting mock made to a response it served, in the terms of drift findings
+/// (`amazon_music_spec::Drift`), so a test can compare the two.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DriftInjection {
     /// What kind of change.
-    pub kind: DriftInjectionKind,
+    pub kind: DriftKind,
     /// JSON pointer into the spec: the object schema (new field), its `x-extensible-enum`
     /// (new value), or the property sent as `null`.
     pub spec_pointer: String,
@@ -70,8 +59,8 @@ pub struct DriftInjection {
 #[derive(Debug)]
 pub(crate) struct DriftPlan {
     seed: u64,
-    /// Per operation (in the mock's order), the pointer of its success body's schema.
-    roots: Vec<Option<String>>,
+    /// Per operation (in the mock's order), its success body's schema.
+    roots: Vec<Option<SchemaId>>,
     /// Object schema → new field.
     fields: BTreeMap<String, (String, FieldType)>,
     /// Pointer of an extensible string schema → the new value.
@@ -81,7 +70,7 @@ pub(crate) struct DriftPlan {
     served: Mutex<BTreeSet<DriftInjection>>,
 }
 
-/// What the schemas reachable from success bodies offer to drift.
+/// What the schemas reachable from success bodies offer to drift, by schema pointer.
 #[derive(Default)]
 struct Candidates {
     objects: BTreeMap<String, BTreeSet<String>>,
@@ -91,19 +80,36 @@ struct Candidates {
 }
 
 impl DriftPlan {
-    /// Draws the plan for `seed` from `document`; `operations` are the operations' pointers in
-    /// the mock's order.
-    pub(crate) fn new(seed: u64, document: &Value, operations: &[String]) -> Self {
+    /// Draws the plan for `seed` from `spec`; `roots` are the operations' success body
+    /// schemas, in the mock's order.
+    pub(crate) fn new(seed: u64, spec: &Spec, roots: Vec<Option<SchemaId>>) -> Self {
+        let schemas = spec.schemas();
         let mut candidates = Candidates::default();
-        let mut seen = HashSet::new();
-        let roots: Vec<Option<String>> = operations
-            .iter()
-            .map(|op| {
-                let root = success_schema(document, op)?;
-                collect(document, &root, &mut candidates, &mut seen);
-                Some(root)
-            })
-            .collect();
+        for id in schemas.reachable(roots.iter().flatten().copied()) {
+            let schema = &schemas[id];
+            if schema.extensible().is_some() {
+                candidates.extensible.insert(schema.pointer().to_owned());
+                continue;
+            }
+            if !schema.declares_properties() {
+                continue;
+            }
+            let names = schema.properties().iter().map(|(n, _)| n.clone()).collect();
+            candidates
+                .objects
+                .insert(schema.pointer().to_owned(), names);
+            for (name, property) in schema.properties() {
+                let property = &schemas[*property];
+                if !schema.is_required(name) && !property.nullable() && property.broken().is_none()
+                {
+                    candidates.optional.insert((
+                        schema.pointer().to_owned(),
+                        schema.property_pointer(name),
+                        name.clone(),
+                    ));
+                }
+            }
+        }
 
         let mut prng = Prng::derived(seed, "drift", 0);
         let mut fields = BTreeMap::new();
@@ -138,14 +144,33 @@ impl DriftPlan {
         }
     }
 
-    /// Changes the success body of operation `op` in place.
-    pub(crate) fn apply(&self, document: &Value, op: usize, body: &mut Value) {
+    /// Changes the success body of operation `op` (its position in the mock's order) in place;
+    /// `spec` is the one the plan was drawn from.
+    pub(crate) fn apply(&self, spec: &Spec, op: usize, body: &mut Value) {
         let Some(Some(root)) = self.roots.get(op) else {
             return;
         };
-        let mut served = Vec::new();
-        let mut path = String::new();
-        self.walk(document, root, body, &mut path, &mut served, 0);
+        let mut changes = Changes {
+            plan: self,
+            edits: Vec::new(),
+            served: Vec::new(),
+        };
+        spec.schemas().walk(*root, body, &mut changes);
+        let Changes { edits, served, .. } = changes;
+        for edit in edits {
+            match edit {
+                Edit::Replace { at, value } => {
+                    if let Some(place) = body.pointer_mut(&at) {
+                        *place = value;
+                    }
+                }
+                Edit::Insert { at, name, value } => {
+                    if let Some(Value::Object(map)) = body.pointer_mut(&at) {
+                        map.insert(name, value);
+                    }
+                }
+            }
+        }
         if !served.is_empty() {
             let mut all = self.served.lock().unwrap_or_else(|e| e.into_inner());
             all.extend(served);
@@ -157,106 +182,122 @@ impl DriftPlan {
         let served = self.served.lock().unwrap_or_else(|e| e.into_inner());
         served.iter().cloned().collect()
     }
+}
 
-    fn walk(
-        &self,
-        document: &Value,
-        pointer: &str,
-        value: &mut Value,
-        path: &mut String,
-        served: &mut Vec<DriftInjection>,
-        depth: usize,
-    ) {
-        let (pointer, Some(schema)) = resolve(document, pointer) else {
-            return;
-        };
-        if depth > 32 {
-            return;
-        }
-        if schema.get("x-extensible-enum").is_some() {
-            if let (Some(new), Value::String(s)) = (self.values.get(&pointer), &mut *value) {
-                *s = new.clone();
-                served.push(DriftInjection {
-                    kind: DriftInjectionKind::UnlistedValue,
-                    spec_pointer: format!("{pointer}/x-extensible-enum"),
+/// A change to make to the body once the walk is over.
+enum Edit {
+    /// The value at `at` becomes `value`.
+    Replace { at: String, value: Value },
+    /// The object at `at` gets member `name`.
+    Insert {
+        at: String,
+        name: String,
+        value: Value,
+    },
+}
+
+/// The walk of a body that finds where the plan changes it.
+struct Changes<'p> {
+    plan: &'p DriftPlan,
+    edits: Vec<Edit>,
+    served: Vec<DriftInjection>,
+}
+
+impl<'v> Visitor<'v> for Changes<'_> {
+    fn visit(&mut self, schema: &Schema, value: &'v Value, path: &[Token<'v>]) -> Step {
+        if schema.extensible().is_some() {
+            if let (Some(new), Value::String(_)) = (self.plan.values.get(schema.pointer()), value) {
+                self.edits.push(Edit::Replace {
+                    at: pointer_of(path),
+                    value: Value::String(new.clone()),
+                });
+                self.served.push(DriftInjection {
+                    kind: DriftKind::UnlistedValue,
+                    spec_pointer: format!("{}/x-extensible-enum", schema.pointer()),
                     found: new.clone(),
                 });
             }
-            return;
+            return Step::Skip;
         }
-        match value {
-            Value::Array(items) if schema.get("items").is_some() => {
-                let at = format!("{pointer}/items");
-                for (i, item) in items.iter_mut().enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("/{i}"));
-                    self.walk(document, &at, item, path, served, depth + 1);
-                    path.truncate(len);
-                }
-            }
-            Value::Object(map) => {
-                if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-                    // What is about to be replaced by `null` serves nothing below it.
-                    let nulled = self.nulls.get(&pointer).map(|(_, name)| name.as_str());
-                    for (name, child) in map.iter_mut() {
-                        if props.contains_key(name) && Some(name.as_str()) != nulled {
-                            let at = format!(
-                                "{pointer}/properties/{}",
-                                amazon_music_conformance::escape_pointer_token(name)
-                            );
-                            let len = path.len();
-                            path.push('/');
-                            path.push_str(name);
-                            self.walk(document, &at, child, path, served, depth + 1);
-                            path.truncate(len);
-                        }
-                    }
-                } else if schema
-                    .get("additionalProperties")
-                    .is_some_and(Value::is_object)
-                {
-                    let at = format!("{pointer}/additionalProperties");
-                    for child in map.values_mut() {
-                        self.walk(document, &at, child, path, served, depth + 1);
-                    }
-                }
-                self.change_object(&pointer, map, path, served);
-            }
-            _ => {}
+        if let Value::Object(map) = value {
+            self.change_object(schema.pointer(), map, path);
         }
+        Step::Descend
     }
 
-    fn change_object(
-        &self,
-        pointer: &str,
-        map: &mut Map<String, Value>,
-        path: &str,
-        served: &mut Vec<DriftInjection>,
-    ) {
-        if let Some((name, ty)) = self.fields.get(pointer) {
+    fn member(
+        &mut self,
+        object: &Schema,
+        name: &'v str,
+        _: &'v Value,
+        member: amazon_music_spec::Member,
+        _: &[Token<'v>],
+    ) -> Step {
+        // What is about to be replaced by `null` serves nothing below it.
+        let nulled = self
+            .plan
+            .nulls
+            .get(object.pointer())
+            .map(|(_, n)| n.as_str());
+        if nulled == Some(name) || member.schema().is_none() {
+            Step::Skip
+        } else {
+            Step::Descend
+        }
+    }
+}
+
+impl Changes<'_> {
+    fn change_object(&mut self, pointer: &str, map: &Map<String, Value>, path: &[Token<'_>]) {
+        let at = pointer_of(path);
+        if let Some((name, ty)) = self.plan.fields.get(pointer) {
             // Each object gets its own value, the same on every run with this seed.
-            let mut prng = Prng::derived(self.seed, path, map.len() as u64);
+            let mut prng = Prng::derived(self.plan.seed, &raw_path(path), map.len() as u64);
             let value = match ty {
                 FieldType::Integer => Value::from(prng.range(1, 10_000)),
                 FieldType::Boolean => Value::Bool(prng.below(2) == 1),
                 FieldType::String => Value::String(format!("drift-{}", prng.range(100, 999))),
             };
-            map.insert(name.clone(), value);
-            served.push(DriftInjection {
-                kind: DriftInjectionKind::UnknownField,
+            self.edits.push(Edit::Insert {
+                at: at.clone(),
+                name: name.clone(),
+                value,
+            });
+            self.served.push(DriftInjection {
+                kind: DriftKind::UnknownField,
                 spec_pointer: pointer.to_owned(),
                 found: name.clone(),
             });
         }
-        if let Some((property, name)) = self.nulls.get(pointer) {
-            map.insert(name.clone(), Value::Null);
-            served.push(DriftInjection {
-                kind: DriftInjectionKind::NullNotNullable,
+        if let Some((property, name)) = self.plan.nulls.get(pointer) {
+            self.edits.push(Edit::Insert {
+                at,
+                name: name.clone(),
+                value: Value::Null,
+            });
+            self.served.push(DriftInjection {
+                kind: DriftKind::NullNotNullable,
                 spec_pointer: property.clone(),
                 found: name.clone(),
             });
         }
     }
+}
+
+/// The path as the seed of a new field's value takes it: names as they are, not escaped, so
+/// that the values served for a seed stay what they were.
+fn raw_path(path: &[Token<'_>]) -> String {
+    let mut out = String::new();
+    for token in path {
+        match token {
+            Token::Key(key) => {
+                out.push('/');
+                out.push_str(key);
+            }
+            Token::Index(i) => out.push_str(&format!("/{i}")),
+        }
+    }
+    out
 }
 
 /// Up to `n` distinct items of `items`, drawn by `prng`, in the items' order.
@@ -274,71 +315,13 @@ fn draw<'a, T: Clone + Ord + 'a>(
     out
 }
 
-/// The schema of the first 2xx JSON response of the operation at `op`.
-fn success_schema(document: &Value, op: &str) -> Option<String> {
-    let responses = document.pointer(&format!("{op}/responses"))?.as_object()?;
-    let key = responses.keys().find(|k| k.starts_with('2'))?;
-    let (response, Some(resolved)) = resolve(document, &format!("{op}/responses/{key}")) else {
-        return None;
-    };
-    let content = resolved.get("content")?.as_object()?;
-    let media = content.keys().find(|m| m.contains("json"))?;
-    let at = format!(
-        "{response}/content/{}/schema",
-        amazon_music_conformance::escape_pointer_token(media)
-    );
-    Some(resolve(document, &at).0)
-}
-
-fn collect(document: &Value, pointer: &str, out: &mut Candidates, seen: &mut HashSet<String>) {
-    let (pointer, Some(schema)) = resolve(document, pointer) else {
-        return;
-    };
-    if !seen.insert(pointer.clone()) {
-        return;
-    }
-    if schema.get("x-extensible-enum").is_some() {
-        out.extensible.insert(pointer);
-        return;
-    }
-    if schema.get("items").is_some() {
-        collect(document, &format!("{pointer}/items"), out, seen);
-    }
-    if schema
-        .get("additionalProperties")
-        .is_some_and(Value::is_object)
-    {
-        collect(
-            document,
-            &format!("{pointer}/additionalProperties"),
-            out,
-            seen,
-        );
-    }
-    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
-        return;
-    };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    out.objects
-        .insert(pointer.clone(), props.keys().cloned().collect());
-    for name in props.keys() {
-        let at = format!(
-            "{pointer}/properties/{}",
-            amazon_music_conformance::escape_pointer_token(name)
-        );
-        if !required.contains(&name.as_str())
-            && let (_, Some(property)) = resolve(document, &at)
-            && property.get("nullable") != Some(&Value::Bool(true))
-        {
-            out.optional
-                .insert((pointer.clone(), at.clone(), name.clone()));
-        }
-        collect(document, &at, out, seen);
-    }
+/// The schema of the first 2xx JSON response of `op`, the body a drifting mock changes.
+pub(crate) fn success_schema(op: &amazon_music_spec::Operation) -> Option<SchemaId> {
+    op.success()?
+        .content()
+        .iter()
+        .find(|m| m.name().contains("json"))?
+        .schema()
 }
 
 #[cfg(test)]
@@ -346,22 +329,27 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// A document whose operations `/0`, `/1`... answer 200 with `schemas` in order.
-    fn document(schemas: &[Value]) -> (Value, Vec<String>) {
+    /// A spec whose operations `/0`, `/1`... answer 200 with `schemas` in order, and their
+    /// success schemas.
+    fn document(schemas: &[Value]) -> (Spec, Vec<Option<SchemaId>>) {
         let mut paths = Map::new();
         for (i, schema) in schemas.iter().enumerate() {
             paths.insert(
                 format!("/{i}"),
-                json!({"get": {"responses": {"200": {
+                json!({"get": {"operationId": format!("op{i}"), "responses": {"200": {
                     "description": "ok",
                     "content": {"application/json": {"schema": schema}}
                 }}}}),
             );
         }
-        let ops = (0..schemas.len())
-            .map(|i| format!("/paths/~1{i}/get"))
+        let spec = Spec::from_value(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths
+        }))
+        .unwrap();
+        let roots = (0..schemas.len())
+            .map(|i| success_schema(spec.operation(&format!("op{i}")).unwrap()))
             .collect();
-        (json!({ "paths": paths }), ops)
+        (spec, roots)
     }
 
     fn extensible() -> Value {
@@ -403,25 +391,36 @@ mod tests {
         })
     }
 
-    /// The depth limit holds along every kind of nesting the walk follows.
+    /// The walk's depth limit ([`amazon_music_spec::MAX_DEPTH`]) holds along every kind of
+    /// nesting it follows: drift detection sees exactly as deep as injection changes.
     #[test]
-    fn values_are_changed_32_levels_deep_and_no_deeper() {
-        for nesting in [Nesting::Property, Nesting::Item, Nesting::MapValue] {
-            let (deep, deep_body) = chain(nesting, 32);
-            let (deeper, deeper_body) = chain(nesting, 33);
-            let (doc, ops) = document(&[deep, deeper]);
-            let plan = DriftPlan::new(1, &doc, &ops);
-            let mut body = deep_body;
-            plan.apply(&doc, 0, &mut body);
-            let changed = leaf(nesting, &body, 32);
-            assert!(
-                changed.as_str().unwrap().starts_with("DRIFT_"),
-                "{nesting:?}: {changed}"
-            );
-            let mut body = deeper_body;
-            plan.apply(&doc, 1, &mut body);
-            assert_eq!(leaf(nesting, &body, 33), "A", "{nesting:?}");
-        }
+    fn values_are_changed_as_deep_as_the_walk_goes_and_no_deeper() {
+        const DEEP: usize = amazon_music_spec::MAX_DEPTH;
+        // The typed OpenAPI parse of schemas this deep needs more stack than a test thread has.
+        let run = || {
+            for nesting in [Nesting::Property, Nesting::Item, Nesting::MapValue] {
+                let (deep, deep_body) = chain(nesting, DEEP);
+                let (deeper, deeper_body) = chain(nesting, DEEP + 1);
+                let (spec, roots) = document(&[deep, deeper]);
+                let plan = DriftPlan::new(1, &spec, roots);
+                let mut body = deep_body;
+                plan.apply(&spec, 0, &mut body);
+                let changed = leaf(nesting, &body, DEEP);
+                assert!(
+                    changed.as_str().unwrap().starts_with("DRIFT_"),
+                    "{nesting:?}: {changed}"
+                );
+                let mut body = deeper_body;
+                plan.apply(&spec, 1, &mut body);
+                assert_eq!(leaf(nesting, &body, DEEP + 1), "A", "{nesting:?}");
+            }
+        };
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     /// With as few candidates as the plan draws, every kind of change lands where it belongs:
@@ -440,13 +439,13 @@ mod tests {
                 "maybe": {"type": "string", "nullable": true}
             }
         });
-        let (doc, ops) = document(&[schema]);
+        let (spec, roots) = document(&[schema]);
         let root = "/paths/~10/get/responses/200/content/application~1json/schema";
         for seed in 0..4 {
-            let plan = DriftPlan::new(seed, &doc, &ops);
+            let plan = DriftPlan::new(seed, &spec, roots.clone());
             let mut body =
                 json!({"items": [{"kind": "A"}, {"kind": "A"}], "note": "n", "maybe": "m"});
-            plan.apply(&doc, 0, &mut body);
+            plan.apply(&spec, 0, &mut body);
 
             assert_eq!(body["note"], Value::Null, "seed {seed}: {body}");
             assert_eq!(
@@ -471,16 +470,16 @@ mod tests {
             }
             assert_eq!(item_field.len(), 1, "seed {seed}: {body}");
 
-            let served: Vec<(DriftInjectionKind, String)> = plan
+            let served: Vec<(DriftKind, String)> = plan
                 .served()
                 .into_iter()
                 .map(|d| (d.kind, d.found))
                 .collect();
             for want in [
-                (DriftInjectionKind::UnknownField, root_field[0].clone()),
-                (DriftInjectionKind::UnknownField, item_field[0].clone()),
-                (DriftInjectionKind::UnlistedValue, kind.clone()),
-                (DriftInjectionKind::NullNotNullable, "note".to_owned()),
+                (DriftKind::UnknownField, root_field[0].clone()),
+                (DriftKind::UnknownField, item_field[0].clone()),
+                (DriftKind::UnlistedValue, kind.clone()),
+                (DriftKind::NullNotNullable, "note".to_owned()),
             ] {
                 assert!(
                     served.contains(&want),
@@ -507,17 +506,17 @@ mod tests {
     #[test]
     fn values_of_a_map_at_the_root_drift_too() {
         let map = json!({"type": "object", "additionalProperties": extensible()});
-        let (doc, ops) = document(&[map]);
-        let plan = DriftPlan::new(1, &doc, &ops);
+        let (spec, roots) = document(&[map]);
+        let plan = DriftPlan::new(1, &spec, roots);
         let mut body = json!({"k": "A", "l": "A"});
-        plan.apply(&doc, 0, &mut body);
+        plan.apply(&spec, 0, &mut body);
         let changed = body["k"].as_str().unwrap();
         assert!(changed.starts_with("DRIFT_"), "{body}");
         assert_eq!(body["l"], changed, "one new value per schema");
         assert_eq!(
             plan.served(),
             [DriftInjection {
-                kind: DriftInjectionKind::UnlistedValue,
+                kind: DriftKind::UnlistedValue,
                 spec_pointer: "/paths/~10/get/responses/200/content/application~1json/schema/additionalProperties/x-extensible-enum".into(),
                 found: changed.to_owned(),
             }]

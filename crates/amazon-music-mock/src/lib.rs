@@ -49,8 +49,9 @@ mod validation;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-pub use config::{ALL_SCOPES, LwaConfig, MockConfig, TokenGrant};
-pub use drift::{DriftInjection, DriftInjectionKind};
+pub use amazon_music_spec::DriftKind;
+pub use config::{ALL_SCOPES, AllScopes, LwaConfig, MockConfig, TokenGrant};
+pub use drift::DriftInjection;
 pub use error::ApiError;
 pub use faults::{FaultKind, FaultParseError, FaultRule};
 pub use server::{MockServer, MockState, SPEC_YAML, router};

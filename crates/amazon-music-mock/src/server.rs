@@ -8,14 +8,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use amazon_music_conformance::Spec;
+use amazon_music_spec::Spec;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Extension, MatchedPath, Path, RawPathParams, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 use crate::auth::Auth;
 use crate::catalog::Catalog;
 use crate::config::{LwaConfig, MockConfig};
-use crate::drift::{DriftInjection, DriftPlan};
+use crate::drift::{DriftInjection, DriftPlan, success_schema};
 use crate::error::{ApiError, ok_empty, ok_json};
 use crate::faults::{self, FaultKind, FaultRule};
 use crate::library::Libraries;
@@ -31,13 +31,13 @@ use crate::lwa::Lwa;
 use crate::playback::Playback;
 use crate::validation::{self, Checked, OperationSpec};
 
-/// The spec the mock serves, embedded at build time: the conformance library's copy,
-/// [`amazon_music_conformance::SPEC_YAML`], so that the mock and every checker agree.
-pub const SPEC_YAML: &str = amazon_music_conformance::SPEC_YAML;
+/// The spec the mock serves, embedded at build time: the spec crate's copy,
+/// [`amazon_music_spec::SPEC_YAML`], so that the mock and every checker agree.
+pub const SPEC_YAML: &str = amazon_music_spec::SPEC_YAML;
 
 /// The embedded spec and the checks of its operations.
 struct Compiled {
-    spec: Spec,
+    spec: &'static Spec,
     operations: Vec<OperationSpec>,
 }
 
@@ -47,8 +47,14 @@ fn compiled() -> std::io::Result<&'static Compiled> {
     static COMPILED: OnceLock<Result<Compiled, String>> = OnceLock::new();
     COMPILED
         .get_or_init(|| {
-            let spec = Spec::from_yaml_str(SPEC_YAML).map_err(|e| e.to_string())?;
-            let operations = validation::operations(&spec).map_err(|e| e.to_string())?;
+            let spec = Spec::embedded().map_err(|e| e.to_string())?;
+            let operations = validation::operations(spec).map_err(|e| e.to_string())?;
+            if let Some(op) = operations
+                .iter()
+                .find(|op| handler(&op.id).is_none() || method_filter(op.method).is_none())
+            {
+                return Err(format!("the mock cannot serve operation {}", op.id));
+            }
             Ok(Compiled { spec, operations })
         })
         .as_ref()
@@ -70,8 +76,10 @@ struct Inner {
     lwa: Lwa,
     seed: u64,
     issued: AtomicU64,
-    /// The drifting service's plan and the parsed spec it walks beside each body.
-    drift: Option<(DriftPlan, serde_json::Value)>,
+    /// The spec the operations and the drift plan come from.
+    spec: &'static Spec,
+    /// The drifting service's plan.
+    drift: Option<DriftPlan>,
 }
 
 /// Everything a mock server knows: its catalog, libraries, sessions, tokens and counters.
@@ -102,22 +110,14 @@ impl MockState {
             .collect();
         let counters = operations.iter().map(|_| AtomicU64::new(0)).collect();
         let drift = config.drift.map(|seed| {
-            let pointers: Vec<String> = operations
+            let roots = operations
                 .iter()
-                .map(|op| {
-                    format!(
-                        "/paths/{}/{}",
-                        amazon_music_conformance::escape_pointer_token(&op.path),
-                        op.method.to_ascii_lowercase()
-                    )
-                })
+                .map(|op| success_schema(&spec.operations()[op.index]))
                 .collect();
-            (
-                DriftPlan::new(seed, spec.raw(), &pointers),
-                spec.raw().clone(),
-            )
+            DriftPlan::new(seed, spec, roots)
         });
         Ok(Self(Arc::new(Inner {
+            spec,
             drift,
             by_route,
             counters,
@@ -185,7 +185,7 @@ impl MockState {
         self.0
             .drift
             .as_ref()
-            .map(|(plan, _)| plan.served())
+            .map(DriftPlan::served)
             .unwrap_or_default()
     }
 
@@ -256,41 +256,71 @@ struct Ctx {
 
 type Context = Extension<Arc<Ctx>>;
 
+/// The method filter of an upper-case HTTP method.
+fn method_filter(method: &str) -> Option<MethodFilter> {
+    Some(match method {
+        "GET" => MethodFilter::GET,
+        "PUT" => MethodFilter::PUT,
+        "POST" => MethodFilter::POST,
+        "DELETE" => MethodFilter::DELETE,
+        "PATCH" => MethodFilter::PATCH,
+        "HEAD" => MethodFilter::HEAD,
+        "OPTIONS" => MethodFilter::OPTIONS,
+        "TRACE" => MethodFilter::TRACE,
+        _ => return None,
+    })
+}
+
+/// The handler of the operation `id`, for the method the spec gives it.
+fn handler(id: &str) -> Option<fn(MethodFilter) -> MethodRouter<MockState>> {
+    Some(match id {
+        "getAlbum" => |m| on(m, get_album),
+        "getAlbums" => |m| on(m, get_albums),
+        "getLibraryAlbums" => |m| on(m, get_library_albums),
+        "addLibraryAlbum" => |m| on(m, add_library_album),
+        "removeLibraryAlbum" => |m| on(m, remove_library_album),
+        "createPlaybackSession" => |m| on(m, create_session),
+        "getActivePlaybackSessions" => |m| on(m, active_sessions),
+        "getCurrentPlaybackEntity" => |m| on(m, current),
+        "getNextPlaybackEntity" => |m| on(m, next),
+        "getPreviousPlaybackEntity" => |m| on(m, previous),
+        "getPlaybackQueue" => |m| on(m, queue),
+        "refreshPlaybackSession" => |m| on(m, refresh),
+        "queueNext" => |m| on(m, queue_next),
+        "queueLast" => |m| on(m, queue_last),
+        "setLoopMode" => |m| on(m, set_loop),
+        "setShuffleMode" => |m| on(m, set_shuffle),
+        "reportPlaybackEvent" => |m| on(m, report_event),
+        _ => return None,
+    })
+}
+
 /// The mock's routes: the API under `/v1` and the sign-in emulator at the root
 /// (`/auth/o2/...`, `/ap/oa`, `/code`), for serving or for embedding in another axum app.
+///
+/// The API's routes are the spec's: every operation on its path template and method, each
+/// answered by its handler.
 pub fn router(state: MockState) -> Router {
-    let api = Router::new()
-        .route("/v1/albums/{id}", get(get_album))
-        .route("/v1/albums", get(get_albums))
-        .route("/v1/me/library/albums", get(get_library_albums))
-        .route(
-            "/v1/me/library/albums/{id}",
-            put(add_library_album).delete(remove_library_album),
-        )
-        .route("/v1/playback/sessions", post(create_session))
-        .route("/v1/playback/sessions/active", get(active_sessions))
-        .route("/v1/playback/sessions/{sessionId}/current", get(current))
-        .route("/v1/playback/sessions/{sessionId}/next", get(next))
-        .route("/v1/playback/sessions/{sessionId}/previous", get(previous))
-        .route("/v1/playback/sessions/{sessionId}/queue", get(queue))
-        .route(
-            "/v1/playback/sessions/{sessionId}/entities/{entityReferenceId}",
-            get(refresh),
-        )
-        .route(
-            "/v1/playback/sessions/{sessionId}/queue/next",
-            post(queue_next),
-        )
-        .route(
-            "/v1/playback/sessions/{sessionId}/queue/last",
-            post(queue_last),
-        )
-        .route("/v1/playback/sessions/{sessionId}/loop", put(set_loop))
-        .route(
-            "/v1/playback/sessions/{sessionId}/shuffle",
-            put(set_shuffle),
-        )
-        .route("/v1/playback/event", post(report_event))
+    let mut by_path: Vec<(String, Vec<MethodRouter<MockState>>)> = Vec::new();
+    for op in state.0.operations {
+        // `compiled` refused a spec with an operation the mock cannot serve.
+        let (Some(route), Some(method)) = (handler(&op.id), method_filter(op.method)) else {
+            continue;
+        };
+        let path = format!("/v1{}", op.path);
+        match by_path.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, methods)) => methods.push(route(method)),
+            None => by_path.push((path, vec![route(method)])),
+        }
+    }
+    let api = by_path
+        .into_iter()
+        .filter_map(|(path, methods)| {
+            Some((path, methods.into_iter().reduce(MethodRouter::merge)?))
+        })
+        .fold(Router::new(), |api, (path, methods)| {
+            api.route(&path, methods)
+        })
         .route_layer(middleware::from_fn_with_state(state.clone(), pipeline))
         .fallback(|| async { ApiError::not_found("No operation of the API has this path.") })
         .method_not_allowed_fallback(|| async {
@@ -366,7 +396,7 @@ async fn pipeline(
     }
 
     let (parts, body) = request.into_parts();
-    let user = match inner.auth.authorize(&parts.headers, &op.scope) {
+    let user = match inner.auth.authorize(&parts.headers, &op.scopes) {
         Ok(user) => user,
         Err(e) => return e.into_response(),
     };
@@ -387,10 +417,10 @@ async fn pipeline(
         .extensions_mut()
         .insert(Arc::new(Ctx { user, checked }));
     let mut response = next.run(request).await;
-    if let Some((plan, document)) = &inner.drift
+    if let Some(plan) = &inner.drift
         && response.status().is_success()
     {
-        response = drifted(plan, document, index, response).await;
+        response = drifted(plan, inner.spec, index, response).await;
     }
     match after {
         Some(kind) => faults::transform(kind, response).await,
@@ -399,12 +429,7 @@ async fn pipeline(
 }
 
 /// `response` with its JSON body changed by the drift plan.
-async fn drifted(
-    plan: &DriftPlan,
-    document: &serde_json::Value,
-    op: usize,
-    response: Response,
-) -> Response {
+async fn drifted(plan: &DriftPlan, spec: &Spec, op: usize, response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     // Handlers answer from memory, so reading the body back cannot fail or be large.
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
@@ -418,7 +443,7 @@ async fn drifted(
     let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    plan.apply(document, op, &mut value);
+    plan.apply(spec, op, &mut value);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(value.to_string()))
 }

@@ -1,32 +1,15 @@
 //! Request checks drawn from the spec: every parameter and request body of an operation is
-//! validated against the schema the spec gives it, and anything out of spec is answered
-//! 400 `BAD_REQUEST` before any handler sees it.
+//! checked against the schema the spec gives it (the spec crate's value checks), and anything
+//! out of spec is answered 400 `BAD_REQUEST` before any handler sees it.
 
 use std::collections::HashMap;
 
-use amazon_music_conformance::{SchemaValidator, Spec, SpecError, escape_pointer_token};
+use amazon_music_spec::{Location, SchemaId, Spec, SpecError, Type};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, header};
 use serde_json::Value;
 
 use crate::error::ApiError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Location {
-    Path,
-    Query,
-    Header,
-}
-
-impl Location {
-    fn describe(self) -> &'static str {
-        match self {
-            Location::Path => "path parameter",
-            Location::Query => "query parameter",
-            Location::Header => "header",
-        }
-    }
-}
 
 /// How a parameter's text becomes the JSON value its schema judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +26,7 @@ struct ParamCheck {
     location: Location,
     required: bool,
     shape: Shape,
-    validator: SchemaValidator,
+    schema: SchemaId,
 }
 
 /// One operation of the spec, with the checks its requests must pass.
@@ -55,10 +38,13 @@ pub(crate) struct OperationSpec {
     pub(crate) method: &'static str,
     /// The spec's path template, without `/v1`.
     pub(crate) path: String,
-    /// The scope the operation needs.
-    pub(crate) scope: String,
+    /// The scopes the operation needs.
+    pub(crate) scopes: Vec<String>,
+    /// The operation's position among the spec's.
+    pub(crate) index: usize,
     params: Vec<ParamCheck>,
-    body: Option<SchemaValidator>,
+    body: Option<SchemaId>,
+    spec: &'static Spec,
 }
 
 /// What a request carried, once checked: typed query values and the parsed body.
@@ -87,87 +73,74 @@ impl Checked {
     }
 }
 
-/// Every operation of the spec, compiled.
-pub(crate) fn operations(spec: &Spec) -> Result<Vec<OperationSpec>, SpecError> {
+/// Every operation of `spec`, with its checks; an error for a schema the checks cannot use.
+pub(crate) fn operations(spec: &'static Spec) -> Result<Vec<OperationSpec>, SpecError> {
     spec.operations()
         .iter()
-        .map(|op| {
-            let pointer = op.pointer();
-            let raw = spec
-                .pointer(&pointer)
-                .ok_or_else(|| SpecError::Pointer(pointer.clone()))?;
-            let scope = raw
-                .pointer("/security/0/loginWithAmazon/0")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
+        .enumerate()
+        .map(|(index, op)| {
+            if let Some((_, broken)) = op.broken_refs().first() {
+                return Err(SpecError::Schema {
+                    pointer: broken.at.clone(),
+                    message: format!("$ref {}: {}", broken.target, broken.reason),
+                });
+            }
             let mut params = Vec::new();
-            let count = raw
-                .get("parameters")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
-            for i in 0..count {
-                let mut at = format!("{pointer}/parameters/{i}");
-                let mut param = spec
-                    .pointer(&at)
-                    .ok_or_else(|| SpecError::Pointer(at.clone()))?;
-                if let Some(target) = param.get("$ref").and_then(Value::as_str) {
-                    at = target.trim_start_matches('#').to_owned();
-                    param = spec
-                        .pointer(&at)
-                        .ok_or_else(|| SpecError::Pointer(at.clone()))?;
+            for param in op.parameters() {
+                if param.location() == Location::Cookie {
+                    continue;
                 }
-                let location = match param.get("in").and_then(Value::as_str) {
-                    Some("path") => Location::Path,
-                    Some("query") => Location::Query,
-                    Some("header") => Location::Header,
-                    _ => continue,
-                };
-                let schema_at = format!("{at}/schema");
-                let shape = match schema_type(spec, &schema_at) {
-                    Some("integer") => Shape::Integer,
-                    Some("array") => Shape::CommaArray,
+                let schema = param
+                    .schema()
+                    .ok_or_else(|| SpecError::Pointer(format!("{}/schema", param.pointer())))?;
+                usable(spec, schema)?;
+                let shape = match spec.schemas()[schema].types().first() {
+                    Some(Type::Integer) => Shape::Integer,
+                    Some(Type::Array) => Shape::CommaArray,
                     _ => Shape::String,
                 };
                 params.push(ParamCheck {
-                    name: param
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    location,
-                    required: param.get("required").and_then(Value::as_bool) == Some(true),
+                    name: param.name().to_owned(),
+                    location: param.location(),
+                    required: param.required(),
                     shape,
-                    validator: spec.validator_at(&schema_at)?,
+                    schema,
                 });
             }
-            let body_at = format!(
-                "{pointer}/requestBody/content/{}/schema",
-                escape_pointer_token("application/json")
-            );
-            let body = match spec.pointer(&body_at) {
-                Some(_) => Some(spec.validator_at(&body_at)?),
-                None => None,
-            };
+            let body = op
+                .request_body()
+                .and_then(|body| {
+                    body.content()
+                        .iter()
+                        .find(|m| m.name() == "application/json")
+                })
+                .and_then(|media| media.schema());
+            if let Some(schema) = body {
+                usable(spec, schema)?;
+            }
             Ok(OperationSpec {
                 id: op.id().to_owned(),
-                method: op.method,
-                path: op.path.to_owned(),
-                scope,
+                method: op.method(),
+                path: op.path().to_owned(),
+                scopes: op.scopes().to_vec(),
+                index,
                 params,
                 body,
+                spec,
             })
         })
         .collect()
 }
 
-/// The `type` of the schema at `pointer`, following `$ref`s.
-fn schema_type<'a>(spec: &'a Spec, pointer: &str) -> Option<&'a str> {
-    let mut schema = spec.pointer(pointer)?;
-    while let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        schema = spec.pointer(target.trim_start_matches('#'))?;
+/// Refuses a schema that reaches a `$ref` leading nowhere: requests could not be judged by it.
+fn usable(spec: &Spec, schema: SchemaId) -> Result<(), SpecError> {
+    match spec.schemas().broken_below(schema) {
+        Some(broken) => Err(SpecError::Schema {
+            pointer: broken.pointer().to_owned(),
+            message: broken.broken().unwrap_or_default().to_owned(),
+        }),
+        None => Ok(()),
     }
-    schema.get("type").and_then(Value::as_str)
 }
 
 impl OperationSpec {
@@ -204,7 +177,7 @@ impl OperationSpec {
                         )));
                     }
                 },
-                Location::Header => match headers.get(&param.name) {
+                Location::Header | Location::Cookie => match headers.get(&param.name) {
                     None => None,
                     Some(v) => Some(
                         v.to_str()
@@ -244,7 +217,7 @@ impl OperationSpec {
                         .collect(),
                 ),
             };
-            if let Some(v) = param.validator.violations(&value).first() {
+            if let Err(v) = self.spec.schemas().check(param.schema, &value) {
                 return Err(ApiError::bad_request(format!(
                     "{kind} {}{}: {}",
                     param.name, v.instance_path, v.message
@@ -254,15 +227,16 @@ impl OperationSpec {
                 checked.query.insert(param.name.clone(), value);
             }
         }
-        if let Some(validator) = &self.body {
-            checked.body = Some(check_body(validator, headers, body)?);
+        if let Some(schema) = self.body {
+            checked.body = Some(check_body(self.spec, schema, headers, body)?);
         }
         Ok(checked)
     }
 }
 
 fn check_body(
-    validator: &SchemaValidator,
+    spec: &Spec,
+    schema: SchemaId,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Value, ApiError> {
@@ -282,7 +256,7 @@ fn check_body(
     }
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("the request body is not valid JSON: {e}")))?;
-    if let Some(v) = validator.violations(&value).first() {
+    if let Err(v) = spec.schemas().check(schema, &value) {
         let at = if v.instance_path.is_empty() {
             "/"
         } else {
@@ -300,18 +274,30 @@ fn check_body(
 mod tests {
     use super::*;
 
+    /// A spec made for one test, for as long as the test process runs (the checks hold on to
+    /// it, as the server's hold on to the embedded one).
+    fn leak(yaml: &str) -> &'static Spec {
+        Box::leak(Box::new(Spec::from_yaml_str(yaml).unwrap()))
+    }
+
+    fn check(op: &OperationSpec, query: Option<&str>, body: &str) -> Result<Checked, ApiError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        let path = [("sessionId".to_owned(), "s1".to_owned())];
+        op.check(&path, query, &headers, &Bytes::from(body.to_owned()))
+    }
+
     /// The mock's spec has only string path parameters, which routing already guarantees;
     /// a path parameter of another type is still checked like a query parameter would be.
     #[test]
     fn path_parameters_are_checked_by_type() {
-        let spec = Spec::from_yaml_str(
+        let spec = leak(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things/{n}:\n    get:\n\
              \x20     operationId: getThing\n      parameters:\n\
              \x20       - {name: n, in: path, required: true, schema: {type: integer}}\n\
              \x20     responses: {'200': {description: ok}}\n",
-        )
-        .unwrap();
-        let ops = operations(&spec).unwrap();
+        );
+        let ops = operations(spec).unwrap();
         let check = |n: &str| {
             ops[0].check(
                 &[("n".to_owned(), n.to_owned())],
@@ -326,5 +312,63 @@ mod tests {
             "path parameter n must be an integer, not \"abc\""
         );
         assert!(check("12").is_ok());
+    }
+
+    /// What the embedded spec asks of requests is checked, each refusal naming the place.
+    #[test]
+    fn the_embedded_specs_bounds_enums_and_formats_are_checked() {
+        let spec = Spec::embedded().unwrap();
+        let ops = operations(spec).unwrap();
+        let op = |id: &str| ops.iter().find(|o| o.id == id).unwrap();
+        let library = op("getLibraryAlbums");
+        assert!(check(library, Some("limit=100"), "").is_ok());
+        let refused = check(library, Some("limit=101"), "").unwrap_err();
+        assert_eq!(
+            refused.message,
+            "query parameter limit: 101 is greater than the maximum of 100"
+        );
+        let refused = check(op("getAlbums"), Some("ids=a,,b"), "").unwrap_err();
+        assert_eq!(
+            refused.message,
+            "query parameter ids/1: \"\" is shorter than 1 characters"
+        );
+        let event = op("reportPlaybackEvent");
+        let body = |timestamp: &str| {
+            serde_json::json!({"metricId": "m", "event": {"type": "PLAYBACK_STARTED",
+                "sessionId": "s", "entityReferenceId": "e", "timestamp": timestamp}})
+            .to_string()
+        };
+        assert!(check(event, None, &body("2026-01-01T00:00:00Z")).is_ok());
+        let refused = check(event, None, &body("yesterday")).unwrap_err();
+        assert_eq!(
+            refused.message,
+            "request body /event/timestamp: \"yesterday\" is not a \"date-time\""
+        );
+        let refused = check(op("setLoopMode"), None, r#"{"loopMode": "LOOP_ON"}"#).unwrap_err();
+        assert!(
+            refused
+                .message
+                .starts_with("request body /loopMode: \"LOOP_ON\" is not one of"),
+            "{}",
+            refused.message
+        );
+        let refused = check(op("createPlaybackSession"), None, r#"{"playParams": {}}"#);
+        assert_eq!(
+            refused.unwrap_err().message,
+            "request body /playParams: 0 members are fewer than the 1 required"
+        );
+        assert_eq!(op("getAlbum").scopes, ["music::catalog"]);
+    }
+
+    #[test]
+    fn a_schema_that_leads_nowhere_is_refused_when_the_checks_are_made() {
+        let spec = leak(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    get:\n\
+             \x20     operationId: getThings\n      parameters:\n\
+             \x20       - {name: n, in: query, schema: {$ref: '#/nowhere'}}\n\
+             \x20     responses: {'200': {description: ok}}\n",
+        );
+        let error = operations(spec).unwrap_err().to_string();
+        assert!(error.contains("#/nowhere"), "{error}");
     }
 }

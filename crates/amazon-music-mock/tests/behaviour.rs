@@ -1006,10 +1006,9 @@ async fn forgetting_the_oldest_session_keeps_another_sessions_stream() {
 /// configuration it was given, and a short `Debug` of its state.
 #[tokio::test]
 async fn the_handle_reports_its_operations_and_configuration() {
-    use amazon_music_conformance::{SPEC_YAML, Spec};
     let lwa = amazon_music_mock::LwaConfig::default().client_id("amzn1.application-oa2-client.t");
     let api = Api::start(MockConfig::default().lwa(lwa)).await;
-    let spec = Spec::from_yaml_str(SPEC_YAML).unwrap();
+    let spec = amazon_music_spec::Spec::embedded().unwrap();
     let ids: Vec<String> = spec
         .operations()
         .iter()

@@ -6,11 +6,11 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use amazon_music_conformance::{Spec, escape_pointer_token};
+use amazon_music_conformance::{SchemaValidator, Spec};
 use amazon_music_mock::{FaultKind, FaultRule, MockConfig, SPEC_YAML};
 use common::{Api, Reply, track_id};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 struct Checker {
     spec: Spec,
@@ -29,22 +29,12 @@ impl Checker {
     fn check(&mut self, op: &str, reply: &Reply) {
         let operation = self
             .spec
-            .operations()
-            .into_iter()
-            .find(|o| o.id() == op)
+            .operation(op)
             .unwrap_or_else(|| panic!("no operation {op}"));
-        let mut at = format!("{}/responses/{}", operation.pointer(), reply.status);
-        let mut response = self
-            .spec
-            .pointer(&at)
-            .unwrap_or_else(|| panic!("{op}: status {} is not documented", reply.status))
-            .clone();
-        if let Some(target) = response.get("$ref").and_then(Value::as_str) {
-            at = target.trim_start_matches('#').to_owned();
-            response = self.spec.pointer(&at).unwrap().clone();
-        }
-        let json = escape_pointer_token("application/json");
-        if response.pointer(&format!("/content/{json}")).is_some() {
+        let response = operation
+            .response(&reply.status.to_string())
+            .unwrap_or_else(|| panic!("{op}: status {} is not documented", reply.status));
+        if let Some(media) = response.json() {
             let content_type = reply
                 .headers
                 .get("content-type")
@@ -54,10 +44,8 @@ impl Checker {
                 content_type.starts_with("application/json"),
                 "{op}: {content_type}"
             );
-            let validator = self
-                .spec
-                .validator_at(&format!("{at}/content/{json}/schema"))
-                .unwrap();
+            let validator =
+                SchemaValidator::new(&self.spec, media.schema().expect("a schema")).unwrap();
             let body = reply.json();
             let violations = validator.violations(&body);
             assert!(

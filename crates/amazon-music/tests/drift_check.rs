@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use amazon_music::playback::PlayRequest;
 use amazon_music::{Client, DriftKind, DriftSeen, DriftStats};
 use amazon_music_conformance::escape_pointer_token;
-use amazon_music_mock::{DriftInjection, DriftInjectionKind, MockConfig, MockServer};
+use amazon_music_mock::{DriftInjection, MockConfig, MockServer};
 
 /// Calls that reach most operations, each of which must succeed whatever the drift: drift is
 /// what the generated types decode.
@@ -56,12 +56,11 @@ fn served(server: &MockServer) -> BTreeSet<(DriftKind, String)> {
                  spec_pointer,
                  found,
              }| match kind {
-                DriftInjectionKind::UnknownField => (
-                    DriftKind::UnknownField,
+                DriftKind::UnknownField => (
+                    kind,
                     format!("{spec_pointer}/properties/{}", escape_pointer_token(&found)),
                 ),
-                DriftInjectionKind::UnlistedValue => (DriftKind::UnlistedValue, spec_pointer),
-                DriftInjectionKind::NullNotNullable => (DriftKind::NullNotNullable, spec_pointer),
+                DriftKind::UnlistedValue | DriftKind::NullNotNullable => (kind, spec_pointer),
             },
         )
         .collect()

@@ -5,7 +5,7 @@
 
 mod support;
 
-use amazon_music_mock::{DriftInjectionKind, MockConfig, MockServer};
+use amazon_music_mock::{DriftKind, MockConfig, MockServer};
 use amazon_music_workspace_tests::trace::TraceCapture;
 
 /// The capture's text without its colours.
@@ -84,7 +84,7 @@ async fn one_warning_per_new_kind_naming_no_value() {
         // Neither a served value, nor the body, nor a credential.
         let warned = new.join("\n");
         for injection in server.state().drift_served() {
-            if injection.kind == DriftInjectionKind::UnlistedValue {
+            if injection.kind == DriftKind::UnlistedValue {
                 assert!(!warned.contains(&injection.found), "{warned}");
             }
         }

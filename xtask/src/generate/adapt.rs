@@ -26,7 +26,7 @@
 //! * [`null_as_absent`] lets every optional list or map field of a response type read `null` as
 //!   absent (the spec's optional fields are not `nullable`, but services send `null`).
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+use amazon_music_spec::{Location, Spec};
 
 /// A query parameter that goes on the wire as one comma-separated value.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,34 +37,22 @@ pub struct CommaSeparated {
     pub parameter: String,
 }
 
-/// Every non-exploded array query parameter of the spec, in document order.
-pub fn comma_separated(api: &OpenAPI) -> Vec<CommaSeparated> {
+/// Every non-exploded array query parameter of the spec, in the order of its operations.
+pub fn comma_separated(spec: &Spec) -> Vec<CommaSeparated> {
     let mut out = Vec::new();
-    for (_, item) in api.paths.iter() {
-        let Some(item) = item.as_item() else { continue };
-        for (_, op) in item.iter() {
-            let Some(id) = op.operation_id.as_deref() else {
-                continue;
-            };
-            for param in &op.parameters {
-                let param = match param {
-                    ReferenceOr::Item(p) => Some(p),
-                    ReferenceOr::Reference { reference } => reference
-                        .strip_prefix("#/components/parameters/")
-                        .and_then(|name| api.components.as_ref()?.parameters.get(name))
-                        .and_then(ReferenceOr::as_item),
-                };
-                let Some(Parameter::Query { parameter_data, .. }) = param else {
-                    continue;
-                };
-                if parameter_data.explode == Some(false)
-                    && super::checks::is_array(api, &parameter_data.format)
-                {
-                    out.push(CommaSeparated {
-                        operation: snake_case(id),
-                        parameter: parameter_data.name.clone(),
-                    });
-                }
+    for op in spec.operations() {
+        let Some(id) = op.operation_id() else {
+            continue;
+        };
+        for param in op.parameters() {
+            if param.location() == Location::Query
+                && !param.explode()
+                && super::checks::is_array(spec, param.schema())
+            {
+                out.push(CommaSeparated {
+                    operation: snake_case(id),
+                    parameter: param.name().to_owned(),
+                });
             }
         }
     }
@@ -388,8 +376,8 @@ fn appends_api_version(stmt: &syn::Stmt) -> bool {
 }
 
 /// Renders the adaptation table as Rust source (formatted by the caller).
-pub fn render(api: &OpenAPI) -> String {
-    let rows: String = comma_separated(api)
+pub fn render(spec: &Spec) -> String {
+    let rows: String = comma_separated(spec)
         .iter()
         .map(|c| format!("({:?}, {:?}),", c.operation, c.parameter))
         .collect();
@@ -424,8 +412,8 @@ mod tests {
     #[test]
     fn finds_the_comma_separated_parameters_of_the_spec() {
         let path = crate::workspace_root().join("spec/openapi.yaml");
-        let api: OpenAPI = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let found: Vec<(String, String)> = comma_separated(&api)
+        let spec = Spec::load(path).unwrap();
+        let found: Vec<(String, String)> = comma_separated(&spec)
             .into_iter()
             .map(|c| (c.operation, c.parameter))
             .collect();

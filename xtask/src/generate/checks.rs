@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
-use serde_json::Value;
+use amazon_music_spec::{Location, MediaType, Operation, Part, Spec, SpecError, Style, Type};
 
 /// The media type every body of this API uses; progenitor supports a few others, but a second
 /// one appearing here would be a spec mistake, not a feature.
@@ -25,155 +24,139 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// Every problem of `raw` (the document as JSON) that would stop or crash the generator.
-pub fn check(raw: &Value) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let version = raw.get("openapi").and_then(Value::as_str).unwrap_or("");
-    if !version.starts_with("3.0.") {
-        problems.push(Problem {
-            at: "/openapi".into(),
-            reason: format!("OpenAPI version {version:?}: progenitor takes only 3.0.x"),
-        });
-        return problems;
-    }
-    external_refs(raw, "", &mut problems);
-    let api: OpenAPI = match serde_json::from_value(raw.clone()) {
-        Ok(api) => api,
-        Err(e) => {
-            problems.push(Problem {
+/// The spec in `text`, or why it is not a document the generator can even look at.
+pub fn load(text: &str) -> Result<Spec, Vec<Problem>> {
+    Spec::from_yaml_str(text).map_err(|error| {
+        vec![match error {
+            SpecError::Version(version) => Problem {
+                at: "/openapi".into(),
+                reason: format!("OpenAPI version {version:?}: progenitor takes only 3.0.x"),
+            },
+            other => Problem {
                 at: "document".into(),
-                reason: format!("not a valid OpenAPI 3.0 document: {e}"),
-            });
-            return problems;
-        }
-    };
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    for (path, item) in &api.paths.paths {
-        let ReferenceOr::Item(item) = item else {
+                reason: format!("not a valid OpenAPI 3.0 document: {other}"),
+            },
+        }]
+    })
+}
+
+/// Every problem of `spec` that would stop or crash the generator.
+pub fn check(spec: &Spec) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    // The generator resolves only references inside the document.
+    for broken in spec.broken_refs() {
+        if !broken.target.starts_with('#') {
             problems.push(Problem {
-                at: format!("path {path}"),
-                reason: "a path item given by $ref is not supported by the generator".into(),
+                at: broken.at.clone(),
+                reason: format!("$ref {} points outside the document", broken.target),
+            });
+        }
+    }
+    for path in spec.path_item_refs() {
+        problems.push(Problem {
+            at: format!("path {path}"),
+            reason: "a path item given by $ref is not supported by the generator".into(),
+        });
+    }
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    for op in spec.operations() {
+        let route = format!("{} {}", op.method(), op.path());
+        let Some(id) = op.operation_id() else {
+            problems.push(Problem {
+                at: route,
+                reason: "no operationId".into(),
             });
             continue;
         };
-        for (method, op) in item.iter() {
-            let route = format!("{} {path}", method.to_uppercase());
-            let Some(id) = op.operation_id.as_deref() else {
-                problems.push(Problem {
-                    at: route,
-                    reason: "no operationId".into(),
-                });
-                continue;
-            };
-            let at = format!("{id} ({route})");
-            if !is_identifier(id) {
-                problems.push(problem(&at, "operationId must be an ASCII identifier (letters and digits, starting with a letter)"));
-            }
-            if let Some(first) = ids.insert(id.to_owned(), route.clone()) {
-                problems.push(problem(&at, &format!("operationId also used by {first}")));
-            }
-            check_operation(&api, op, &at, &mut problems);
+        let at = format!("{id} ({route})");
+        if !is_identifier(id) {
+            problems.push(problem(&at, "operationId must be an ASCII identifier (letters and digits, starting with a letter)"));
         }
+        if let Some(first) = ids.insert(id.to_owned(), route.clone()) {
+            problems.push(problem(&at, &format!("operationId also used by {first}")));
+        }
+        check_operation(spec, op, &at, &mut problems);
     }
     problems
 }
 
-fn check_operation(api: &OpenAPI, op: &openapiv3::Operation, at: &str, out: &mut Vec<Problem>) {
-    for param in &op.parameters {
-        let Some(param) = resolve_parameter(api, param) else {
-            out.push(problem(at, "a parameter $ref does not resolve"));
-            continue;
-        };
-        match param {
-            Parameter::Cookie { parameter_data, .. } => out.push(problem(
+fn check_operation(spec: &Spec, op: &Operation, at: &str, out: &mut Vec<Problem>) {
+    for (part, _) in op.broken_refs() {
+        match part {
+            Part::Parameter(_) => out.push(problem(at, "a parameter $ref does not resolve")),
+            Part::RequestBody => {
+                out.push(problem(at, "a request body given by $ref is not supported"))
+            }
+            Part::Response(status) => out.push(problem(
                 at,
-                &format!("cookie parameter {} is not supported", parameter_data.name),
+                &format!("response {status}: $ref does not resolve"),
             )),
-            Parameter::Query {
-                parameter_data,
-                style,
-                ..
-            } => {
-                if parameter_data.explode != Some(false) && is_array(api, &parameter_data.format) {
+        }
+    }
+    for param in op.parameters() {
+        let name = param.name();
+        match param.location() {
+            Location::Cookie => out.push(problem(
+                at,
+                &format!("cookie parameter {name} is not supported"),
+            )),
+            Location::Query => {
+                if param.explode() && is_array(spec, param.schema()) {
                     out.push(problem(
                         at,
                         &format!(
-                            "query parameter {}: an exploded array (the default for style form) has no adaptation for the httpmock helpers; declare explode: false",
-                            parameter_data.name
+                            "query parameter {name}: an exploded array (the default for style form) has no adaptation for the httpmock helpers; declare explode: false"
                         ),
                     ));
                 }
-                if !matches!(style, QueryStyle::Form) {
+                if param.style() != Style::Form {
                     out.push(problem(
                         at,
-                        &format!(
-                            "query parameter {}: only style form is supported",
-                            parameter_data.name
-                        ),
+                        &format!("query parameter {name}: only style form is supported"),
                     ));
                 }
-                if matches!(parameter_data.format, ParameterSchemaOrContent::Content(_)) {
+                if param.by_content() {
                     out.push(problem(
                         at,
-                        &format!(
-                            "query parameter {} uses content instead of schema",
-                            parameter_data.name
-                        ),
+                        &format!("query parameter {name} uses content instead of schema"),
                     ));
                 }
             }
-            Parameter::Path { parameter_data, .. } if !parameter_data.required => {
-                out.push(problem(
-                    at,
-                    &format!("path parameter {} must be required", parameter_data.name),
-                ))
-            }
+            Location::Path if !param.required() => out.push(problem(
+                at,
+                &format!("path parameter {name} must be required"),
+            )),
             _ => {}
         }
     }
-    if let Some(body) = &op.request_body {
-        match body {
-            ReferenceOr::Item(body) => media_types(body.content.keys(), at, "request body", out),
-            ReferenceOr::Reference { .. } => {
-                out.push(problem(at, "a request body given by $ref is not supported"))
-            }
+    if let Some(body) = op.request_body() {
+        if body.reference().is_some() {
+            out.push(problem(at, "a request body given by $ref is not supported"));
+        } else {
+            media_types(body.content(), at, "request body", out);
         }
     }
     let mut success_bodies = BTreeMap::new();
-    for (status, response) in &op.responses.responses {
-        let ReferenceOr::Item(response) = response else {
-            // Shared responses are resolved by the generator itself; check the target here.
-            let Some(target) = resolve_response(api, response) else {
-                out.push(problem(
-                    at,
-                    &format!("response {status}: $ref does not resolve"),
-                ));
-                continue;
-            };
-            media_types(
-                target.content.keys(),
-                at,
-                &format!("response {status}"),
-                out,
-            );
-            continue;
-        };
-        media_types(
-            response.content.keys(),
-            at,
-            &format!("response {status}"),
-            out,
-        );
-        if status.to_string().starts_with('2') {
+    for response in op.responses() {
+        let status = response.status();
+        media_types(response.content(), at, &format!("response {status}"), out);
+        // Shared responses are resolved by the generator itself.
+        if response.reference().is_none() && status.starts_with('2') {
+            // Compared as written: the same `$ref`, or the same inline schema.
             let schema = response
-                .content
-                .get(JSON)
-                .and_then(|media| media.schema.as_ref())
-                .map(|schema| format!("{schema:?}"));
-            success_bodies.insert(status.to_string(), schema);
+                .content()
+                .iter()
+                .find(|m| m.name() == JSON)
+                .and_then(|m| spec.pointer(&format!("{}/schema", m.pointer())));
+            success_bodies.insert(status.to_owned(), schema);
         }
     }
-    let kinds: std::collections::BTreeSet<_> = success_bodies.values().collect();
+    let mut kinds = Vec::new();
+    for kind in success_bodies.values() {
+        if !kinds.contains(kind) {
+            kinds.push(*kind);
+        }
+    }
     if kinds.len() > 1 {
         out.push(problem(
             at,
@@ -189,89 +172,22 @@ fn check_operation(api: &OpenAPI, op: &openapiv3::Operation, at: &str, out: &mut
     }
 }
 
-/// Whether a parameter's schema is an array (following one `$ref`).
-pub(super) fn is_array(api: &OpenAPI, format: &ParameterSchemaOrContent) -> bool {
-    let ParameterSchemaOrContent::Schema(schema) = format else {
-        return false;
-    };
-    let schema = match schema {
-        ReferenceOr::Item(s) => Some(s),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/schemas/")
-            .and_then(|name| api.components.as_ref()?.schemas.get(name))
-            .and_then(ReferenceOr::as_item),
-    };
-    matches!(
-        schema.map(|s| &s.schema_kind),
-        Some(openapiv3::SchemaKind::Type(openapiv3::Type::Array(_)))
-    )
+/// Whether a parameter's schema is an array.
+pub(super) fn is_array(spec: &Spec, schema: Option<amazon_music_spec::SchemaId>) -> bool {
+    schema.is_some_and(|id| spec.schemas()[id].types() == [Type::Array])
 }
 
-fn media_types<'a>(
-    types: impl Iterator<Item = &'a String>,
-    at: &str,
-    what: &str,
-    out: &mut Vec<Problem>,
-) {
-    for media in types {
-        if media != JSON {
+fn media_types(content: &[MediaType], at: &str, what: &str, out: &mut Vec<Problem>) {
+    for media in content {
+        if media.name() != JSON {
             out.push(problem(
                 at,
-                &format!("{what}: unsupported media type {media} (only {JSON})"),
+                &format!(
+                    "{what}: unsupported media type {} (only {JSON})",
+                    media.name()
+                ),
             ));
         }
-    }
-}
-
-fn resolve_parameter<'a>(
-    api: &'a OpenAPI,
-    param: &'a ReferenceOr<Parameter>,
-) -> Option<&'a Parameter> {
-    match param {
-        ReferenceOr::Item(p) => Some(p),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            api.components.as_ref()?.parameters.get(name)?.as_item()
-        }
-    }
-}
-
-fn resolve_response<'a>(
-    api: &'a OpenAPI,
-    response: &'a ReferenceOr<openapiv3::Response>,
-) -> Option<&'a openapiv3::Response> {
-    match response {
-        ReferenceOr::Item(r) => Some(r),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            api.components.as_ref()?.responses.get(name)?.as_item()
-        }
-    }
-}
-
-/// The generator resolves only references inside the document.
-fn external_refs(value: &Value, at: &str, out: &mut Vec<Problem>) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
-                match (key.as_str(), v) {
-                    ("$ref", Value::String(target)) if !target.starts_with("#/") => {
-                        out.push(Problem {
-                            at: at.to_owned(),
-                            reason: format!("$ref {target} points outside the document"),
-                        })
-                    }
-                    _ => external_refs(v, &here, out),
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                external_refs(v, &format!("{at}/{i}"), out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -292,9 +208,9 @@ fn problem(at: &str, reason: &str) -> Problem {
 mod tests {
     use super::*;
 
-    fn spec(paths: &str) -> Value {
+    fn spec(paths: &str) -> Spec {
         let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
-        serde_yaml::from_str(&text).unwrap()
+        load(&text).unwrap()
     }
 
     fn reasons(paths: &str) -> Vec<String> {
@@ -307,18 +223,39 @@ mod tests {
     #[test]
     fn the_project_spec_passes() {
         let path = crate::workspace_root().join("spec/openapi.yaml");
-        let raw: Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        assert_eq!(check(&raw), vec![]);
+        let spec = load(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(check(&spec), vec![]);
     }
 
     #[test]
-    fn wrong_version_is_refused() {
-        let raw: Value =
-            serde_yaml::from_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}")
-                .unwrap();
-        let problems = check(&raw);
+    fn wrong_version_and_a_broken_document_are_refused() {
+        let problems =
+            load("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}").unwrap_err();
         assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].at, "/openapi");
         assert!(problems[0].reason.contains("3.1.0"), "{}", problems[0]);
+        let problems = load("openapi: 3.0.3\ninfo: {}\n").unwrap_err();
+        assert_eq!(problems[0].at, "document", "{}", problems[0]);
+    }
+
+    #[test]
+    fn exploded_arrays_other_styles_and_optional_path_parameters_are_refused() {
+        let found = reasons(concat!(
+            "  /a/{p}:\n    get:\n      operationId: a\n      parameters:\n",
+            "        - {name: p, in: path, required: false, schema: {type: string}}\n",
+            "        - {name: ids, in: query, schema: {type: array, items: {type: string}}}\n",
+            "        - {name: csv, in: query, explode: false, schema: {type: array, items: {type: string}}}\n",
+            "        - {name: deep, in: query, style: deepObject, schema: {type: object}}\n",
+            "      responses: {'200': {description: ok}}\n",
+        ));
+        assert_eq!(
+            found,
+            vec![
+                "a (GET /a/{p}): path parameter p must be required".to_owned(),
+                "a (GET /a/{p}): query parameter ids: an exploded array (the default for style form) has no adaptation for the httpmock helpers; declare explode: false".to_owned(),
+                "a (GET /a/{p}): query parameter deep: only style form is supported".to_owned(),
+            ]
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod scopes;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use sha2::{Digest, Sha256};
 
 /// Where the generated crate lives, relative to the workspace root.
@@ -71,21 +71,23 @@ fn generate(spec_path: &Path) -> anyhow::Result<Vec<render::GeneratedFile>> {
         std::fs::read(spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
     let text = std::str::from_utf8(&bytes)
         .with_context(|| format!("{} is not UTF-8", spec_path.display()))?;
-    let raw: serde_json::Value = serde_yaml::from_str(text)
-        .with_context(|| format!("{} is not valid YAML", spec_path.display()))?;
-    let problems = checks::check(&raw);
+    let spec = checks::load(text).map_err(|problems| refused(spec_path, &problems))?;
+    let problems = checks::check(&spec);
     if !problems.is_empty() {
-        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
-        bail!(
-            "{} cannot be generated from:\n{}",
-            spec_path.display(),
-            list.join("\n")
-        );
+        return Err(refused(spec_path, &problems));
     }
-    let api: openapiv3::OpenAPI =
-        serde_json::from_value(raw).context("not an OpenAPI 3.0 document")?;
     let hash = format!("{:x}", Sha256::digest(&bytes));
-    render::render(&api, &hash)
+    render::render(&spec, &hash)
+}
+
+/// Why the spec at `spec_path` cannot be generated from, every problem on a line.
+fn refused(spec_path: &Path, problems: &[checks::Problem]) -> anyhow::Error {
+    let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+    anyhow::anyhow!(
+        "{} cannot be generated from:\n{}",
+        spec_path.display(),
+        list.join("\n")
+    )
 }
 
 fn check(crate_dir: &Path, files: &[render::GeneratedFile]) -> anyhow::Result<ExitCode> {

@@ -7,31 +7,32 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use amazon_music_spec::{SchemeKind, Spec};
 use anyhow::{Context, bail};
-use openapiv3::{OpenAPI, SecurityScheme};
 
 /// The security scheme whose scopes are Login with Amazon's.
 const SCHEME: &str = "loginWithAmazon";
 
 /// Renders `generated/scopes.rs`: every scope the scheme declares, and per operation (in
 /// operationId order) the scopes its security requirement names.
-pub fn render(api: &OpenAPI) -> anyhow::Result<String> {
-    let declared = declared_scopes(api)?;
+pub fn render(spec: &Spec) -> anyhow::Result<String> {
+    let declared = declared_scopes(spec)?;
     let mut operations = BTreeMap::new();
-    for (path, method, operation) in api.operations() {
-        let id = operation
-            .operation_id
-            .as_deref()
-            .with_context(|| format!("{method} {path} has no operationId"))?;
+    for operation in spec.operations() {
+        let id = operation.operation_id().with_context(|| {
+            format!(
+                "{} {} has no operationId",
+                operation.method().to_ascii_lowercase(),
+                operation.path()
+            )
+        })?;
         let requirements = operation
-            .security
-            .as_ref()
-            .or(api.security.as_ref())
+            .security()
             .with_context(|| format!("{id} has no security requirement"))?;
         let mut scopes: Vec<&str> = Vec::new();
         for requirement in requirements {
-            for scope in requirement.get(SCHEME).into_iter().flatten() {
-                if !declared.iter().any(|(name, _)| *name == scope.as_str()) {
+            for scope in requirement.scopes(SCHEME) {
+                if !declared.iter().any(|(name, _)| name == scope) {
                     bail!("{id} needs scope {scope:?}, which {SCHEME} does not declare");
                 }
                 if !scopes.contains(&scope.as_str()) {
@@ -47,7 +48,7 @@ pub fn render(api: &OpenAPI) -> anyhow::Result<String> {
         "/// Every scope the spec declares for Login with Amazon, with what it grants, in spec \
          order.\npub const SCOPES: &[(&str, &str)] = &[\n",
     );
-    for (scope, description) in &declared {
+    for (scope, description) in declared {
         writeln!(out, "    ({scope:?}, {description:?}),")?;
     }
     out.push_str(
@@ -61,36 +62,26 @@ pub fn render(api: &OpenAPI) -> anyhow::Result<String> {
     Ok(out)
 }
 
-/// The declared scopes in the spec's order (the scheme's map keeps it).
-fn declared_scopes(api: &OpenAPI) -> anyhow::Result<Vec<(&str, &str)>> {
-    let components = api
-        .components
-        .as_ref()
-        .context("the spec has no components")?;
-    let scheme = components
-        .security_schemes
-        .get(SCHEME)
-        .and_then(|s| s.as_item())
+/// The declared scopes in the spec's order.
+fn declared_scopes(spec: &Spec) -> anyhow::Result<&[(String, String)]> {
+    let scheme = spec
+        .security_scheme(SCHEME)
         .with_context(|| format!("the spec declares no security scheme {SCHEME}"))?;
-    let SecurityScheme::OAuth2 { flows, .. } = scheme else {
+    let SchemeKind::OAuth2 { flows } = scheme.kind() else {
         bail!("{SCHEME} is not an OAuth 2 scheme");
     };
     let flow = flows
-        .authorization_code
-        .as_ref()
-        .with_context(|| format!("{SCHEME} declares no authorization code flow"))?;
-    Ok(flow
-        .scopes
         .iter()
-        .map(|(scope, description)| (scope.as_str(), description.as_str()))
-        .collect())
+        .find(|flow| flow.kind == "authorizationCode")
+        .with_context(|| format!("{SCHEME} declares no authorization code flow"))?;
+    Ok(&flow.scopes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn spec(extra: &str) -> OpenAPI {
+    fn spec(extra: &str) -> Spec {
         let yaml = format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n\
              security: [{{loginWithAmazon: ['a::read']}}]\n\
@@ -100,7 +91,7 @@ mod tests {
              authorizationCode:\n          authorizationUrl: https://a/oa\n          tokenUrl: https://a/t\n          \
              scopes: {{'a::read': Read, 'a::write': Write}}\n"
         );
-        serde_yaml::from_str(&yaml).unwrap()
+        Spec::from_yaml_str(&yaml).unwrap()
     }
 
     #[test]

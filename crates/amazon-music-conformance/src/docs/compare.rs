@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::facts::{constraints, endpoint_key, strip_version};
 use super::page::{Endpoint, Location, Page};
-use crate::drift::resolve;
-use crate::{Body, DriftKind, Exchange, Spec, Validator, escape_pointer_token};
+use crate::{Body, Exchange, Spec, Validator};
+use amazon_music_spec::{Location as SpecLocation, SchemaId};
 
 /// One place where a page and the spec disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub struct LedgerEntry {
 impl Ledger {
     /// Parses the ledger's YAML.
     pub fn from_yaml_str(text: &str) -> Result<Self, String> {
-        serde_yaml::from_str(text).map_err(|e| e.to_string())
+        serde_norway::from_str(text).map_err(|e| e.to_string())
     }
 
     /// The entry listing `fact`, if any.
@@ -74,9 +74,9 @@ fn push(out: &mut Vec<Difference>, fact: String, spec_says: String) {
     });
 }
 
-/// A spec parameter: its schema pointer (after `$ref`s) and required flag.
+/// A spec parameter: its schema and required flag.
 struct SpecParam {
-    schema: String,
+    schema: Option<SchemaId>,
     required: bool,
 }
 
@@ -91,12 +91,12 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
     let operations = spec.operations();
     let Some(op) = operations
         .iter()
-        .find(|op| op.method == endpoint.method && op.path == normalized)
+        .find(|op| op.method() == endpoint.method && op.path() == normalized)
     else {
         let others: Vec<String> = operations
             .iter()
-            .filter(|op| op.path == normalized)
-            .map(|op| format!("{} {}", op.method, op.path))
+            .filter(|op| op.path() == normalized)
+            .map(|op| format!("{} {}", op.method(), op.path()))
             .collect();
         push(
             out,
@@ -109,26 +109,17 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
         );
         return;
     };
-    let op_pointer = op.pointer();
-    if path != op.path {
-        push(out, key.clone(), format!("the path is written {}", op.path));
+    if path != op.path() {
+        push(
+            out,
+            key.clone(),
+            format!("the path is written {}", op.path()),
+        );
     }
 
     // Scopes, when the page states them.
     if !endpoint.scopes.is_empty() {
-        let spec_scopes: Vec<String> = spec
-            .pointer(&format!("{op_pointer}/security"))
-            .or_else(|| spec.pointer("/security"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_object)
-            .flat_map(|req| req.values())
-            .filter_map(Value::as_array)
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect();
+        let spec_scopes = op.scopes();
         for scope in &endpoint.scopes {
             if !spec_scopes.contains(scope) {
                 push(
@@ -138,7 +129,7 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
                 );
             }
         }
-        for scope in &spec_scopes {
+        for scope in spec_scopes {
             if !endpoint.scopes.contains(scope) {
                 push(
                     out,
@@ -151,40 +142,27 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
 
     // Parameters.
     let mut spec_params: BTreeMap<(Location, String), SpecParam> = BTreeMap::new();
-    if let Some(params) = spec
-        .pointer(&format!("{op_pointer}/parameters"))
-        .and_then(Value::as_array)
-    {
-        for i in 0..params.len() {
-            let (at, param) = resolve(spec.raw(), &format!("{op_pointer}/parameters/{i}"));
-            let Some(param) = param else { continue };
-            let location = match param.get("in").and_then(Value::as_str) {
-                Some("path") => Location::Path,
-                Some("query") => Location::Query,
-                Some("header") => Location::Header,
-                _ => continue,
-            };
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let required = param
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let schema = resolve(spec.raw(), &format!("{at}/schema")).0;
-            spec_params.insert((location, name), SpecParam { schema, required });
-        }
+    for param in op.parameters() {
+        let location = match param.location() {
+            SpecLocation::Path => Location::Path,
+            SpecLocation::Query => Location::Query,
+            SpecLocation::Header => Location::Header,
+            SpecLocation::Cookie => continue,
+        };
+        spec_params.insert(
+            (location, param.name().to_owned()),
+            SpecParam {
+                schema: param.schema(),
+                required: param.required(),
+            },
+        );
     }
-    let (body_at, _) = resolve(spec.raw(), &format!("{op_pointer}/requestBody"));
-    if let Some(content) = spec
-        .pointer(&format!("{body_at}/content"))
-        .and_then(Value::as_object)
-        && let Some(media) = content.keys().find(|m| m.contains("json"))
+    if let Some(media) = op
+        .request_body()
+        .and_then(|body| body.content().iter().find(|m| m.name().contains("json")))
+        && let Some(schema) = media.schema()
     {
-        let schema = format!("{body_at}/content/{}/schema", escape_pointer_token(media));
-        flatten_body(spec, &schema, "", &mut spec_params, 0);
+        flatten_body(spec, schema, "", &mut spec_params, 0);
     }
     for param in &endpoint.params {
         let row = &param.row;
@@ -193,10 +171,9 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
             push(out, base, "no such parameter".into());
             continue;
         };
-        let schema = spec
-            .pointer(&spec_param.schema)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let schema = spec_param
+            .schema
+            .map_or(Value::Null, |id| spec.schemas()[id].raw().clone());
         let spec_type = schema.get("type").and_then(Value::as_str).unwrap_or("any");
         if row.data_type != spec_type {
             push(
@@ -272,43 +249,24 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
     }
 
     // The response table names the fields of the success body's `data`.
-    let success = spec
-        .pointer(&format!("{op_pointer}/responses"))
-        .and_then(Value::as_object)
-        .and_then(|r| r.keys().find(|k| k.starts_with('2')).cloned());
+    let success = op.success();
     if !endpoint.response_fields.is_empty() {
-        let data = success.as_ref().and_then(|status| {
-            let (at, response) = resolve(spec.raw(), &format!("{op_pointer}/responses/{status}"));
-            let media = response?
-                .get("content")?
-                .as_object()?
-                .keys()
-                .find(|m| m.contains("json"))?
-                .clone();
-            let (schema_at, _) = resolve(
-                spec.raw(),
-                &format!("{at}/content/{}/schema", escape_pointer_token(&media)),
-            );
-            let (data_at, data) = resolve(spec.raw(), &format!("{schema_at}/properties/data"));
-            data.map(|_| data_at)
-        });
+        let data = success
+            .and_then(|response| {
+                response
+                    .content()
+                    .iter()
+                    .find(|m| m.name().contains("json"))
+            })
+            .and_then(|media| media.schema())
+            .and_then(|schema| spec.schemas()[schema].property("data"));
         let fields: HashMap<String, bool> = data
-            .as_ref()
-            .and_then(|at| spec.pointer(at))
             .map(|data| {
-                let required: Vec<&str> = data
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .map(|r| r.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                data.get("properties")
-                    .and_then(Value::as_object)
-                    .map(|p| {
-                        p.keys()
-                            .map(|k| (k.clone(), required.contains(&k.as_str())))
-                            .collect()
-                    })
-                    .unwrap_or_default()
+                let data = &spec.schemas()[data];
+                data.properties()
+                    .iter()
+                    .map(|(name, _)| (name.clone(), data.is_required(name)))
+                    .collect()
             })
             .unwrap_or_default();
         for row in &endpoint.response_fields {
@@ -357,11 +315,11 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
     }
 
     // Example responses must be valid success responses; drift is a difference too.
-    if let Some(status) = success.as_ref().and_then(|s| s.parse::<u16>().ok()) {
+    if let Some(status) = success.and_then(|s| s.status().parse::<u16>().ok()) {
         for example in &endpoint.example_responses {
             let exchange = Exchange {
-                method: op.method.to_owned(),
-                url: op.path.to_owned(),
+                method: op.method().to_owned(),
+                url: op.path().to_owned(),
                 status,
                 headers: Default::default(),
                 body: Body::Json(example.clone()),
@@ -380,14 +338,9 @@ fn compare_endpoint(endpoint: &Endpoint, validator: &Validator, out: &mut Vec<Di
                 );
             }
             for d in &outcome.drift {
-                let kind = match d.kind {
-                    DriftKind::UnknownField => "unknown-field",
-                    DriftKind::UnlistedValue => "unlisted-value",
-                    DriftKind::NullNotNullable => "null-not-nullable",
-                };
                 push(
                     out,
-                    format!("{key} example {} {kind}", d.body_pointer),
+                    format!("{key} example {} {}", d.body_pointer, d.kind.name()),
                     format!("known: {}", d.known.join(",")),
                 );
             }
@@ -405,38 +358,28 @@ fn sorted<'a>(keys: impl Iterator<Item = &'a String>) -> String {
 /// in its own object.
 fn flatten_body(
     spec: &Spec,
-    pointer: &str,
+    schema: SchemaId,
     prefix: &str,
     out: &mut BTreeMap<(Location, String), SpecParam>,
     depth: usize,
 ) {
-    let (at, schema) = resolve(spec.raw(), pointer);
-    let Some(schema) = schema else { return };
     if depth > 8 {
         return;
     }
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
-        return;
-    };
-    for name in properties.keys() {
+    let schema = &spec.schemas()[schema];
+    for (name, child) in schema.properties() {
         let dotted = if prefix.is_empty() {
             name.clone()
         } else {
             format!("{prefix}.{name}")
         };
-        let child = format!("{at}/properties/{}", escape_pointer_token(name));
         out.insert(
             (Location::Body, dotted.clone()),
             SpecParam {
-                schema: resolve(spec.raw(), &child).0,
-                required: required.contains(&name.as_str()),
+                schema: Some(*child),
+                required: schema.is_required(name),
             },
         );
-        flatten_body(spec, &child, &dotted, out, depth + 1);
+        flatten_body(spec, *child, &dotted, out, depth + 1);
     }
 }

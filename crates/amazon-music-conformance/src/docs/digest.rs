@@ -38,12 +38,12 @@ const HEADER: &str = "\
 impl Digest {
     /// Parses the digest's YAML.
     pub fn from_yaml_str(text: &str) -> Result<Self, String> {
-        serde_yaml::from_str(text).map_err(|e| e.to_string())
+        serde_norway::from_str(text).map_err(|e| e.to_string())
     }
 
     /// The digest as YAML, with its explanatory header.
     pub fn to_yaml(&self) -> String {
-        let body = serde_yaml::to_string(self).unwrap_or_default();
+        let body = serde_norway::to_string(self).unwrap_or_default();
         format!("{HEADER}{body}")
     }
 

@@ -192,15 +192,24 @@ pub(crate) fn is_form(headers: &HeaderMap) -> bool {
         })
 }
 
+/// What an unknown scope is told: the scopes there are, from the spec.
+fn unknown_scope() -> &'static str {
+    static MESSAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MESSAGE.get_or_init(|| {
+        let (last, others) = ALL_SCOPES.split_last().unwrap_or((&"", &[]));
+        format!(
+            "A requested scope is not one of {} and {last}.",
+            others.join(", ")
+        )
+    })
+}
+
 /// The scopes of a space-separated `scope` parameter, each once, in the order given.
 pub(crate) fn scopes(raw: Option<&str>) -> Result<Vec<String>, OAuthError> {
     let mut scopes: Vec<String> = Vec::new();
     for scope in raw.unwrap_or("").split_ascii_whitespace() {
         if !ALL_SCOPES.contains(&scope) {
-            return Err(OAuthError::invalid_scope(
-                "A requested scope is not one of music::catalog, music::library, \
-                 music::library::read and music::playback.",
-            ));
+            return Err(OAuthError::invalid_scope(unknown_scope()));
         }
         if !scopes.iter().any(|s| s == scope) {
             scopes.push(scope.to_owned());

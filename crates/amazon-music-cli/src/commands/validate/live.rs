@@ -160,7 +160,7 @@ pub fn run(args: &LiveArgs, verbose: bool) -> Result<Status, Failure> {
 fn config_ids(path: &PathBuf) -> anyhow::Result<Vec<String>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let value: Value = serde_yaml::from_str(&text)
+    let value: Value = serde_norway::from_str(&text)
         .with_context(|| format!("{} is not YAML or JSON", path.display()))?;
     let Some(ids) = value.get("ids").and_then(Value::as_array) else {
         bail!("{}: expected a mapping with an `ids` list", path.display());

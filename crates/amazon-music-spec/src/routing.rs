@@ -1,6 +1,6 @@
 //! Matching a request (method and URL) to the operation of the document that serves it.
 
-use crate::Spec;
+use crate::{Operation, Spec};
 
 /// Finds the operation a request is for, by method and path template.
 ///
@@ -9,14 +9,11 @@ use crate::Spec;
 /// literal wins, so `/playback/sessions/active` is never taken for `/playback/sessions/{id}`.
 ///
 /// ```
-/// use amazon_music_conformance::{Router, Spec};
-/// # let spec_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/openapi.yaml");
-/// let spec = Spec::load(spec_path)?;
-/// let router = Router::new(&spec);
-/// let hit = router.find("GET", "https://api.music.amazon.dev/v1/albums/B0064UPU4G?x=1").unwrap();
+/// use amazon_music_spec::Spec;
+/// let router = Spec::embedded().unwrap().router();
+/// let hit = router.find("GET", "https://api.music.amazon.dev/v1/albums/B0064UPU4G%2Fx?x=1").unwrap();
 /// assert_eq!(hit.operation_id, "getAlbum");
-/// assert_eq!(hit.params, vec![("id".to_string(), "B0064UPU4G".to_string())]);
-/// # Ok::<(), amazon_music_conformance::SpecError>(())
+/// assert_eq!(hit.params, vec![("id".to_string(), "B0064UPU4G/x".to_string())]);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Router {
@@ -29,6 +26,8 @@ struct Route {
     method: &'static str,
     template: String,
     operation_id: String,
+    /// The operation's position in [`Spec::operations`].
+    index: usize,
     segments: Vec<Segment>,
 }
 
@@ -47,6 +46,8 @@ pub struct RouteMatch<'r> {
     pub template: &'r str,
     /// The operation's `operationId`.
     pub operation_id: &'r str,
+    /// The operation's position in [`Spec::operations`].
+    pub index: usize,
     /// Path parameters in template order, percent-decoded. A segment that does not decode to
     /// UTF-8 is no parameter's value (every parameter of the API is a string), so a path with
     /// one matches no operation rather than one with a stand-in character.
@@ -54,23 +55,22 @@ pub struct RouteMatch<'r> {
 }
 
 impl Router {
-    /// Builds the routing table of every operation of `spec`; the base path is the path of the
-    /// first server URL (`/v1`).
+    /// The routing table of every operation of `spec` (a copy of [`Spec::router`]); the base
+    /// path is the path of the first server URL (`/v1`).
     pub fn new(spec: &Spec) -> Self {
-        let base_path = spec
-            .openapi()
-            .servers
-            .first()
-            .map(|server| path_of(&server.url).trim_end_matches('/').to_owned())
-            .unwrap_or_default();
-        let routes = spec
-            .operations()
-            .into_iter()
-            .map(|op| Route {
-                method: op.method,
-                template: op.path.to_owned(),
+        spec.router().clone()
+    }
+
+    pub(crate) fn build(base_path: String, operations: &[Operation]) -> Self {
+        let routes = operations
+            .iter()
+            .enumerate()
+            .map(|(index, op)| Route {
+                method: op.method(),
+                template: op.path().to_owned(),
                 operation_id: op.id().to_owned(),
-                segments: split(op.path)
+                index,
+                segments: split(op.path())
                     .map(
                         |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                             Some(name) => Segment::Param(name.to_owned()),
@@ -129,6 +129,7 @@ impl Router {
                 method: route.method,
                 template: &route.template,
                 operation_id: &route.operation_id,
+                index: route.index,
                 params,
             })
     }

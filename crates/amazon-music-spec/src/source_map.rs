@@ -1,6 +1,6 @@
 //! Line numbers of JSON pointers in the YAML text of the document.
 //!
-//! serde_yaml keeps no positions, so the text is walked once, line by line, tracking the block
+//! The YAML parser keeps no positions, so the text is walked once, line by line, tracking the block
 //! mappings and sequences that contain each line. The walk understands what this project's
 //! documents use (block mappings and sequences, compact `- key:` items, quoted keys, block
 //! scalars, one-line flow collections); a pointer into a flow collection or a scalar resolves to
@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::escape_pointer_token;
+use crate::pointer::escape_pointer_token;
 
 /// A map from JSON pointers into a YAML document to 1-based line numbers.
 #[derive(Debug, Clone, Default)]

@@ -26,7 +26,7 @@ const TOKEN_PREFIXES: [&str; 2] = ["Atza|", "Atzr|"];
 /// `password`, `signature` (case, `-` and `_` ignored).
 ///
 /// ```
-/// use amazon_music_conformance::redact::is_credential_name;
+/// use amazon_music_spec::redact::is_credential_name;
 /// assert!(is_credential_name("X-Api-Key"));
 /// assert!(is_credential_name("access_token"));
 /// assert!(!is_credential_name("cursor"));

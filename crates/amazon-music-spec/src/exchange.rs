@@ -71,12 +71,12 @@ struct RecordedHead {
 /// `headers` and `body`.
 ///
 /// ```
-/// use amazon_music_conformance::{Body, parse_recorded};
+/// use amazon_music_spec::{Body, parse_recorded};
 /// let exchange = parse_recorded(r#"{"method": "GET", "url": "/v1/albums/B1", "status": 404,
 ///     "body": {"error": {"status": "404", "code": "RESOURCE_NOT_FOUND", "message": "no"}}}"#)?;
 /// assert_eq!(exchange.status, 404);
 /// assert!(matches!(exchange.body, Body::Json(_)));
-/// # Ok::<(), amazon_music_conformance::ExchangeError>(())
+/// # Ok::<(), amazon_music_spec::ExchangeError>(())
 /// ```
 pub fn parse_recorded(text: &str) -> Result<Exchange, ExchangeError> {
     parse_recorded_versioned(text).map(|(exchange, _)| exchange)

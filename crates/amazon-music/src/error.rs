@@ -173,7 +173,7 @@ impl std::error::Error for ApiError {}
 
 macro_rules! error_codes {
     ($($variant:ident => $code:literal, $hint:expr;)*) => {
-        /// The API's error codes (NOTES.md and the corrections ledger), with a fallback for
+        /// The API's error codes (the spec's error responses and the corrections ledger), with a fallback for
         /// codes this version does not know.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]

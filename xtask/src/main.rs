@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod build_cost;
 mod fuzz_seeds;
 mod generate;
 mod spec_diff;
@@ -32,6 +33,8 @@ enum Command {
     SpecDiff(spec_diff::Args),
     /// Write the fuzz targets' seed corpora (fuzz/corpus/) from the spec and the recordings.
     FuzzSeeds(fuzz_seeds::Args),
+    /// Measure what depending on amazon-music costs an application's cold build (BENCHMARKS.md).
+    BuildCost(build_cost::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::SpecDiff(args) => spec_diff::run(&args),
         Command::FuzzSeeds(args) => fuzz_seeds::run(&args),
+        Command::BuildCost(args) => build_cost::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,10 @@
 //! * the recorded-exchange format ([`exchange`]) and the redaction every recorder applies
 //!   ([`redact`]), so that recording needs no validator.
 //!
+//! Everything but the last item is the `model` feature (on by default). A recorder depends on
+//! this crate with `default-features = false` and gets the exchange format and the redaction
+//! without a YAML parser, an OpenAPI model or a regex engine.
+//!
 //! ```
 //! use amazon_music_spec::Spec;
 //! let spec = Spec::embedded().expect("the built-in spec parses");
@@ -25,32 +29,48 @@
 //! assert!(spec.schemas().check(id, &serde_json::json!("")).is_err());
 //! ```
 
+#[cfg(feature = "model")]
 mod document;
+#[cfg(feature = "model")]
 mod drift;
 pub mod exchange;
+#[cfg(feature = "model")]
 mod operation;
 mod pointer;
 pub mod redact;
+#[cfg(feature = "model")]
 mod routing;
+#[cfg(feature = "model")]
 mod schema;
+#[cfg(feature = "model")]
 mod source_map;
+#[cfg(feature = "model")]
 mod validate;
+#[cfg(feature = "model")]
 mod walk;
 
+#[cfg(feature = "model")]
 pub use document::{BrokenRef, OAuthFlow, SchemeKind, SecurityScheme, Spec};
+#[cfg(feature = "model")]
 pub use drift::{Drift, DriftKind, without};
 pub use exchange::{
     Body, Exchange, ExchangeError, parse_har, parse_recorded, parse_recorded_versioned,
 };
+#[cfg(feature = "model")]
 pub use operation::{
     Example, Location, MediaType, Operation, Parameter, Part, RequestBody, Requirement, Response,
     Style,
 };
 pub use pointer::{escape_pointer_token, unescape_pointer_token};
+#[cfg(feature = "model")]
 pub use routing::{RouteMatch, Router};
+#[cfg(feature = "model")]
 pub use schema::{Additional, Schema, SchemaId, Schemas, Type};
+#[cfg(feature = "model")]
 pub use source_map::LineIndex;
+#[cfg(feature = "model")]
 pub use validate::Violation;
+#[cfg(feature = "model")]
 pub use walk::{MAX_DEPTH, Member, Step, Token, Visitor, pointer_of};
 
 /// The project's spec, `spec/openapi.yaml`, embedded at build time: what the mock serves, what
@@ -61,6 +81,7 @@ pub use walk::{MAX_DEPTH, Member, Step, Token, Visitor, pointer_of};
 /// copy differs from the original. [`Spec::embedded`] is this text, parsed once per process.
 pub const SPEC_YAML: &str = include_str!("../spec/openapi.yaml");
 
+#[cfg(feature = "model")]
 /// Why a spec could not be loaded, or one of its schemas used.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {

@@ -1,5 +1,6 @@
 //! JSON pointers (RFC 6901) into the document, and the one place `$ref`s are followed.
 
+#[cfg(feature = "model")]
 use serde_json::Value;
 
 /// Escapes one reference token of a JSON pointer (`~` and `/`).
@@ -16,9 +17,11 @@ pub fn unescape_pointer_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
+#[cfg(feature = "model")]
 /// How many `$ref`s in a row are followed before the chain counts as a loop.
 const MAX_HOPS: usize = 32;
 
+#[cfg(feature = "model")]
 /// Where following the `$ref`s from a pointer ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Resolved<'d> {
@@ -35,6 +38,7 @@ pub(crate) enum Resolved<'d> {
     Missing,
 }
 
+#[cfg(feature = "model")]
 /// Follows `$ref`s from `pointer` (local references only) to the value they lead to.
 pub(crate) fn resolve<'d>(document: &'d Value, pointer: &str) -> Resolved<'d> {
     let mut pointer = pointer.to_owned();
@@ -84,6 +88,7 @@ pub(crate) fn resolve<'d>(document: &'d Value, pointer: &str) -> Resolved<'d> {
     }
 }
 
+#[cfg(feature = "model")]
 /// `base` with one more token.
 pub(crate) fn join(base: &str, token: &str) -> String {
     format!("{base}/{}", escape_pointer_token(token))
@@ -92,8 +97,10 @@ pub(crate) fn join(base: &str, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "model")]
     use serde_json::json;
 
+    #[cfg(feature = "model")]
     #[test]
     fn a_reference_leads_to_its_local_target_and_stops_at_an_external_or_looping_one() {
         let doc = json!({"components": {"schemas": {
@@ -130,6 +137,11 @@ mod tests {
         for token in ["a/b", "~1", "x~y/z", ""] {
             assert_eq!(unescape_pointer_token(&escape_pointer_token(token)), token);
         }
+    }
+
+    #[cfg(feature = "model")]
+    #[test]
+    fn a_token_joins_a_pointer_escaped() {
         assert_eq!(join("/paths", "/a/{b}"), "/paths/~1a~1{b}");
     }
 }

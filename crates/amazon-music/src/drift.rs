@@ -2,7 +2,7 @@
 //! against the spec this crate was built from, and what the service sends that the spec does
 //! not describe yet is reported once per kind and counted.
 //!
-//! Three kinds of drift are found, as the conformance library defines them ([`DriftKind`]): a
+//! Three kinds of drift are found, as the spec crate defines them ([`DriftKind`]): a
 //! field the spec does not declare, a value an `x-extensible-enum` does not list, and `null` for
 //! an optional property that is not `nullable`. None of them breaks a call (the generated types
 //! decode all three); they are what the spec should learn next.
@@ -16,17 +16,19 @@
 //! [`Client::drift_stats`](crate::Client::drift_stats).
 //!
 //! With the feature on, every client checks unless built with
-//! [`ClientBuilder::check_drift(false)`](crate::ClientBuilder::check_drift). The spec is compiled
-//! once per process, on the first response checked; the check then runs on the task that made
-//! the request, before the generated code decodes the body (its cost: BENCHMARKS.md).
+//! [`ClientBuilder::check_drift(false)`](crate::ClientBuilder::check_drift). The spec is read
+//! into its model once per process, on the first response checked; the check is one walk of
+//! the body beside the response's resolved schema (no JSON Schema validation: a body that
+//! breaks the spec is the decoder's error, not drift), on the task that made the request,
+//! before the generated code decodes the body (its cost: BENCHMARKS.md).
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use amazon_music_conformance::{Exchange, Spec, Validator, escape_pointer_token};
+use amazon_music_spec::{Body, Exchange, Spec, escape_pointer_token};
 
-pub use amazon_music_conformance::DriftKind;
+pub use amazon_music_spec::DriftKind;
 
 /// The tracing target of drift warnings.
 pub const TARGET: &str = "amazon_music::drift";
@@ -65,22 +67,40 @@ impl DriftStats {
     }
 }
 
-/// The spec, compiled once per process, or `None` if it could not be (then nothing is checked,
-/// and that is logged once).
-fn validator() -> Option<&'static Validator> {
-    static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| {
-            match Spec::from_yaml_str(amazon_music_conformance::SPEC_YAML).and_then(Validator::new)
-            {
-                Ok(validator) => Some(validator),
-                Err(error) => {
-                    tracing::warn!(target: TARGET, %error, "the embedded spec does not compile: drift is not checked");
-                    None
-                }
-            }
-        })
-        .as_ref()
+/// The embedded spec's model, read once per process, or `None` if it could not be (then nothing
+/// is checked, and that is logged once).
+fn spec() -> Option<&'static Spec> {
+    static LOGGED: OnceLock<()> = OnceLock::new();
+    match Spec::embedded() {
+        Ok(spec) => Some(spec),
+        Err(error) => {
+            LOGGED.get_or_init(|| {
+                tracing::warn!(target: TARGET, %error, "the embedded spec does not compile: drift is not checked");
+            });
+            None
+        }
+    }
+}
+
+/// The operation `exchange` is for and the drift its body carries: the route decides the
+/// operation (as the conformance tool's does), the status its declared response, and that
+/// response's JSON schema is walked beside the body. Nothing to check is no drift.
+fn drift_of<'s>(
+    spec: &'s Spec,
+    exchange: &Exchange,
+) -> Option<(&'s str, Vec<amazon_music_spec::Drift>)> {
+    let route = spec.router().find(&exchange.method, &exchange.url)?;
+    let Body::Json(body) = &exchange.body else {
+        return Some((route.operation_id, Vec::new()));
+    };
+    let schema = spec.operations()[route.index]
+        .response_for(exchange.status)
+        .and_then(|response| response.json())
+        .and_then(|media| media.schema());
+    let drift = schema
+        .map(|schema| spec.drift(schema, body))
+        .unwrap_or_default();
+    Some((route.operation_id, drift))
 }
 
 /// A client's drift check: counters, and the kinds seen.
@@ -113,21 +133,20 @@ impl DriftWatcher {
     }
 
     /// Checks one response; warns once for each kind of drift not seen before.
-    pub(crate) fn check(&self, exchange: &Exchange, operation: &'static str) {
-        let Some(validator) = validator() else { return };
-        let outcome = validator.validate(exchange, operation);
+    pub(crate) fn check(&self, exchange: &Exchange) {
+        let Some(spec) = spec() else { return };
+        let found = drift_of(spec, exchange);
         self.checked.fetch_add(1, Ordering::Relaxed);
-        if outcome.drift.is_empty() {
-            return;
-        }
-        self.findings
-            .fetch_add(outcome.drift.len() as u64, Ordering::Relaxed);
         // Drift is only found in a response routed to an operation.
-        let operation_id = outcome.operation_id.as_deref().unwrap_or(operation);
+        let Some((operation_id, drift)) = found.filter(|(_, drift)| !drift.is_empty()) else {
+            return;
+        };
+        self.findings
+            .fetch_add(drift.len() as u64, Ordering::Relaxed);
         let mut new = Vec::new();
         {
             let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-            for drift in outcome.drift {
+            for drift in drift {
                 let pointer = match drift.kind {
                     // The field's name is the spec's business (a name, never a value).
                     DriftKind::UnknownField => format!(

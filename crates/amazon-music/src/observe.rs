@@ -3,13 +3,13 @@
 //!
 //! The request's side is taken before it is sent ([`Observers::capture`]); once the response
 //! arrives, its body is read here (the generated code would read it next anyway), turned into
-//! the conformance library's [`Exchange`] once, shown to each enabled observer, and given back
+//! the spec crate's [`Exchange`] once, shown to each enabled observer, and given back
 //! to the generated code as an equivalent `reqwest::Response`. A client with no observer
 //! enabled never gets here: the transport has `None` and sends as it would without.
 
 use std::sync::Arc;
 
-use amazon_music_conformance::{Body, Exchange};
+use amazon_music_spec::{Body, Exchange};
 use reqwest::{Request, Response};
 
 /// Every observer a client has enabled; built only when there is at least one.
@@ -112,7 +112,7 @@ impl Observers {
         #[cfg(feature = "drift-check")]
         if let Some(drift) = &self.drift {
             exchange.body = body_of(&bytes);
-            drift.check(&exchange, operation);
+            drift.check(&exchange);
         }
         #[cfg(feature = "record")]
         if let Some(recorder) = &self.recorder {

@@ -4,7 +4,7 @@
 //!
 //! Each exchange becomes one file in the conformance tool's recorded format (`method`, `url`,
 //! `status`, kept `headers`, `body`), which `amazon-music validate recorded DIR` reads. What is
-//! written goes through the conformance library's [`Redactor`]: the API key and the bearer
+//! written goes through the spec crate's [`Redactor`]: the API key and the bearer
 //! token the request carried, cookies and every other response header outside an allow-list,
 //! credential-looking query values and Login with Amazon token shapes are removed.
 //!
@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
-use amazon_music_conformance::Exchange;
-use amazon_music_conformance::redact::Redactor;
+use amazon_music_spec::Exchange;
+use amazon_music_spec::redact::Redactor;
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 
 /// Where and how much a client records.
@@ -234,7 +234,7 @@ impl Recorder {
 pub(crate) fn kept_headers(headers: &HeaderMap) -> serde_json::Map<String, serde_json::Value> {
     headers
         .iter()
-        .filter(|(name, _)| amazon_music_conformance::redact::KEPT_HEADERS.contains(&name.as_str()))
+        .filter(|(name, _)| amazon_music_spec::redact::KEPT_HEADERS.contains(&name.as_str()))
         .filter_map(|(name, value)| {
             Some((
                 name.as_str().to_owned(),
@@ -248,9 +248,7 @@ pub(crate) fn kept_headers(headers: &HeaderMap) -> serde_json::Map<String, serde
 pub(crate) fn secrets_of(headers: &HeaderMap) -> Vec<String> {
     let mut secrets = Vec::new();
     for (name, value) in headers {
-        if name == AUTHORIZATION
-            || amazon_music_conformance::redact::is_credential_name(name.as_str())
-        {
+        if name == AUTHORIZATION || amazon_music_spec::redact::is_credential_name(name.as_str()) {
             let Ok(value) = value.to_str() else { continue };
             secrets.push(value.to_owned());
             if let Some((_, credential)) = value.split_once(' ') {

@@ -1,0 +1,119 @@
+//! What an application gets by depending on the client: what it needs to call the API and to
+//! sign in, and none of the tools' machinery. `cargo tree` of the client, as a dependant
+//! resolves it, must not contain a JSON Schema engine, an OpenAPI model, a YAML parser, a web
+//! framework or a second regex engine (the generated crate's patterns use `regress`). What the
+//! leaner builds cost is measured by `cargo xtask build-cost` (BENCHMARKS.md).
+
+use std::process::Command;
+
+use amazon_music_workspace_tests::workspace_root;
+
+/// Crates that belong to the tools (conformance, mock, xtask), never to a default dependant.
+const HEAVY: &[&str] = &[
+    "jsonschema",
+    "fancy-regex",
+    "openapiv3",
+    "serde_yaml",
+    "serde_norway",
+    "axum",
+    "regex",
+    "amazon-music-conformance",
+    "amazon-music-mock",
+];
+
+/// The distinct crate names of `cargo tree -e normal` for `package` with `features`.
+fn tree(package: &str, features: &[&str]) -> Vec<String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["tree", "--quiet", "--offline", "--locked", "-e", "normal"])
+        .args(["--prefix", "none", "-p", package])
+        .args(features)
+        .current_dir(workspace_root())
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo tree -p {package} {features:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut names: Vec<String> = String::from_utf8(output.stdout)
+        .expect("cargo tree prints UTF-8")
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn heavy_in(names: &[String]) -> Vec<&str> {
+    HEAVY
+        .iter()
+        .copied()
+        .filter(|heavy| names.iter().any(|name| name == heavy))
+        .collect()
+}
+
+#[test]
+fn the_clients_default_features_bring_none_of_the_tools_machinery() {
+    let names = tree("amazon-music", &[]);
+    // The tree is the client's: a failure to resolve it would leave nothing to look for.
+    for needed in [
+        "amazon-music-api",
+        "reqwest",
+        "rustls",
+        "oauth2",
+        "amazon-music-spec",
+    ] {
+        assert!(
+            names.iter().any(|n| n == needed),
+            "{needed} missing: {names:?}"
+        );
+    }
+    assert_eq!(heavy_in(&names), Vec::<&str>::new());
+}
+
+#[test]
+fn the_client_without_default_features_is_the_api_and_tls_only() {
+    let names = tree(
+        "amazon-music",
+        &["--no-default-features", "--features", "rustls"],
+    );
+    assert!(names.iter().any(|n| n == "rustls"), "{names:?}");
+    for absent in ["oauth2", "amazon-music-spec", "tempfile"] {
+        assert!(
+            !names.iter().any(|n| n == absent),
+            "{absent} present: {names:?}"
+        );
+    }
+    assert_eq!(heavy_in(&names), Vec::<&str>::new());
+}
+
+#[test]
+fn the_drift_check_brings_the_spec_model_and_still_no_validator() {
+    let names = tree("amazon-music", &["--features", "drift-check"]);
+    for needed in ["openapiv3", "serde_norway"] {
+        assert!(
+            names.iter().any(|n| n == needed),
+            "{needed} missing: {names:?}"
+        );
+    }
+    for absent in [
+        "jsonschema",
+        "fancy-regex",
+        "amazon-music-conformance",
+        "axum",
+    ] {
+        assert!(
+            !names.iter().any(|n| n == absent),
+            "{absent} present: {names:?}"
+        );
+    }
+}
+
+#[test]
+fn the_generated_crate_alone_is_lean_too() {
+    let names = tree("amazon-music-api", &[]);
+    assert!(names.iter().any(|n| n == "rustls"), "{names:?}");
+    assert_eq!(heavy_in(&names), Vec::<&str>::new());
+}

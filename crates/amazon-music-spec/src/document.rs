@@ -10,7 +10,7 @@ use crate::operation::{
     Example, Location, MediaType, Operation, Parameter, Part, RequestBody, Requirement, Response,
     Style,
 };
-use crate::pointer::{Resolved, join, resolve};
+use crate::pointer::{BrokenRef, Resolved, join, resolve};
 use crate::routing::Router;
 use crate::schema::{SchemaId, Schemas};
 use crate::source_map::LineIndex;
@@ -20,17 +20,6 @@ use crate::{SPEC_YAML, SpecError};
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-
-/// A `$ref` that cannot be followed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenRef {
-    /// JSON pointer to the object that holds the `$ref`.
-    pub at: String,
-    /// The `$ref`'s text.
-    pub target: String,
-    /// Why it leads nowhere: outside the document, to nothing, or round in a loop.
-    pub reason: String,
-}
 
 /// A security scheme of `components/securitySchemes`.
 #[derive(Debug, Clone)]

@@ -40,6 +40,25 @@ impl Body {
     pub fn is_empty(&self) -> bool {
         matches!(self, Body::Empty)
     }
+
+    /// A body as an exchange holds it, from the bytes a response carried: nothing, JSON when
+    /// it parses, else the text (bytes that are not UTF-8 replaced, so nothing is refused).
+    ///
+    /// ```
+    /// use amazon_music_spec::Body;
+    /// assert_eq!(Body::from_bytes(b""), Body::Empty);
+    /// assert_eq!(Body::from_bytes(br#"{"a":1}"#), Body::Json(serde_json::json!({"a": 1})));
+    /// assert_eq!(Body::from_bytes(b"<html>"), Body::NotJson("<html>".into()));
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Body {
+        if bytes.is_empty() {
+            return Body::Empty;
+        }
+        match serde_json::from_slice(bytes) {
+            Ok(value) => Body::Json(value),
+            Err(_) => Body::NotJson(String::from_utf8_lossy(bytes).into_owned()),
+        }
+    }
 }
 
 /// Why a file is not a usable exchange or HAR archive.
@@ -186,10 +205,7 @@ fn har_entry(entry: &Value) -> Result<Exchange, String> {
             } else {
                 text.to_owned()
             };
-            match serde_json::from_str(&decoded) {
-                Ok(value) => Body::Json(value),
-                Err(_) => Body::NotJson(decoded),
-            }
+            Body::from_bytes(decoded.as_bytes())
         }
     };
     Ok(Exchange {

@@ -50,7 +50,7 @@ mod validate;
 mod walk;
 
 #[cfg(feature = "model")]
-pub use document::{BrokenRef, OAuthFlow, SchemeKind, SecurityScheme, Spec};
+pub use document::{OAuthFlow, SchemeKind, SecurityScheme, Spec};
 #[cfg(feature = "model")]
 pub use drift::{Drift, DriftKind, without};
 pub use exchange::{
@@ -62,6 +62,8 @@ pub use operation::{
     Style,
 };
 pub use pointer::{escape_pointer_token, unescape_pointer_token};
+#[cfg(feature = "model")]
+pub use pointer::BrokenRef;
 #[cfg(feature = "model")]
 pub use routing::{RouteMatch, Router};
 #[cfg(feature = "model")]

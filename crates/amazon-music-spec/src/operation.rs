@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::document::BrokenRef;
+use crate::pointer::BrokenRef;
 use crate::schema::SchemaId;
 
 /// Where a parameter travels.

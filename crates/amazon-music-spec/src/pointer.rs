@@ -18,6 +18,18 @@ pub fn unescape_pointer_token(token: &str) -> String {
 }
 
 #[cfg(feature = "model")]
+/// A `$ref` that cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenRef {
+    /// JSON pointer to the object that holds the `$ref`.
+    pub at: String,
+    /// The `$ref`'s text.
+    pub target: String,
+    /// Why it leads nowhere: outside the document, to nothing, or round in a loop.
+    pub reason: String,
+}
+
+#[cfg(feature = "model")]
 /// How many `$ref`s in a row are followed before the chain counts as a loop.
 const MAX_HOPS: usize = 32;
 

@@ -111,7 +111,7 @@ impl Observers {
         };
         #[cfg(feature = "drift-check")]
         if let Some(drift) = &self.drift {
-            exchange.body = body_of(&bytes);
+            exchange.body = Body::from_bytes(&bytes);
             drift.check(&exchange);
         }
         #[cfg(feature = "record")]
@@ -130,18 +130,6 @@ impl Observers {
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
         Ok(Response::from(rebuilt))
-    }
-}
-
-/// A body as an exchange holds it: JSON when it parses, else the text.
-pub(crate) fn body_of(bytes: &[u8]) -> Body {
-    if bytes.is_empty() {
-        Body::Empty
-    } else {
-        match serde_json::from_slice(bytes) {
-            Ok(value) => Body::Json(value),
-            Err(_) => Body::NotJson(String::from_utf8_lossy(bytes).into_owned()),
-        }
     }
 }
 

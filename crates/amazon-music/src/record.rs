@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
-use amazon_music_spec::Exchange;
+use amazon_music_spec::{Body, Exchange};
 use amazon_music_spec::redact::Redactor;
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 
@@ -195,7 +195,7 @@ impl Recorder {
         false
     }
 
-    /// Hands `exchange` with its `body` (read by [`crate::observe`]) to the writer, without
+    /// Hands `exchange` with its `body` (read by the client's observers) to the writer, without
     /// waiting: when the writer is behind, the exchange is dropped and counted; a body longer
     /// than the file limit is skipped and counted (see [`Recorder::takes`]).
     pub(crate) fn hand_over(
@@ -281,7 +281,7 @@ impl Writer {
                     operation,
                     secrets,
                 } => {
-                    exchange.body = crate::observe::body_of(&body);
+                    exchange.body = Body::from_bytes(&body);
                     drop(body);
                     self.write(exchange, operation, &secrets);
                 }

@@ -29,7 +29,8 @@ struct Cli {
 enum Command {
     /// Regenerate crates/amazon-music-api from spec/openapi.yaml.
     Generate(generate::Args),
-    /// Report spec changes since a git revision that break the generated client's users.
+    /// One line per spec change since a git revision: where, which operations and generated
+    /// items it touches, and the version the generated crate needs next.
     SpecDiff(spec_diff::Args),
     /// Write the fuzz targets' seed corpora (fuzz/corpus/) from the spec and the recordings.
     FuzzSeeds(fuzz_seeds::Args),

@@ -61,9 +61,9 @@ pub use operation::{
     Example, Location, MediaType, Operation, Parameter, Part, RequestBody, Requirement, Response,
     Style,
 };
-pub use pointer::{escape_pointer_token, unescape_pointer_token};
 #[cfg(feature = "model")]
 pub use pointer::BrokenRef;
+pub use pointer::{escape_pointer_token, unescape_pointer_token};
 #[cfg(feature = "model")]
 pub use routing::{RouteMatch, Router};
 #[cfg(feature = "model")]

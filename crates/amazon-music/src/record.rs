@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
-use amazon_music_spec::{Body, Exchange};
 use amazon_music_spec::redact::Redactor;
+use amazon_music_spec::{Body, Exchange};
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 
 /// Where and how much a client records.

@@ -27,7 +27,7 @@ use crate::drift::{DriftInjection, DriftPlan, success_schema};
 use crate::error::{ApiError, ok_empty, ok_json};
 use crate::faults::{self, FaultKind, FaultRule};
 use crate::library::Libraries;
-use crate::lwa::Lwa;
+use crate::lwa::store::Lwa;
 use crate::playback::Playback;
 use crate::validation::{self, Checked, OperationSpec};
 
@@ -332,7 +332,7 @@ pub fn router(state: MockState) -> Router {
         })
         .with_state(state.clone());
     // Merged after the pipeline's route_layer, so sign-in requests skip it.
-    api.merge(crate::lwa::routes(state))
+    api.merge(crate::lwa::routes::routes(state))
         .layer(middleware::from_fn(log_request))
 }
 

@@ -7,7 +7,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 use super::oauth::{Form, OAuthError};
-use super::{Lwa, Store, consent, device};
+use super::store::{Lwa, Store};
+use super::{consent, device};
 use crate::auth::Auth;
 use crate::server::MockState;
 

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::oauth::{self, Form, OAuthError};
 use super::store::{AuthCode, Lwa, MAX_AUTH_CODES, Store};
 use crate::auth::Auth;
-use crate::server::MockState;
+use crate::state::MockState;
 
 /// How long an authorization code can be exchanged.
 const CODE_LIFETIME: Duration = Duration::from_secs(300);

@@ -16,7 +16,7 @@ use super::store::{
     normalise_user_code,
 };
 use crate::auth::Auth;
-use crate::server::MockState;
+use crate::state::MockState;
 
 /// Letters and digits a person cannot misread for one another (no 0/O, 1/I); 32 of them, so
 /// a random byte masked to five bits picks one without bias.

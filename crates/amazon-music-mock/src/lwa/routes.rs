@@ -4,7 +4,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use super::{consent, device, token};
-use crate::server::MockState;
+use crate::state::MockState;
 
 /// The emulator's routes, at the root of the API's router.
 pub(crate) fn routes(state: MockState) -> Router {

@@ -10,7 +10,7 @@ use super::oauth::{Form, OAuthError};
 use super::store::{Lwa, Store};
 use super::{consent, device};
 use crate::auth::Auth;
-use crate::server::MockState;
+use crate::state::MockState;
 
 pub(super) async fn token(
     State(state): State<MockState>,

@@ -42,6 +42,7 @@ mod lwa;
 mod playback;
 mod prng;
 mod server;
+mod state;
 mod validation;
 
 /// The README's examples, compiled and run as doctests.
@@ -54,4 +55,5 @@ pub use config::{ALL_SCOPES, AllScopes, LwaConfig, MockConfig, TokenGrant};
 pub use drift::DriftInjection;
 pub use error::ApiError;
 pub use faults::{FaultKind, FaultParseError, FaultRule};
-pub use server::{MockServer, MockState, SPEC_YAML, router};
+pub use server::{MockServer, SPEC_YAML, router};
+pub use state::MockState;

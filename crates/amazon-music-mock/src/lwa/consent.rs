@@ -12,24 +12,15 @@ use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
 use super::oauth::{self, Form, OAuthError};
-use super::{Lwa, MAX_AUTH_CODES, Store};
+use super::store::{AuthCode, Lwa, MAX_AUTH_CODES, Store};
 use crate::auth::Auth;
-use crate::server::MockState;
+use crate::state::MockState;
 
 /// How long an authorization code can be exchanged.
 const CODE_LIFETIME: Duration = Duration::from_secs(300);
 /// The longest redirect URI taken, in bytes: each live code keeps its own, and a URI is only
 /// bounded by the HTTP server's limits (tens of KiB), which the codes would multiply.
 const MAX_REDIRECT_URI: usize = 2048;
-
-pub(super) struct AuthCode {
-    user: String,
-    scopes: Vec<String>,
-    /// Exactly as given at `/ap/oa`: the exchange must send the same string.
-    redirect_uri: String,
-    challenge: Option<String>,
-    pub(super) expires_at: Instant,
-}
 
 /// `GET /ap/oa`: the configured user consents at once (or refuses, with `deny_consent`).
 ///

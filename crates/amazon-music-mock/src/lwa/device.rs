@@ -11,9 +11,12 @@ use axum::response::{IntoResponse, Response};
 use tokio::time::Instant;
 
 use super::oauth::{self, Form, OAuthError};
-use super::{Lwa, MAX_DEVICE_CODES, MAX_POLLS_RECORDED_TOTAL, Store};
+use super::store::{
+    Decision, DeviceCode, Lwa, MAX_DEVICE_CODES, MAX_POLLS_RECORDED_TOTAL, Store,
+    normalise_user_code,
+};
 use crate::auth::Auth;
-use crate::server::MockState;
+use crate::state::MockState;
 
 /// Letters and digits a person cannot misread for one another (no 0/O, 1/I); 32 of them, so
 /// a random byte masked to five bits picks one without bias.
@@ -23,64 +26,6 @@ const USER_CODE_LEN: usize = 8;
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 /// Poll times kept per code, for [`Lwa::device_polls`]; a runaway client stops adding.
 const MAX_POLLS_RECORDED: usize = 1024;
-
-pub(super) struct DeviceCode {
-    /// Normalised (see [`normalise_user_code`]).
-    user_code: String,
-    scopes: Vec<String>,
-    created: Instant,
-    pub(super) expires_at: Instant,
-    interval: Duration,
-    last_poll: Option<Instant>,
-    pub(super) polls: Vec<Duration>,
-    forced_slow_downs: u32,
-    decision: Decision,
-}
-
-pub(super) enum Decision {
-    Pending,
-    Approved(String),
-    Denied,
-    /// Exchanged for tokens: a device code works once.
-    Consumed,
-}
-
-/// A typed-in user code in the form codes are issued in: case, spaces and dashes do not
-/// matter to the person typing it.
-pub(super) fn normalise_user_code(typed: &str) -> String {
-    typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
-impl Store {
-    pub(super) fn device_by_user_code(&self, typed: &str) -> Option<&DeviceCode> {
-        let code = normalise_user_code(typed);
-        self.devices.values().find(|d| d.user_code == code)
-    }
-
-    /// Approves or denies a code that is still waiting (or approved and not yet collected).
-    pub(super) fn decide(&mut self, typed: &str, decision: Decision) -> bool {
-        let code = normalise_user_code(typed);
-        let now = Instant::now();
-        let Some(device) = self
-            .devices
-            .values_mut()
-            .find(|d| d.user_code == code && now < d.expires_at)
-        else {
-            return false;
-        };
-        match device.decision {
-            Decision::Pending | Decision::Approved(_) => {
-                device.decision = decision;
-                true
-            }
-            Decision::Denied | Decision::Consumed => false,
-        }
-    }
-}
 
 /// `POST /auth/o2/create/codepair`.
 pub(super) async fn create_codepair(

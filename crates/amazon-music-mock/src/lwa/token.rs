@@ -7,9 +7,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 use super::oauth::{Form, OAuthError};
-use super::{Lwa, Store, consent, device};
+use super::store::{Lwa, Store};
+use super::{consent, device};
 use crate::auth::Auth;
-use crate::server::MockState;
+use crate::state::MockState;
 
 pub(super) async fn token(
     State(state): State<MockState>,

@@ -14,6 +14,7 @@ mod listing;
 mod output;
 mod signal;
 mod state;
+mod terminal;
 
 use std::process::ExitCode;
 

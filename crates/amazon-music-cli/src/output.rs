@@ -11,15 +11,38 @@
 //! (`crate::exit`), passes them through [`printable`]: a control character in a title cannot
 //! clear the screen, move the cursor or rename the terminal. JSON ([`Out::json`],
 //! [`Out::ndjson`]) stays exact, serde escaping what JSON must.
+//!
+//! The flags that choose between them, [`JsonArg`] and [`ListingFormat`], are here too: every
+//! command that prints a result or a listing flattens one of them into its arguments.
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::exit::{Failure, Status};
 use crate::terminal::{color_on, printable};
+
+/// `--json` for commands that print one result.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct JsonArg {
+    /// Print one JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--json` and `--ndjson` for listings.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct ListingFormat {
+    /// Print one JSON document instead of a table.
+    #[arg(long, conflicts_with = "ndjson")]
+    pub json: bool,
+    /// Print one JSON object per line, each as soon as it arrives.
+    #[arg(long)]
+    pub ndjson: bool,
+}
 
 /// Whether a person is watching both streams: only then do progress bars appear.
 pub fn interactive() -> bool {

@@ -30,8 +30,7 @@ use indicatif::ProgressBar;
 use serde_json::Value;
 
 use super::{ReportArgs, emit, load_validator};
-use crate::cli::ApiArgs;
-use crate::credentials::{Resolved, process_env};
+use crate::credentials::{ApiArgs, Resolved, process_env};
 use crate::exit::{Failure, Status};
 use crate::output::note;
 

@@ -29,7 +29,7 @@ use clap::Args as ClapArgs;
 use indicatif::ProgressBar;
 use serde_json::Value;
 
-use super::{ReportArgs, emit, load_validator};
+use super::report::{ReportArgs, emit, load_validator};
 use crate::credentials::{ApiArgs, Resolved, process_env};
 use crate::exit::{Failure, Status};
 use crate::output::note;

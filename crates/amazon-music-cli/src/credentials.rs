@@ -26,7 +26,7 @@ use std::time::Duration;
 use amazon_music::auth::lwa::{Lwa, LwaConfig, TokenSet};
 use amazon_music::auth::store::{FileTokenStore, TokenStore};
 use amazon_music::auth::{HostMismatch, LwaTokenProvider};
-use amazon_music::{Client, ClientBuilder, DEFAULT_BASE_URL, Error};
+use amazon_music::{Client, ClientBuilder, DEFAULT_BASE_URL};
 use clap::Args;
 
 use crate::exit::Failure;
@@ -231,11 +231,11 @@ impl Resolved {
     /// A client for these settings; the API key is checked before the token, as the API does.
     /// A stored sign-in gives a client that refreshes the token and saves what it gets.
     pub fn client(&self) -> Result<Client, Failure> {
-        self.build(self.builder()?)
+        Ok(self.builder()?.build()?)
     }
 
     /// The configured builder behind [`client`](Self::client), for a command that adds to it
-    /// (`validate live` records); finish it with [`build`](Self::build).
+    /// (`validate live` records); finish it with `ClientBuilder::build`.
     pub fn builder(&self) -> Result<ClientBuilder, Failure> {
         let api_key = self.require_api_key()?;
         let builder = Client::builder()
@@ -253,32 +253,6 @@ impl Resolved {
                     .allow_other_hosts(self.allow_other_hosts),
             ),
             None => builder.token(self.require_token()?),
-        })
-    }
-
-    /// Builds `builder`, saying how to insist when the base URL is plain http off loopback.
-    pub fn build(&self, builder: ClientBuilder) -> Result<Client, Failure> {
-        builder.build().map_err(|error| {
-            // Refused for its base URL alone, and accepted once insisted on: plain http.
-            let probe = |allow: bool| {
-                Client::builder()
-                    .base_url(self.base_url.value())
-                    .api_key("probe")
-                    .token("probe")
-                    .allow_insecure_http(allow)
-                    .build()
-                    .is_ok()
-            };
-            let insecure = matches!(error, Error::Config(_))
-                && !self.allow_insecure_http
-                && !probe(false)
-                && probe(true);
-            let failure = Failure::from(error);
-            if insecure {
-                failure.hint("use https, or pass --allow-insecure-http for a test host you control")
-            } else {
-                failure
-            }
         })
     }
 }

@@ -165,6 +165,13 @@ impl From<Error> for Failure {
             Error::Validation { what, message } => {
                 Failure::usage(format!("invalid {what}: {message}"))
             }
+            // The library's own wording, without the prefix every configuration error drops
+            // here, and the flag that insists.
+            Error::InsecureBaseUrl { base_url } => Failure::usage(format!(
+                "base URL {base_url} is plain http on a non-loopback host: credentials would \
+                 travel unencrypted (allow_insecure_http(true) to insist)"
+            ))
+            .hint("use https, or pass --allow-insecure-http for a test host you control"),
             Error::Config(message) => Failure::usage(message),
             Error::SignInRequired(message) => Failure::sign_in(message),
             Error::Token(message) => {

@@ -16,6 +16,9 @@
 //! a test host never carries the refresh token, the client secret or the access token there.
 //!
 //! `-v` names the source of each setting on stderr, never its value.
+//!
+//! The flags are defined here too ([`ApiArgs`], [`SignInArgs`]), flattened into the arguments
+//! of every command that calls the API or reads the stored sign-in.
 
 use std::fmt;
 use std::time::Duration;
@@ -23,10 +26,62 @@ use std::time::Duration;
 use amazon_music::auth::lwa::{Lwa, LwaConfig, TokenSet};
 use amazon_music::auth::store::{FileTokenStore, TokenStore};
 use amazon_music::auth::{HostMismatch, LwaTokenProvider};
-use amazon_music::{Client, ClientBuilder, DEFAULT_BASE_URL, Error};
+use amazon_music::{Client, ClientBuilder, DEFAULT_BASE_URL};
+use clap::Args;
 
-use crate::cli::{ApiArgs, SignInArgs};
 use crate::exit::Failure;
+
+/// Where the API is and who is calling it.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ApiArgs {
+    /// The API's base URL, with its `/v1`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "The API's base URL, with its /v1 [env: AMAZON_MUSIC_BASE_URL] [default: \
+                https://api.music.amazon.dev/v1]"
+    )]
+    pub base_url: Option<String>,
+    /// The API key (security profile id) [env: AMAZON_MUSIC_API_KEY]
+    #[arg(long, global = true, value_name = "KEY")]
+    pub api_key: Option<String>,
+    /// The access token; prefer the environment, which other users cannot see in the process
+    /// list [env: AMAZON_MUSIC_TOKEN]
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Seconds to wait for each response before giving up [default: 30]
+    #[arg(long, global = true, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Accept a plain-http --base-url on a host other than loopback; the API key and the token
+    /// then cross the network unencrypted (only for a test host you control)
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
+    /// Use the stored sign-in even with another Login with Amazon URL or base URL than it was
+    /// made for: its refresh token, the client secret and its access token then go there
+    #[arg(long, global = true)]
+    pub allow_other_hosts: bool,
+    /// Where a stored sign-in is found, used when no token is given.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+/// Which stored sign-in, and where Login with Amazon is.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SignInArgs {
+    /// The client id of your security profile [env: AMAZON_MUSIC_CLIENT_ID]
+    #[arg(long, global = true, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The name of the stored sign-in, for more than one account [env: AMAZON_MUSIC_USER]
+    /// [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Login with Amazon's base URL, such as the mock's [env: AMAZON_MUSIC_LWA_URL] [default:
+    /// Amazon's]
+    #[arg(long, global = true, value_name = "URL")]
+    pub lwa_url: Option<String>,
+}
 
 /// Where a setting came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,11 +231,11 @@ impl Resolved {
     /// A client for these settings; the API key is checked before the token, as the API does.
     /// A stored sign-in gives a client that refreshes the token and saves what it gets.
     pub fn client(&self) -> Result<Client, Failure> {
-        self.build(self.builder()?)
+        Ok(self.builder()?.build()?)
     }
 
     /// The configured builder behind [`client`](Self::client), for a command that adds to it
-    /// (`validate live` records); finish it with [`build`](Self::build).
+    /// (`validate live` records); finish it with `ClientBuilder::build`.
     pub fn builder(&self) -> Result<ClientBuilder, Failure> {
         let api_key = self.require_api_key()?;
         let builder = Client::builder()
@@ -198,32 +253,6 @@ impl Resolved {
                     .allow_other_hosts(self.allow_other_hosts),
             ),
             None => builder.token(self.require_token()?),
-        })
-    }
-
-    /// Builds `builder`, saying how to insist when the base URL is plain http off loopback.
-    pub fn build(&self, builder: ClientBuilder) -> Result<Client, Failure> {
-        builder.build().map_err(|error| {
-            // Refused for its base URL alone, and accepted once insisted on: plain http.
-            let probe = |allow: bool| {
-                Client::builder()
-                    .base_url(self.base_url.value())
-                    .api_key("probe")
-                    .token("probe")
-                    .allow_insecure_http(allow)
-                    .build()
-                    .is_ok()
-            };
-            let insecure = matches!(error, Error::Config(_))
-                && !self.allow_insecure_http
-                && !probe(false)
-                && probe(true);
-            let failure = Failure::from(error);
-            if insecure {
-                failure.hint("use https, or pass --allow-insecure-http for a test host you control")
-            } else {
-                failure
-            }
         })
     }
 }

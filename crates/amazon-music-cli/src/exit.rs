@@ -102,7 +102,7 @@ impl Failure {
             return;
         }
         let stderr = std::io::stderr();
-        let prefix = if crate::output::color_on(stderr.is_terminal()) {
+        let prefix = if crate::terminal::color_on(stderr.is_terminal()) {
             "\x1b[1;31merror:\x1b[0m"
         } else {
             "error:"
@@ -123,7 +123,7 @@ impl fmt::Display for Failure {
 }
 
 /// Folds line breaks (an API message, an error chain) into spaces: an error is one line,
-/// [`printable`](crate::output::printable), since an API's message is the server's text.
+/// [`printable`](crate::terminal::printable), since an API's message is the server's text.
 fn one_line(text: &str) -> String {
     let folded = text
         .split(['\n', '\r'])
@@ -131,7 +131,7 @@ fn one_line(text: &str) -> String {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    crate::output::printable(&folded, false).into_owned()
+    crate::terminal::printable(&folded, false).into_owned()
 }
 
 impl From<Error> for Failure {
@@ -165,6 +165,13 @@ impl From<Error> for Failure {
             Error::Validation { what, message } => {
                 Failure::usage(format!("invalid {what}: {message}"))
             }
+            // The library's own wording, without the prefix every configuration error drops
+            // here, and the flag that insists.
+            Error::InsecureBaseUrl { base_url } => Failure::usage(format!(
+                "base URL {base_url} is plain http on a non-loopback host: credentials would \
+                 travel unencrypted (allow_insecure_http(true) to insist)"
+            ))
+            .hint("use https, or pass --allow-insecure-http for a test host you control"),
             Error::Config(message) => Failure::usage(message),
             Error::SignInRequired(message) => Failure::sign_in(message),
             Error::Token(message) => {

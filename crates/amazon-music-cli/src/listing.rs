@@ -8,9 +8,8 @@ use amazon_music::pagination::{MAX_PAGE_SIZE, Page, Paginator};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 
-use crate::cli::ListingFormat;
 use crate::exit::{Failure, Status};
-use crate::output::{self, Out};
+use crate::output::{self, ListingFormat, Out};
 use crate::signal::Interrupt;
 
 /// How much of a listing to fetch.

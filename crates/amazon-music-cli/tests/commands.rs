@@ -433,6 +433,32 @@ fn an_unreachable_server_is_one_line_and_exit_1() {
     assert!(!run.stderr.contains("mock-token"));
 }
 
+/// Plain http off loopback is refused before anything is sent, with the flag that insists as
+/// the hint, and without a user name or password written into the base URL: those may be
+/// secrets, and nothing here needs them.
+#[test]
+fn plain_http_off_loopback_is_refused_without_its_userinfo() {
+    let mock = Mock::start();
+    let mut command = mock.bare();
+    command
+        .args(["album", "get", "B0064UPU4G"])
+        .args([
+            "--base-url",
+            "http://someone:pass-WORD-5e2a@music.example/v1",
+        ])
+        .args(["--api-key", "mock-api-key", "--token", "mock-token"]);
+    let run = mock.finish(command);
+    run.fails_with_one_line(2, "base URL http://music.example/v1 is plain http");
+    assert!(
+        run.stderr.contains("--allow-insecure-http"),
+        "{}",
+        run.render()
+    );
+    for secret in ["someone", "pass-WORD-5e2a", "mock-token"] {
+        assert!(!run.stderr.contains(secret), "{}", run.render());
+    }
+}
+
 /// An answer above the client's limit (16 MiB) is one line naming the limit, quoting none of
 /// the body, and the command hangs up instead of reading the rest.
 #[test]

@@ -492,9 +492,9 @@ impl ClientBuilder {
             "https" => {}
             "http" if self.allow_insecure_http || is_loopback(&url) => {}
             "http" => {
-                return Err(Error::Config(format!(
-                    "base URL {base_url} is plain http on a non-loopback host: credentials would travel unencrypted (allow_insecure_http(true) to insist)"
-                )));
+                return Err(Error::InsecureBaseUrl {
+                    base_url: without_userinfo(&url, &base_url),
+                });
             }
             other => {
                 return Err(Error::Config(format!(
@@ -578,6 +578,19 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// `given`, the base URL as configured, to name in an error: as given, unless it carries a user
+/// name or password, which may be secrets; then `url`, its parsed form, without them.
+fn without_userinfo(url: &reqwest::Url, given: &str) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return given.to_owned();
+    }
+    let mut shown = url.clone();
+    // Cannot fail: a URL with a user name or password has a host.
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.as_str().trim_end_matches('/').to_owned()
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {

@@ -104,7 +104,18 @@ pub enum Error {
         /// The entity that came without one.
         entity_reference_id: String,
     },
-    /// The client is misconfigured (a missing API key, an insecure base URL, ...).
+    /// The base URL is plain `http` on a host other than loopback: the API key and the token
+    /// would cross the network unencrypted, so the client was not built. Use `https`, or, for a
+    /// test host you control, insist with
+    /// [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
+    #[error(
+        "client configuration: base URL {base_url} is plain http on a non-loopback host: credentials would travel unencrypted (allow_insecure_http(true) to insist)"
+    )]
+    InsecureBaseUrl {
+        /// The base URL, without the user name and password it may have carried.
+        base_url: String,
+    },
+    /// The client is misconfigured (a missing API key, a base URL that is not http(s), ...).
     #[error("client configuration: {0}")]
     Config(String),
 }

@@ -5,13 +5,41 @@ use std::collections::HashSet;
 use amazon_music::Client;
 use amazon_music::albums::{AlbumBatch, MAX_IDS_PER_REQUEST};
 use amazon_music_api::types::Album;
+use clap::{Args, Subcommand};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::Serialize;
 
-use crate::cli::{AlbumCommand, JsonArg};
+use crate::credentials::ApiArgs;
 use crate::exit::{Failure, Status};
 use crate::ids;
-use crate::output::{self, Align, Out, Table};
+use crate::output::{self, Align, JsonArg, Out, Table};
+
+/// `amazon-music album`.
+#[derive(Args, Debug)]
+pub struct AlbumArgs {
+    /// Credentials.
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AlbumCommand,
+}
+
+/// `amazon-music album ...`.
+#[derive(Subcommand, Debug)]
+pub enum AlbumCommand {
+    /// Look albums up by id, any number at once (batched, 100 ids a request). Exits 1 when an
+    /// id is unknown, after printing the others.
+    #[command(after_help = "Example: amazon-music album get B0064UPU4G B00D3PLC1K")]
+    Get {
+        /// Album ids (ASINs).
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+}
 
 /// How many batch requests run at once: what the client does by default for one batch.
 const CONCURRENT_BATCHES: usize = 4;

@@ -12,13 +12,75 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use amazon_music::auth::lwa::{DeviceAuthorization, TokenSet};
 use amazon_music::auth::store::{StoreError, TokenStore};
 use amazon_music::auth::{Scope, SignInHosts, scopes_for};
+use clap::Args;
 use serde::Serialize;
 
-use crate::cli::{LoginArgs, SignInCommandArgs};
-use crate::credentials::{SignIn, process_env};
+use crate::credentials::{SignIn, SignInArgs, process_env};
 use crate::exit::{Failure, Status};
-use crate::output::{self, Out, note};
+use crate::output::{self, JsonArg, Out, note};
 use crate::signal::Interrupt;
+
+/// The examples at the end of `amazon-music login --help`.
+pub const LOGIN_HELP: &str = "\
+The client secret, for a confidential security profile, is read from AMAZON_MUSIC_CLIENT_SECRET
+only (a flag would show in the process list). The sign-in is saved owner-only under the config
+directory, one file per client id and user; `amazon-music status` shows it, `logout` removes it.
+It records the Login with Amazon host and the API host (--base-url) it was made for: other
+commands use it with those hosts only (unless --allow-other-hosts), and `login` does not replace
+a sign-in made for other hosts (unless --replace; or sign in under another --user).
+
+Examples:
+  amazon-music login --client-id amzn1.application-oa2-client.0123
+  amazon-music login --browser --port 8749     # return URL http://127.0.0.1:8749/callback
+  amazon-music login --lwa-url http://127.0.0.1:8080 --base-url http://127.0.0.1:8080/v1 \\
+      --client-id mock-client-id --user mock   # the mock, kept apart from the real sign-in";
+
+/// `amazon-music login`.
+#[derive(Args, Debug)]
+pub struct LoginArgs {
+    /// Which sign-in, and where Login with Amazon is.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// The base URL of the API the sign-in is for, with its /v1 [env: AMAZON_MUSIC_BASE_URL]
+    /// [default: https://api.music.amazon.dev/v1]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Replace a stored sign-in made for other hosts, or one that cannot be read.
+    #[arg(long)]
+    pub replace: bool,
+    /// Sign in in a browser (authorization code with PKCE) instead of with a code.
+    #[arg(long)]
+    pub browser: bool,
+    /// The loopback port of the browser flow's return URL (0: any free port).
+    #[arg(long, default_value_t = 0, requires = "browser")]
+    pub port: u16,
+    /// A scope to ask for (repeatable); every scope of the API when none is given.
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Ask for the scopes these operations need (operationIds, comma-separated), e.g.
+    /// getAlbum,getLibraryAlbums.
+    #[arg(
+        long,
+        value_name = "OPERATIONS",
+        value_delimiter = ',',
+        conflicts_with = "scopes"
+    )]
+    pub for_operations: Vec<String>,
+    /// Print the result as one JSON document.
+    #[command(flatten)]
+    pub format: JsonArg,
+}
+
+/// `amazon-music logout` and `status`.
+#[derive(Args, Debug)]
+pub struct SignInCommandArgs {
+    /// Which sign-in.
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Print the result as one JSON document.
+    #[command(flatten)]
+    pub format: JsonArg,
+}
 
 /// What `login` and `status` report, with stable field names for `--json`.
 #[derive(Serialize)]

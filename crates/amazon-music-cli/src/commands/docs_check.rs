@@ -19,7 +19,7 @@ use amazon_music_conformance::docs::page;
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 
-use crate::commands::validate::{ReportArgs, load_validator};
+use crate::commands::validate::report::{ReportArgs, load_validator};
 use crate::exit::{Failure, Status};
 use crate::output::Out;
 

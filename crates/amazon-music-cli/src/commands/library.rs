@@ -2,14 +2,63 @@
 
 use amazon_music::Client;
 use amazon_music_api::types::{LibraryAlbumEdge, SaveAlbumResult};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::album::{ALBUM_COLUMNS, AlbumView, album_row};
-use crate::cli::{JsonArg, LibraryCommand, ListingFormat};
+use crate::credentials::ApiArgs;
 use crate::exit::{Failure, Status};
 use crate::ids;
 use crate::listing::{self, Extent};
-use crate::output::{self, Align, Out, Table};
+use crate::output::{self, Align, JsonArg, ListingFormat, Out, Table};
+
+/// `amazon-music library`.
+#[derive(Args, Debug)]
+pub struct LibraryArgs {
+    /// Credentials.
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LibraryCommand,
+}
+
+/// `amazon-music library ...`.
+#[derive(Subcommand, Debug)]
+pub enum LibraryCommand {
+    /// List the library's albums, oldest saved first: the first page by default.
+    #[command(after_help = "Examples:\n  amazon-music library list --limit 10\n  \
+                            amazon-music library list --all --ndjson")]
+    List {
+        /// Every album, however many pages that takes.
+        #[arg(long, conflicts_with = "limit")]
+        all: bool,
+        /// At most this many albums [default: 100, one page]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        limit: Option<u32>,
+        /// Output format.
+        #[command(flatten)]
+        format: ListingFormat,
+    },
+    /// Save albums to the library (saving one already there changes nothing).
+    Add {
+        /// Album ids.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+    /// Remove albums from the library (removing one not there changes nothing).
+    Remove {
+        /// Album ids.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+}
 
 /// A library entry as printed: the album, and how it came to the library.
 #[derive(Debug, Serialize)]

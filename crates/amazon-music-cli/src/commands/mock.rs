@@ -62,7 +62,7 @@ fn parse_fault(text: &str) -> Result<FaultRule, String> {
 pub fn run(args: Args) -> Result<Status, Failure> {
     tracing_subscriber::fmt()
         .with_target(false)
-        .with_ansi(crate::output::color_on(std::io::IsTerminal::is_terminal(
+        .with_ansi(crate::terminal::color_on(std::io::IsTerminal::is_terminal(
             &std::io::stderr(),
         )))
         .with_writer(std::io::stderr)

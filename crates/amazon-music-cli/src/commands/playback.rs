@@ -11,16 +11,178 @@ use std::time::Duration;
 use amazon_music::Client;
 use amazon_music::playback::{PlayRequest, PlaybackSession, Report, TakeOver};
 use amazon_music_api::types::{LoopMode, PlaybackAction, PlaybackEntity, PlaybackEventType};
+use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::cli::{
-    EventArg, JsonArg, ListingFormat, LoopArg, PlayArgs, SessionCommand, SessionsArgs, Switch,
-};
+use crate::credentials::ApiArgs;
 use crate::exit::{Failure, Status};
 use crate::ids;
 use crate::listing::{self, Extent};
-use crate::output::{self, Align, Out, Table, note};
+use crate::output::{self, Align, JsonArg, ListingFormat, Out, Table, note};
 use crate::state::{KnownSession, Store};
+
+/// `amazon-music play`.
+#[derive(Args, Debug)]
+#[command(group(ArgGroup::new("what").required(true).args(["track", "album", "tracks"])))]
+#[command(after_help = "Examples:\n  amazon-music play --album B0064UPU4G\n  \
+                        amazon-music play --tracks B0BS2S4WXN,B0064UPU5Q --shuffle")]
+pub struct PlayArgs {
+    /// Credentials.
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// One track.
+    #[arg(long, value_name = "ID")]
+    pub track: Option<String>,
+    /// A whole album, from its start.
+    #[arg(long, value_name = "ID")]
+    pub album: Option<String>,
+    /// Tracks, in order (comma-separated, at most 100).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub tracks: Option<Vec<String>>,
+    /// Shuffle the queue.
+    #[arg(long)]
+    pub shuffle: bool,
+    /// Loop nothing, the current track or the whole queue.
+    #[arg(long = "loop", value_name = "MODE")]
+    pub loop_mode: Option<LoopArg>,
+    /// Output format.
+    #[command(flatten)]
+    pub format: JsonArg,
+}
+
+/// A loop mode.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopArg {
+    /// Loop nothing.
+    Off,
+    /// Repeat the current entity.
+    One,
+    /// Loop the whole queue.
+    All,
+}
+
+/// On or off.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+/// A playback event to report.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventArg {
+    /// PLAYBACK_STARTED
+    Started,
+    /// PLAYBACK_PAUSED
+    Paused,
+    /// PLAYBACK_RESUMED
+    Resumed,
+    /// PLAYBACK_STOPPED
+    Stopped,
+    /// PLAYBACK_FINISHED
+    Finished,
+}
+
+/// `amazon-music session`.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Without --session, the session last started with `play` or driven \
+                        here against the same base URL is used; it is remembered in the \
+                        data directory (AMAZON_MUSIC_STATE_DIR overrides where).\n\n\
+                        Examples:\n  amazon-music session next\n  \
+                        amazon-music session --session ID queue --limit 5\n  \
+                        amazon-music session report started"
+)]
+pub struct SessionArgs {
+    /// Credentials.
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// The session to drive (see `amazon-music sessions`).
+    #[arg(long, global = true, value_name = "ID")]
+    pub session: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: SessionCommand,
+}
+
+/// `amazon-music session ...`.
+#[derive(Subcommand, Debug)]
+pub enum SessionCommand {
+    /// What is playing now.
+    Current {
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+    /// Move to the next entity.
+    Next {
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+    /// Move back to the previous entity.
+    Previous {
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+    /// The queue from the current entity on.
+    Queue {
+        /// The whole queue, however many pages that takes.
+        #[arg(long, conflicts_with = "limit")]
+        all: bool,
+        /// At most this many entities [default: 100, one page]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        limit: Option<u32>,
+        /// Output format.
+        #[command(flatten)]
+        format: ListingFormat,
+    },
+    /// Set the loop mode.
+    Loop {
+        /// off, one or all.
+        mode: LoopArg,
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+    /// Turn shuffle on or off.
+    Shuffle {
+        /// on or off.
+        state: Switch,
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+    /// Report what the player did with the current entity.
+    Report {
+        /// The event.
+        event: EventArg,
+        /// How far into the entity, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 0)]
+        position: u64,
+        /// Take over another stream of the user instead of failing with
+        /// MAX_CONCURRENCY_REACHED.
+        #[arg(long)]
+        take_over: bool,
+        /// Output format.
+        #[command(flatten)]
+        format: JsonArg,
+    },
+}
+
+/// `amazon-music sessions`.
+#[derive(Args, Debug)]
+pub struct SessionsArgs {
+    /// Credentials.
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Output format.
+    #[command(flatten)]
+    pub format: ListingFormat,
+}
 
 /// A playback entity as printed (`--json` field names are part of the interface).
 #[derive(Debug, Serialize)]

@@ -184,11 +184,15 @@ async fn invalid_json_and_truncated_bodies_are_typed() {
 
 #[tokio::test]
 async fn client_configuration_mistakes_are_refused_at_build() {
-    let cases = [
+    assert!(matches!(
         amazon_music::Client::builder()
             .api_key("k")
             .token("t")
-            .base_url("http://example.com/v1"),
+            .base_url("http://example.com/v1")
+            .build(),
+        Err(Error::InsecureBaseUrl { .. })
+    ));
+    let cases = [
         amazon_music::Client::builder().token("t"),
         amazon_music::Client::builder().api_key("k"),
         amazon_music::Client::builder()

@@ -58,13 +58,14 @@ fn plain_http_only_on_loopback_unless_allowed() {
         "http://127.0.0.1.example.com/v1",
         "http://[::ffff:8.8.8.8]/v1",
     ] {
-        match build(url, false) {
-            Err(Error::Config(message)) => {
-                assert!(message.contains("allow_insecure_http"), "{message}");
-                assert!(!message.contains(KEY) && !message.contains(TOKEN));
-            }
-            other => panic!("{url}: {other:?}"),
-        }
+        let error = build(url, false).unwrap_err();
+        assert!(
+            matches!(&error, Error::InsecureBaseUrl { base_url } if base_url == url),
+            "{url}: {error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("allow_insecure_http"), "{message}");
+        assert!(!message.contains(KEY) && !message.contains(TOKEN));
         assert!(build(url, true).is_ok(), "{url} with allow_insecure_http");
     }
     for url in [
@@ -73,5 +74,37 @@ fn plain_http_only_on_loopback_unless_allowed() {
         "ws://localhost/v1",
     ] {
         assert!(matches!(build(url, true), Err(Error::Config(_))), "{url}");
+    }
+}
+
+/// The refusal names the base URL, but not a user name or password written into it: those
+/// may be secrets, and an error is shown and logged.
+#[test]
+fn the_insecure_base_url_refusal_leaves_out_userinfo() {
+    for (given, shown) in [
+        (
+            "http://someone:pass-WORD-7f1c@api.example.com/v1/",
+            "http://api.example.com/v1",
+        ),
+        (
+            "http://TOKEN-USER-2b9d@10.0.0.1:8080/v1",
+            "http://10.0.0.1:8080/v1",
+        ),
+        ("http://api.example.com/v1", "http://api.example.com/v1"),
+    ] {
+        let error = Client::builder()
+            .base_url(given)
+            .api_key(KEY)
+            .token(TOKEN)
+            .build()
+            .unwrap_err();
+        match &error {
+            Error::InsecureBaseUrl { base_url } => assert_eq!(base_url, shown, "{given}"),
+            other => panic!("{given}: {other:?}"),
+        }
+        let message = format!("{error} {error:?}");
+        for secret in ["someone", "pass-WORD-7f1c", "TOKEN-USER-2b9d"] {
+            assert!(!message.contains(secret), "{message}");
+        }
     }
 }

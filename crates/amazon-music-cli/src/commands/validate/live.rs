@@ -29,9 +29,8 @@ use clap::Args as ClapArgs;
 use indicatif::ProgressBar;
 use serde_json::Value;
 
-use super::{ReportArgs, emit, load_validator};
-use crate::cli::ApiArgs;
-use crate::credentials::{Resolved, process_env};
+use super::report::{ReportArgs, emit, load_validator};
+use crate::credentials::{ApiArgs, Resolved, process_env};
 use crate::exit::{Failure, Status};
 use crate::output::note;
 
@@ -118,7 +117,7 @@ pub fn run(args: &LiveArgs, verbose: bool) -> Result<Status, Failure> {
     let recording = Recording::new(&recordings.dir)
         .max_file_bytes(MAX_RECORDING_BYTES)
         .queue(RECORDING_QUEUE);
-    let client = credentials.build(builder.record(recording))?;
+    let client = builder.record(recording).build()?;
     // The client removes its credentials from every recording; its errors carry none either,
     // and this is a second guard for the lines this command writes from them.
     let secrets = [&credentials.api_key, &credentials.token]

@@ -9,7 +9,8 @@ use amazon_music_conformance::report::Report;
 use amazon_music_conformance::suggest::{self, Suggestion};
 use anyhow::{Context as _, bail};
 
-use super::{ReportArgs, check_paths, load_validator, spec_path};
+use super::recorded::check_paths;
+use super::report::{ReportArgs, load_validator, spec_path};
 use crate::exit::{Failure, Status};
 use crate::output::{Out, note};
 

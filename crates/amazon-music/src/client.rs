@@ -486,8 +486,12 @@ impl ClientBuilder {
     /// Builds the client, refusing a configuration that cannot work.
     pub fn build(self) -> Result<Client> {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
-        let url = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL {base_url:?}: {e}")))?;
+        let url = reqwest::Url::parse(&base_url).map_err(|e| {
+            Error::Config(format!(
+                "base URL {:?}: {e}",
+                unparsed_without_userinfo(&base_url)
+            ))
+        })?;
         match url.scheme() {
             "https" => {}
             "http" if self.allow_insecure_http || is_loopback(&url) => {}
@@ -593,6 +597,20 @@ fn without_userinfo(url: &reqwest::Url, given: &str) -> String {
     shown.as_str().trim_end_matches('/').to_owned()
 }
 
+/// `given`, a base URL that did not parse, to name in an error: whatever sits between `://` and
+/// the last `@` of the authority (a user name and password, maybe secrets) replaced by `…`.
+fn unparsed_without_userinfo(given: &str) -> String {
+    let Some(start) = given.find("://").map(|i| i + 3) else {
+        return given.to_owned();
+    };
+    let rest = &given[start..];
+    let authority = rest.find(['/', '?', '#']).map_or(rest, |end| &rest[..end]);
+    match authority.rfind('@') {
+        Some(at) => format!("{}…{}", &given[..start], &rest[at..]),
+        None => given.to_owned(),
+    }
+}
+
 fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name == "localhost",
@@ -604,6 +622,30 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_base_url_that_does_not_parse_is_named_without_its_userinfo() {
+        for (given, shown) in [
+            (
+                "https://user:s3cret@exa mple.com/v1",
+                "https://…@exa mple.com/v1",
+            ),
+            ("https://s3cret@@[::1/v1?x=@y", "https://…@[::1/v1?x=@y"),
+            ("https://exa mple.com/a@b", "https://exa mple.com/a@b"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(super::unparsed_without_userinfo(given), shown, "{given}");
+        }
+        let error = super::Client::builder()
+            .base_url("https://user:s3cret@exa mple.com/v1")
+            .api_key("k")
+            .token("t")
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(!error.contains("s3cret"), "{error}");
+        assert!(error.contains("exa mple.com"), "{error}");
+    }
+
     use super::*;
 
     fn from_vars(vars: &[(&str, &str)]) -> Result<Client> {

@@ -17,8 +17,8 @@ use subtle::ConstantTimeEq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::Scope;
 use super::lwa::{Lwa, LwaError, TokenSet};
+use super::scope::Scope;
 
 /// The path LWA redirects the browser to on the loopback listener.
 const CALLBACK_PATH: &str = "/callback";

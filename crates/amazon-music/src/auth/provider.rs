@@ -5,9 +5,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use super::access::{AccessToken, REFRESH_MARGIN, TokenError, TokenFuture, TokenProvider};
 use super::lwa::{Lwa, LwaConfig, LwaError, TokenSet};
 use super::store::{FileTokenStore, TokenStore};
-use super::{AccessToken, REFRESH_MARGIN, TokenError, TokenFuture, TokenProvider};
 
 /// A [`TokenProvider`] over a stored sign-in.
 ///

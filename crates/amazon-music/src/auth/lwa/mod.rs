@@ -36,8 +36,8 @@ use oauth2::{
 use serde::Deserialize;
 use url::Url;
 
-use super::Scope;
 use super::hosts::{HostMismatch, SignInHosts};
+use super::scope::Scope;
 use super::store::StoreError;
 
 /// Login with Amazon's token and code-pair host.

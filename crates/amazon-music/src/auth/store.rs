@@ -414,7 +414,7 @@ impl FileTokenStore {
                 file.client_id, file.user, self.client_id, self.user
             )));
         }
-        let hosts = SignInHosts::new(&file.lwa_origin, &file.api_origin).map_err(|e| {
+        let hosts = SignInHosts::parse(&file.lwa_origin, &file.api_origin).map_err(|e| {
             self.error(format!(
                 "records hosts that are not URLs ({e}); sign in again to replace it"
             ))

@@ -356,6 +356,16 @@ impl LwaConfig {
     }
 }
 
+impl SignInHosts {
+    /// The hosts of the Login with Amazon base URL `lwa_url` (its token endpoint's; for
+    /// Amazon's service [`PRODUCTION_API_URL`]) and of the API base URL `api_url` (the
+    /// client's, such as [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)). Either must be an
+    /// `http` or `https` URL with a host.
+    pub fn new(lwa_url: &str, api_url: &str) -> Result<Self, LwaError> {
+        Self::parse(lwa_url, api_url).map_err(|e| LwaError::Config(e.to_string()))
+    }
+}
+
 pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name == "localhost",

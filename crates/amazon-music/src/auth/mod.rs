@@ -21,6 +21,8 @@ mod provider;
 mod scope;
 #[cfg(feature = "lwa")]
 pub mod store;
+#[cfg(feature = "lwa")]
+mod token_set;
 
 pub(crate) use access::TokenSource;
 pub use access::{AccessToken, REFRESH_MARGIN, TokenError, TokenFuture, TokenProvider};

@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use super::access::{AccessToken, REFRESH_MARGIN, TokenError, TokenFuture, TokenProvider};
-use super::lwa::{Lwa, LwaConfig, LwaError, TokenSet};
+use super::lwa::{Lwa, LwaConfig, LwaError};
 use super::store::{FileTokenStore, TokenStore};
+use super::token_set::TokenSet;
 
 /// A [`TokenProvider`] over a stored sign-in.
 ///

@@ -55,8 +55,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::hosts::SignInHosts;
-use super::lwa::TokenSet;
 use super::scope::Scope;
+use super::token_set::TokenSet;
 
 /// The format line of a token file; a file of another format is refused, not guessed at.
 const FORMAT: &str = "amazon-music-tokens/2";

@@ -26,12 +26,12 @@ use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet, EndpointSet,
-    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, TokenResponse, TokenUrl,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, TokenUrl,
 };
 use serde::Deserialize;
 use url::Url;
@@ -39,6 +39,8 @@ use url::Url;
 use super::hosts::{HostMismatch, SignInHosts};
 use super::scope::Scope;
 use super::store::StoreError;
+use super::token_set::LONGEST_LIFETIME;
+pub use super::token_set::TokenSet;
 
 /// Login with Amazon's token and code-pair host.
 pub const PRODUCTION_API_URL: &str = "https://api.amazon.com";
@@ -51,9 +53,6 @@ const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// LWA's answers are a few hundred bytes (tokens at most 2 KiB each); more is not LWA.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
-/// The longest lifetime taken from an answer: LWA's tokens last an hour and its codes minutes.
-/// A number far beyond that is a broken answer, and added to the clock it would overflow.
-const LONGEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// How long one request to LWA may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -375,129 +374,6 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// What a sign-in or refresh yields: the access token, the refresh token when LWA gave one,
-/// when the access token expires, the scopes granted, and the hosts the sign-in is for
-/// ([`SignInHosts`]; every set [`Lwa`] makes has them). Secrets are redacted in `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct TokenSet {
-    access_token: String,
-    refresh_token: Option<String>,
-    expires_at: SystemTime,
-    scopes: Vec<Scope>,
-    hosts: Option<SignInHosts>,
-}
-
-impl fmt::Debug for TokenSet {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenSet")
-            .field("access_token", &"<redacted>")
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("expires_at", &self.expires_at)
-            .field("hosts", &self.hosts)
-            .field("scopes", &self.scopes)
-            .finish()
-    }
-}
-
-impl TokenSet {
-    /// A token set from its parts (for a [`TokenStore`](super::store::TokenStore) of your own),
-    /// with no hosts: add those it was made for with [`with_hosts`](Self::with_hosts), since
-    /// [`LwaTokenProvider`](super::LwaTokenProvider) uses a set without them only when allowed
-    /// to use any host.
-    pub fn new(
-        access_token: impl Into<String>,
-        refresh_token: Option<String>,
-        expires_at: SystemTime,
-        scopes: Vec<Scope>,
-    ) -> Self {
-        Self {
-            access_token: access_token.into(),
-            refresh_token,
-            expires_at,
-            scopes,
-            hosts: None,
-        }
-    }
-
-    /// This set, made for `hosts`.
-    pub fn with_hosts(mut self, hosts: SignInHosts) -> Self {
-        self.hosts = Some(hosts);
-        self
-    }
-
-    /// The hosts this sign-in was made for; `None` for a set built by hand without them.
-    pub fn hosts(&self) -> Option<&SignInHosts> {
-        self.hosts.as_ref()
-    }
-
-    /// This set without its hosts, for a refresh allowed to go to other hosts.
-    pub(crate) fn without_hosts(mut self) -> Self {
-        self.hosts = None;
-        self
-    }
-
-    /// The access token. Keep it out of logs.
-    pub fn access_token(&self) -> &str {
-        &self.access_token
-    }
-
-    /// The refresh token, when LWA gave one. Keep it out of logs.
-    pub fn refresh_token(&self) -> Option<&str> {
-        self.refresh_token.as_deref()
-    }
-
-    /// When the access token stops working.
-    pub fn expires_at(&self) -> SystemTime {
-        self.expires_at
-    }
-
-    /// How long the access token still works from now (zero once expired).
-    pub fn expires_in(&self) -> Duration {
-        self.expires_at
-            .duration_since(SystemTime::now())
-            .unwrap_or_default()
-    }
-
-    /// The scopes granted.
-    pub fn scopes(&self) -> &[Scope] {
-        &self.scopes
-    }
-
-    /// This set with the refresh token of `previous` when LWA sent no new one: a refresh
-    /// answer without a refresh token leaves the old one valid.
-    pub(crate) fn keeping_refresh_token_of(mut self, previous: &TokenSet) -> Self {
-        if self.refresh_token.is_none() {
-            self.refresh_token.clone_from(&previous.refresh_token);
-        }
-        self
-    }
-
-    fn from_response(response: &BasicTokenResponse, requested: &[Scope]) -> Self {
-        let scopes = match response.scopes() {
-            Some(granted) => granted
-                .iter()
-                .filter_map(|s| s.as_str().parse().ok())
-                .collect(),
-            None => requested.to_vec(),
-        };
-        Self {
-            access_token: response.access_token().secret().clone(),
-            refresh_token: response.refresh_token().map(|t| t.secret().clone()),
-            // LWA always says; an hour is what it documents when it would not.
-            expires_at: SystemTime::now()
-                + response
-                    .expires_in()
-                    .unwrap_or(Duration::from_secs(3600))
-                    .min(LONGEST_LIFETIME),
-            scopes,
-            hosts: None,
-        }
-    }
-}
-
 /// A device sign-in in progress: show [`user_code`](Self::user_code) and
 /// [`verification_uri`](Self::verification_uri) to the person, then
 /// [`Lwa::poll_device_flow`]. The device code itself stays inside (redacted in `Debug`).
@@ -773,16 +649,15 @@ impl Lwa {
     /// secret go only to the Login with Amazon host it came from. (A set without hosts, built
     /// by hand, is the caller's to vouch for.)
     pub async fn refresh(&self, tokens: &TokenSet) -> Result<TokenSet, LwaError> {
-        if let Some(stored) = &tokens.hosts {
+        if let Some(stored) = tokens.hosts() {
             stored.check(&self.inner.hosts)?;
         }
         let refresh_token = tokens
-            .refresh_token
-            .as_ref()
+            .refresh_token()
             .ok_or_else(|| LwaError::SignInAgain {
                 description: "no refresh token was stored with this sign-in".into(),
             })?;
-        let refresh_token = RefreshToken::new(refresh_token.clone());
+        let refresh_token = RefreshToken::new(refresh_token.to_owned());
         let http = OAuthHttp(&self.inner.http);
         let response = self
             .inner
@@ -792,7 +667,7 @@ impl Lwa {
             .await
             .map_err(from_oauth)?;
         Ok(self
-            .token_set(&response, &tokens.scopes)
+            .token_set(&response, tokens.scopes())
             .keeping_refresh_token_of(tokens))
     }
 
@@ -989,6 +864,8 @@ fn from_oauth(error: RequestTokenError<SendError, oauth2::basic::BasicErrorRespo
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
 
     /// Reads one request, body included: a socket closed with unread data is reset, and the
@@ -1445,19 +1322,6 @@ mod tests {
     }
 
     #[test]
-    fn expires_in_counts_down_to_zero() {
-        let now = SystemTime::now();
-        let tokens = |at| TokenSet::new("a", None, at, Vec::new());
-        let left = tokens(now + Duration::from_secs(3600)).expires_in();
-        assert!(
-            left > Duration::from_secs(3590) && left <= Duration::from_secs(3600),
-            "{left:?}"
-        );
-        let gone = tokens(now - Duration::from_secs(10)).expires_in();
-        assert_eq!(gone, Duration::ZERO);
-    }
-
-    #[test]
     fn answers_map_to_the_errors_callers_act_on() {
         assert!(matches!(
             LwaError::from_answer("invalid_grant", Some("revoked")),
@@ -1549,20 +1413,5 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("device_code"), "{text}");
         assert!(!text.contains("secret-ish"), "{text}");
-    }
-
-    #[test]
-    fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
-        let old = TokenSet::new("a1", Some("r1".into()), SystemTime::now(), vec![]);
-        let new = TokenSet::new("a2", None, SystemTime::now(), vec![]);
-        assert_eq!(
-            new.keeping_refresh_token_of(&old).refresh_token(),
-            Some("r1")
-        );
-        let rotated = TokenSet::new("a3", Some("r2".into()), SystemTime::now(), vec![]);
-        assert_eq!(
-            rotated.keeping_refresh_token_of(&old).refresh_token(),
-            Some("r2")
-        );
     }
 }

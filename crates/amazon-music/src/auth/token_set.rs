@@ -17,7 +17,8 @@ pub(crate) const LONGEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// What a sign-in or refresh yields: the access token, the refresh token when LWA gave one,
 /// when the access token expires, the scopes granted, and the hosts the sign-in is for
-/// ([`SignInHosts`]; every set [`Lwa`](super::lwa::Lwa) makes has them). Secrets are redacted in `Debug`.
+/// ([`SignInHosts`]; every set [`Lwa`](super::lwa::Lwa) makes has them). Secrets are
+/// redacted in `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TokenSet {
     access_token: String,

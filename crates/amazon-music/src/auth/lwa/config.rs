@@ -53,7 +53,7 @@ impl LwaConfig {
             client_secret: None,
             api_url: PRODUCTION_API_URL.to_owned(),
             consent_url: PRODUCTION_CONSENT_URL.to_owned(),
-            music_api_url: crate::DEFAULT_BASE_URL.to_owned(),
+            music_api_url: crate::base_url::DEFAULT_BASE_URL.to_owned(),
             allow_insecure_http: false,
             request_timeout: Some(REQUEST_TIMEOUT),
         }

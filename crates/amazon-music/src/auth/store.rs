@@ -749,6 +749,28 @@ mod tests {
         assert!(dir.path().is_dir());
     }
 
+    /// Recorded hosts that are not `http(s)` URLs with a host make a damaged file: reported as
+    /// one, naming the file and the value, and left in place, never read as a sign-in.
+    #[test]
+    fn a_token_file_whose_hosts_are_not_urls_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        store.save(&tokens("a")).unwrap();
+        let mut file: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(store.path()).unwrap()).unwrap();
+        file["apiOrigin"] = serde_json::json!("ftp://music.example");
+        let content = serde_json::to_vec(&file).unwrap();
+        std::fs::write(store.path(), &content).unwrap();
+        let error = store.load().unwrap_err().to_string();
+        assert!(
+            error.contains(&store.path().display().to_string())
+                && error.contains("records hosts that are not URLs")
+                && error.contains("ftp://music.example"),
+            "{error}"
+        );
+        assert_eq!(std::fs::read(store.path()).unwrap(), content);
+    }
+
     /// An expiry no clock can hold is a damaged file, reported as one, not a panic.
     #[test]
     fn an_expiry_beyond_the_clock_is_an_error_naming_the_file() {

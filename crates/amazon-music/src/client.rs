@@ -11,12 +11,10 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::auth::{TokenProvider, TokenSource};
+use crate::base_url::DEFAULT_BASE_URL;
 use crate::error::{ApiError, ErrorCode, excerpt};
 use crate::transport::{OUTCOME, Outcome, RetryingTransport};
 use crate::{Error, Result, RetryPolicy};
-
-/// The API's production base URL (V1).
-pub const DEFAULT_BASE_URL: &str = "https://api.music.amazon.dev/v1";
 
 /// How many batch requests of [`Client::get_albums`] run at once unless configured.
 const DEFAULT_CONCURRENCY: usize = 4;

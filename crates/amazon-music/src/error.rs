@@ -4,6 +4,9 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
+/// The result of every call of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// Everything a call of this crate can fail with.
 ///
 /// `Display` says what happened and what to do about it; match on the variant (and, for

@@ -39,6 +39,7 @@
 
 pub mod albums;
 pub mod auth;
+mod base_url;
 mod client;
 #[cfg(feature = "drift-check")]
 pub mod drift;
@@ -56,16 +57,14 @@ mod transport;
 pub use amazon_music_api as api;
 pub use amazon_music_api::types;
 pub use auth::{AccessToken, TokenProvider};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use base_url::DEFAULT_BASE_URL;
+pub use client::{Client, ClientBuilder};
 #[cfg(feature = "drift-check")]
 pub use drift::{DriftKind, DriftSeen, DriftStats};
-pub use error::{ApiError, Error, ErrorCode};
+pub use error::{ApiError, Error, ErrorCode, Result};
 #[cfg(feature = "record")]
 pub use record::{Recording, RecordingStats};
 pub use retry::RetryPolicy;
-
-/// The result of every call of this crate.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 // A client is shared across tasks: it must stay cheap to clone and thread-safe.
 const _: () = {

@@ -14,8 +14,6 @@ use std::fmt;
 
 use url::Url;
 
-use super::lwa::LwaError;
-
 /// The Login with Amazon origin and the API origin a sign-in was made for.
 ///
 /// Origins, not whole URLs: secrets go to a host, and `https://api.amazon.com/` and
@@ -27,12 +25,10 @@ pub struct SignInHosts {
 }
 
 impl SignInHosts {
-    /// The hosts of the Login with Amazon base URL `lwa_url` (its token endpoint's; for
-    /// Amazon's service [`PRODUCTION_API_URL`](super::lwa::PRODUCTION_API_URL)) and of the
-    /// API base URL `api_url` (the client's, such as
-    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)). Either must be an `http` or `https`
-    /// URL with a host.
-    pub fn new(lwa_url: &str, api_url: &str) -> Result<Self, LwaError> {
+    /// [`SignInHosts::new`] without its error type: the same hosts, or why a URL names none.
+    /// (`new` is defined beside [`LwaError`](super::lwa::LwaError), which it returns, so that
+    /// this file, which the token store and the sign-in both import, imports neither.)
+    pub(crate) fn parse(lwa_url: &str, api_url: &str) -> Result<Self, HostUrlError> {
         Ok(Self {
             lwa: origin(lwa_url, "Login with Amazon URL")?,
             api: origin(api_url, "API base URL")?,
@@ -75,15 +71,21 @@ impl fmt::Display for SignInHosts {
 }
 
 /// The origin of `url`, as browsers write it (`https://host`, `http://127.0.0.1:8080`).
-pub(crate) fn origin(url: &str, what: &str) -> Result<String, LwaError> {
-    let parsed = Url::parse(url).map_err(|e| LwaError::Config(format!("{what} {url:?}: {e}")))?;
+pub(crate) fn origin(url: &str, what: &str) -> Result<String, HostUrlError> {
+    let parsed = Url::parse(url).map_err(|e| HostUrlError(format!("{what} {url:?}: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(LwaError::Config(format!(
+        return Err(HostUrlError(format!(
             "{what} {url:?} is not an http(s) URL with a host"
         )));
     }
     Ok(parsed.origin().ascii_serialization())
 }
+
+/// A URL no sign-in host can be taken from: not a URL, not `http(s)`, or without a host. Its
+/// message names the URL (base URLs, no secret) and what it was for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct HostUrlError(String);
 
 /// A sign-in asked to serve hosts other than those it was made for.
 ///

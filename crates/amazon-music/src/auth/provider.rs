@@ -5,9 +5,10 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use super::lwa::{Lwa, LwaConfig, LwaError, TokenSet};
+use super::access::{AccessToken, REFRESH_MARGIN, TokenError, TokenFuture, TokenProvider};
+use super::lwa::{Lwa, LwaConfig, LwaError};
 use super::store::{FileTokenStore, TokenStore};
-use super::{AccessToken, REFRESH_MARGIN, TokenError, TokenFuture, TokenProvider};
+use super::token_set::TokenSet;
 
 /// A [`TokenProvider`] over a stored sign-in.
 ///

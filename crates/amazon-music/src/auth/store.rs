@@ -54,9 +54,9 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::Scope;
 use super::hosts::SignInHosts;
-use super::lwa::TokenSet;
+use super::scope::Scope;
+use super::token_set::TokenSet;
 
 /// The format line of a token file; a file of another format is refused, not guessed at.
 const FORMAT: &str = "amazon-music-tokens/2";
@@ -414,7 +414,7 @@ impl FileTokenStore {
                 file.client_id, file.user, self.client_id, self.user
             )));
         }
-        let hosts = SignInHosts::new(&file.lwa_origin, &file.api_origin).map_err(|e| {
+        let hosts = SignInHosts::parse(&file.lwa_origin, &file.api_origin).map_err(|e| {
             self.error(format!(
                 "records hosts that are not URLs ({e}); sign in again to replace it"
             ))
@@ -747,6 +747,28 @@ mod tests {
         assert_eq!(error.path(), dir.path());
         assert!(error.to_string().contains("cannot be removed"), "{error}");
         assert!(dir.path().is_dir());
+    }
+
+    /// Recorded hosts that are not `http(s)` URLs with a host make a damaged file: reported as
+    /// one, naming the file and the value, and left in place, never read as a sign-in.
+    #[test]
+    fn a_token_file_whose_hosts_are_not_urls_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        store.save(&tokens("a")).unwrap();
+        let mut file: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(store.path()).unwrap()).unwrap();
+        file["apiOrigin"] = serde_json::json!("ftp://music.example");
+        let content = serde_json::to_vec(&file).unwrap();
+        std::fs::write(store.path(), &content).unwrap();
+        let error = store.load().unwrap_err().to_string();
+        assert!(
+            error.contains(&store.path().display().to_string())
+                && error.contains("records hosts that are not URLs")
+                && error.contains("ftp://music.example"),
+            "{error}"
+        );
+        assert_eq!(std::fs::read(store.path()).unwrap(), content);
     }
 
     /// An expiry no clock can hold is a damaged file, reported as one, not a panic.

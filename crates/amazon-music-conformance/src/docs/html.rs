@@ -247,8 +247,7 @@ impl Converter {
         if RAW_TEXT.contains(&name.as_str()) && !self_closing {
             // Skip to the end tag, whatever the raw text holds.
             let close = format!("</{name}");
-            let found = html[after..]
-                .as_bytes()
+            let found = html.as_bytes()[after..]
                 .windows(close.len())
                 .position(|w| w.eq_ignore_ascii_case(close.as_bytes()));
             return found.map_or(html.len(), |at| after + at);

@@ -471,6 +471,39 @@ fn fetch_failures_are_exit_2_one_line_per_page_never_the_cached_copy() {
     assert!(stderr(&out).starts_with(&parsed), "{}", stderr(&out));
 }
 
+/// An https page is fetched over TLS: the server is sent a TLS handshake. (It answers in plain
+/// HTTP, which the client refuses: exit 2 naming the page.)
+#[test]
+fn an_https_page_is_fetched_over_tls() {
+    use std::io::{Read as _, Write as _};
+    let dir = scratch("tls");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let url = format!("https://{addr}/albums.html");
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut first = [0u8; 3];
+        stream.read_exact(&mut first).unwrap();
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        first
+    });
+    let pages = list(&dir, &[("tls", url.clone())]);
+    let out = check_listed(&dir, &pages, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).starts_with(&format!("error: page tls ({url}): cannot connect: ")),
+        "{}",
+        stderr(&out)
+    );
+    // Had the command not connected, this connection ends the server's wait (and the test).
+    if let Ok(mut stream) = std::net::TcpStream::connect(addr) {
+        let _ = stream.write_all(b"not");
+    }
+    // A TLS record of type handshake (22), version 3.x.
+    let first = server.join().unwrap();
+    assert_eq!(&first[..2], &[22, 3], "{first:?}");
+}
+
 /// The first page edited on the server: a limit changed and a parameter added show as changed
 /// facts against the digest and as differences from the spec.
 #[test]

@@ -703,6 +703,14 @@ mod tests {
             row("td", &["e", "f"])
         );
         assert_eq!(to_text(&html), "a | b |\nc | d |\n---|---|\ne | f |\n");
+        // Without a head, the leading rows of `th` cells are the header.
+        let html = format!(
+            "<table>{}{}{}</table>",
+            row("th", &["a", "b"]),
+            row("th", &["c", "d"]),
+            row("td", &["e", "f"])
+        );
+        assert_eq!(to_text(&html), "a | b |\nc | d |\n---|---|\ne | f |\n");
     }
 
     #[test]

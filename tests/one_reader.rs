@@ -39,6 +39,10 @@ const READS_OTHER_YAML: &[(&str, &str)] = &[
         "crates/amazon-music-cli/src/commands/validate/live.rs",
         "the --config file listing album ids",
     ),
+    (
+        "crates/amazon-music-cli/src/commands/docs_check/list.rs",
+        "spec/docs-pages.yaml, the list of Amazon's reference pages",
+    ),
     ("tests/lib.rs", "spec/corrections.yaml, the ledger"),
 ];
 

@@ -1,7 +1,7 @@
 //! A checkout of this project, found from the current directory: where `validate` and
 //! `docs-check` take their defaults (the spec, the corrections ledger, the facts digest, the
-//! upstream pages) when run by a maintainer. An installed binary run elsewhere has none and
-//! uses its built-in spec, or the paths it is given.
+//! list of Amazon's reference pages) when run by a maintainer. An installed binary run
+//! elsewhere has none and uses its built-in spec and page list, or the paths it is given.
 
 use std::path::{Path, PathBuf};
 

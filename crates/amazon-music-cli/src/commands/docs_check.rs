@@ -1,27 +1,36 @@
-//! `amazon-music docs-check [PAGE...]`: extracts the facts of the upstream reference pages,
+//! `amazon-music docs-check [PAGE...]`: extracts the facts of Amazon's reference pages,
 //! compares them with the spec and lists every difference that no entry of the corrections
 //! ledger explains, and every fact that changed since the committed digest.
 //!
-//! Inside a checkout (see `crate::checkout`) the pages, ledger, digest and spec default to the
-//! checkout's; elsewhere the pages and `--ledger` must be given, and the spec is the built-in
-//! one unless `--spec` names another.
+//! The pages are those of a list (`spec/docs-pages.yaml` inside a checkout, the copy built
+//! into the command elsewhere, or `--pages FILE`), fetched into a cache (`fetch`) and turned
+//! from HTML into the text form the page parser reads; or page files named on the command
+//! line. Inside a checkout (see `crate::checkout`) the ledger, digest and spec default to the
+//! checkout's; elsewhere `--ledger` must be given, and the spec is the built-in one unless
+//! `--spec` names another.
 //!
 //! Exit codes: 0 when everything is explained and the digest is current, 1 otherwise, 2 when a
-//! page, the spec, the ledger or the digest cannot be read.
+//! page cannot be fetched or read, or the spec, the ledger or the digest cannot be read.
+
+mod fetch;
+mod list;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use amazon_music_conformance::docs::compare::{Ledger, compare};
 use amazon_music_conformance::docs::digest::Digest;
 use amazon_music_conformance::docs::facts::{endpoint_key, page_facts};
-use amazon_music_conformance::docs::page;
+use amazon_music_conformance::docs::{html, page};
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 
+use self::fetch::{Cache, Origin};
+use self::list::Listed;
 use crate::commands::validate::report::{ReportArgs, load_validator};
 use crate::exit::{Failure, Status};
-use crate::output::Out;
+use crate::output::{Out, note};
 
 /// Appends a line to the report; writing to a `String` cannot fail.
 macro_rules! say {
@@ -33,17 +42,25 @@ macro_rules! say {
 
 /// Arguments of `amazon-music docs-check` (`-v`, global, lists the explained differences too).
 #[derive(ClapArgs, Debug)]
-#[command(
-    after_help = "Inside a checkout (a directory holding spec/openapi.yaml and \
-                        spec/corrections.yaml, or below one) the defaults are that checkout's \
-                        files and the pages ../shared/upstream/*.txt beside it; elsewhere pass \
-                        the pages and --ledger.\n\n\
-                        Exit codes: 0 every difference explained and the digest current, 1 \
-                        otherwise, 2 a page, the spec, the ledger or the digest cannot be read."
-)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// Pages to check [default inside a checkout: ../shared/upstream/*.txt beside it]
+    /// Page files to check instead of the listed pages: HTML (.html, .htm) or the text form
+    #[arg(value_name = "PAGE")]
     pages: Vec<PathBuf>,
+    /// The list of pages to fetch [default: spec/docs-pages.yaml of the checkout, else the
+    /// built-in list]
+    #[arg(long = "pages", value_name = "FILE", conflicts_with = "pages")]
+    list: Option<PathBuf>,
+    /// Where fetched pages are kept [default: amazon-music/docs in the user's cache directory]
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Check the cached copies of the listed pages; fetch nothing
+    #[arg(long, conflicts_with = "pages")]
+    offline: bool,
+    /// Seconds each page's fetch may take, its whole answer included
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
     /// The corrections ledger [default: spec/corrections.yaml of the checkout]
     #[arg(long)]
     ledger: Option<PathBuf>,
@@ -58,6 +75,22 @@ pub struct Args {
     update_digest: bool,
 }
 
+/// The text after `--help`'s options.
+const AFTER_HELP: &str = "Pages: by default those listed in spec/docs-pages.yaml of the checkout (a directory \
+         holding spec/openapi.yaml and spec/corrections.yaml, or below one), elsewhere in the \
+         list built into this program, or in --pages FILE. Each is fetched over HTTPS into the \
+         cache (--cache-dir) with the validators of its cached copy (If-None-Match, \
+         If-Modified-Since): a page not modified since is read from the cache. A page that \
+         cannot be fetched (no answer within --timeout, an error status, not HTML, more than \
+         4 MiB) fails the run with one line naming it: its cached copy is never used in its \
+         place. --offline checks the cached copies instead, and fails naming any page not \
+         cached. PAGE... checks files instead of the list: HTML is converted as a fetched \
+         page is; any other file is read as the text form.\n\n\
+         Inside a checkout the ledger, digest and spec default to its spec/; elsewhere pass \
+         --ledger.\n\n\
+         Exit codes: 0 every difference explained and the digest current, 1 otherwise, 2 a \
+         page cannot be fetched or read, or the spec, the ledger or the digest cannot be read.";
+
 /// Runs `amazon-music docs-check`; `verbose` lists the explained differences too.
 pub fn run(args: &Args, verbose: bool) -> Result<Status, Failure> {
     // Everything goes to stdout at the end, in one write: a reader that closes the pipe early
@@ -68,34 +101,18 @@ pub fn run(args: &Args, verbose: bool) -> Result<Status, Failure> {
     result
 }
 
+/// A page to check, in the text form.
+struct Source {
+    /// Its key in the digest.
+    name: String,
+    /// How the report names it.
+    label: String,
+    /// Its text form.
+    text: String,
+}
+
 fn check(args: &Args, verbose: bool, out: &mut String) -> Result<Status, Failure> {
     let root = crate::checkout::find();
-    let pages = if args.pages.is_empty() {
-        let Some(root) = &root else {
-            return Err(Failure::usage(
-                "no pages given, and the current directory is not inside a checkout of \
-                 amazon-music-rs: pass the pages to check (PAGE...)",
-            ));
-        };
-        let dir = root.join("../shared/upstream");
-        if !dir.is_dir() {
-            say!(
-                out,
-                "docs-check skipped: {} does not exist (pass pages explicitly to check them)",
-                dir.display()
-            );
-            return Ok(Status::Success);
-        }
-        let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .with_context(|| format!("cannot list {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-            .collect();
-        pages.sort();
-        pages
-    } else {
-        args.pages.clone()
-    };
     let validator = load_validator(
         &ReportArgs {
             format: Default::default(),
@@ -142,19 +159,18 @@ fn check(args: &Args, verbose: bool, out: &mut String) -> Result<Status, Failure
         }
     };
 
+    let sources = sources(args, root.as_deref(), verbose)?;
+
     let mut failed = false;
     let mut endpoints = BTreeSet::new();
     let mut facts_explained = BTreeSet::new();
-    for path in &pages {
-        let text = read(path)?;
-        let parsed = page::parse(&text)
-            .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.line, e.message))?;
+    for Source { name, label, text } in sources {
+        let parsed =
+            page::parse(&text).map_err(|e| anyhow::anyhow!("{label}:{}: {}", e.line, e.message))?;
         let facts = page_facts(&parsed);
-        let name = page_name(path);
         say!(
             out,
-            "== {} ({} endpoints, {} facts)",
-            path.display(),
+            "== {label} ({} endpoints, {} facts)",
             parsed.endpoints.len(),
             facts.len()
         );
@@ -237,6 +253,110 @@ fn check(args: &Args, verbose: bool, out: &mut String) -> Result<Status, Failure
         Status::Refused
     } else {
         Status::Success
+    })
+}
+
+/// The pages to check: the files named on the command line, else the listed pages, fetched
+/// (or, `--offline`, from the cache). Every page that cannot be had gets its error line; the
+/// last is returned, the others printed first.
+fn sources(args: &Args, root: Option<&Path>, verbose: bool) -> Result<Vec<Source>, Failure> {
+    if !args.pages.is_empty() {
+        return args.pages.iter().map(|path| file_source(path)).collect();
+    }
+    let (listed, from) = match (&args.list, root) {
+        (Some(path), _) => (read(path)?, path.display().to_string()),
+        (None, Some(root)) => {
+            let path = root.join("spec/docs-pages.yaml");
+            (read(&path)?, path.display().to_string())
+        }
+        (None, None) => (
+            list::EMBEDDED.to_owned(),
+            "the list built into this program".to_owned(),
+        ),
+    };
+    let pages = list::parse(&listed).map_err(|e| Failure::usage(format!("{from}: {e}")))?;
+    let Some(dir) = args
+        .cache_dir
+        .clone()
+        .or_else(|| dirs::cache_dir().map(|dir| dir.join("amazon-music").join("docs")))
+    else {
+        return Err(Failure::usage(
+            "no cache directory is known on this system: pass --cache-dir DIR",
+        ));
+    };
+    let cache = Cache::new(dir);
+    if verbose {
+        note(&format!("pages: {from}"));
+        note(&format!("cache: {}", cache.dir().display()));
+    }
+    let results: Vec<(Listed, fetch::Got)> = if args.offline {
+        pages
+            .into_iter()
+            .map(|page| {
+                let html = cache.read(&page).map(|html| (html, Origin::Cache));
+                (page, html)
+            })
+            .collect()
+    } else {
+        let timeout = Duration::from_secs(args.timeout);
+        let http = fetch::client(timeout).map_err(Failure::usage)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
+        runtime.block_on(async {
+            let mut results = Vec::new();
+            for page in pages {
+                let html = fetch::fetch(&http, &cache, &page, timeout).await;
+                results.push((page, html));
+            }
+            results
+        })
+    };
+    let mut sources = Vec::new();
+    let mut failures = Vec::new();
+    for (page, result) in results {
+        match result {
+            Ok((html, origin)) => sources.push(Source {
+                label: format!("{} ({}, {})", page.name, page.url, origin.describe()),
+                name: page.name,
+                text: html::to_text(&html),
+            }),
+            Err(why) => failures.push(Failure::usage(format!(
+                "page {} ({}): {why}",
+                page.name, page.url
+            ))),
+        }
+    }
+    match failures.pop() {
+        None => Ok(sources),
+        Some(last) => {
+            for failure in &failures {
+                failure.print();
+            }
+            Err(last)
+        }
+    }
+}
+
+/// A page file: HTML (by its extension) converted, anything else read as the text form.
+fn file_source(path: &Path) -> Result<Source, Failure> {
+    let text = read(path)?;
+    let is_html = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    Ok(if is_html {
+        Source {
+            name: page_name(path),
+            label: format!("{} (as text)", path.display()),
+            text: html::to_text(&text),
+        }
+    } else {
+        Source {
+            name: page_name(path),
+            label: path.display().to_string(),
+            text,
+        }
     })
 }
 

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-/// Facts per page, by page name (the file name without `.txt`).
+/// Facts per page, by page name (its name in `spec/docs-pages.yaml`, or a page file's name
+/// without its extension).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {
     /// Page name → facts in page order.
@@ -29,8 +30,8 @@ impl Change {
 }
 
 const HEADER: &str = "\
-# Facts extracted by `amazon-music docs-check` from the upstream reference pages
-# (../shared/upstream/*.txt) as last reviewed: one line per fact, in docs-check's vocabulary
+# Facts extracted by `amazon-music docs-check` from Amazon's published reference pages
+# (listed in spec/docs-pages.yaml) as last reviewed: one line per fact, in docs-check's vocabulary
 # (see amazon_music_conformance::docs::facts), never the pages' prose. Regenerate with
 # `amazon-music docs-check --update-digest` after reviewing a change.
 ";
@@ -65,7 +66,18 @@ impl Digest {
 
 #[cfg(test)]
 mod tests {
-    use super::Change;
+    use super::{Change, Digest};
+
+    /// The committed digest is exactly what `--update-digest` would write for its facts, header
+    /// included, so regenerating it after a review changes facts only.
+    #[test]
+    fn the_committed_digest_is_as_update_digest_writes_it() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/docs-facts.yaml");
+        let committed = std::fs::read_to_string(path).unwrap();
+        let digest = Digest::from_yaml_str(&committed).unwrap();
+        assert!(digest.pages.len() >= 2, "{:?}", digest.pages.keys());
+        assert_eq!(digest.to_yaml(), committed);
+    }
 
     #[test]
     fn a_change_is_empty_only_with_nothing_added_and_nothing_removed() {

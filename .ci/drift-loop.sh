@@ -49,7 +49,7 @@ say "the tour, recording into spec/recordings/new/ of the copy"
 recordings=$work/spec/recordings/new
 AMAZON_MUSIC_RECORD=$recordings AMAZON_MUSIC_BASE_URL=$base_url \
   AMAZON_MUSIC_API_KEY=mock-api-key AMAZON_MUSIC_TOKEN=mock-token \
-  cargo run -q --locked -p amazon-music --example tour >"$scratch/tour.log" 2>&1 ||
+  cargo run -q --locked -p amazon-music --features record --example tour >"$scratch/tour.log" 2>&1 ||
   { cat "$scratch/tour.log"; fail "the tour failed against the drifting mock"; }
 kill -INT "$mock_pid"
 wait "$mock_pid" || fail "the mock did not shut down cleanly: $(cat "$scratch/mock.log")"

@@ -58,18 +58,21 @@ fn heavy_in(names: &[String]) -> Vec<&str> {
 fn the_clients_default_features_bring_none_of_the_tools_machinery() {
     let names = tree("amazon-music", &[]);
     // The tree is the client's: a failure to resolve it would leave nothing to look for.
-    for needed in [
-        "amazon-music-api",
-        "reqwest",
-        "rustls",
-        "oauth2",
-        "amazon-music-spec",
-    ] {
+    for needed in ["amazon-music-api", "reqwest", "rustls", "oauth2"] {
         assert!(
             names.iter().any(|n| n == needed),
             "{needed} missing: {names:?}"
         );
     }
+    // Recording is opt-in: an application that only calls the API has no use for it.
+    assert!(!names.iter().any(|n| n == "amazon-music-spec"), "{names:?}");
+    assert_eq!(heavy_in(&names), Vec::<&str>::new());
+}
+
+#[test]
+fn recording_brings_the_exchange_format_and_no_spec_parser() {
+    let names = tree("amazon-music", &["--features", "record"]);
+    assert!(names.iter().any(|n| n == "amazon-music-spec"), "{names:?}");
     assert_eq!(heavy_in(&names), Vec::<&str>::new());
 }
 

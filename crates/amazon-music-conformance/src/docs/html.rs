@@ -6,16 +6,17 @@
 //! its header: a `thead`, a first row of `th` cells, or (the older layout) a first row of plain
 //! `td` cells. A table inside a cell, a list or a paragraph inside a cell, and line breaks
 //! inside a cell are read as spaces, so a row is always one line. Text is entity-decoded
-//! (numeric references, and the named ones a documentation page uses; a name not known here
-//! stays as written, as a browser leaves one it does not know).
+//! as a browser decodes it (a name no browser knows stays as written).
 //!
 //! Scripts, styles, templates, `noscript`, the document's `title`, inline SVG and buttons
 //! (a "Copy" button beside a code block, say) say nothing about the API and are dropped.
 //!
-//! The tokenizer is written here rather than taken from an HTML5 parser: the conversion needs
-//! the text and a dozen element names, not a document tree, and the crates that build one
-//! (html5ever and what it brings) would be the largest dependency of this crate for that.
-//! Any input converts, never panics; markup it does not know is read as inline.
+//! The markup is read by `html5gum`, a WHATWG tokenizer (pure Rust, no dependencies): the
+//! conversion needs the text and a dozen element names, not a document tree, so a tree
+//! builder (html5ever and what it brings) would be the largest dependency of this crate for
+//! nothing. Its tokenizer decodes character references as a browser does and, switched by
+//! start tag, reads `script` and `style` as raw text. Any input converts, never panics; markup
+//! the conversion does not know is read as inline.
 //!
 //! ```
 //! use amazon_music_conformance::docs::{html, page};
@@ -31,20 +32,26 @@
 //! # Ok::<(), page::PageError>(())
 //! ```
 
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+
 /// Converts an HTML page to the text form of [`page::parse`](super::page::parse).
 pub fn to_text(html: &str) -> String {
+    let mut emitter = DefaultEmitter::default();
+    // What a tree builder would do for the elements this conversion meets: the content of
+    // `script` and `style` is text, never markup.
+    emitter.naively_switch_states(true);
     let mut converter = Converter::default();
-    let mut pos = 0;
-    while pos < html.len() {
-        let Some(offset) = html[pos..].find('<') else {
-            converter.text(&decode(&html[pos..]));
-            break;
-        };
-        let lt = pos + offset;
-        if lt > pos {
-            converter.text(&decode(&html[pos..lt]));
+    // Reading a `&str` cannot fail; parse errors are tokens, and the tokenizer recovers from
+    // each as a browser does.
+    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        match token {
+            Token::StartTag(tag) => {
+                converter.start_tag(&String::from_utf8_lossy(&tag.name), tag.self_closing)
+            }
+            Token::EndTag(tag) => converter.end_tag(&String::from_utf8_lossy(&tag.name)),
+            Token::String(text) => converter.text(&String::from_utf8_lossy(&text.value)),
+            Token::Comment(_) | Token::Doctype(_) | Token::Error(_) => {}
         }
-        pos = converter.markup(html, lt);
     }
     converter.finish()
 }
@@ -53,9 +60,6 @@ pub fn to_text(html: &str) -> String {
 const DROPPED: [&str; 7] = [
     "script", "style", "template", "noscript", "title", "svg", "button",
 ];
-
-/// Elements whose content is raw text: nothing inside them is markup until their end tag.
-const RAW_TEXT: [&str; 2] = ["script", "style"];
 
 /// Elements that start and end a line.
 const BLOCKS: [&str; 33] = [
@@ -187,74 +191,6 @@ impl Table {
 }
 
 impl Converter {
-    /// Handles the markup at `lt` (a `<`) and returns where the text after it starts.
-    fn markup(&mut self, html: &str, lt: usize) -> usize {
-        let rest = &html[lt..];
-        if let Some(body) = rest.strip_prefix("<!--") {
-            return body.find("-->").map_or(html.len(), |end| lt + 4 + end + 3);
-        }
-        if let Some(body) = rest.strip_prefix("<![CDATA[") {
-            let end = body.find("]]>").unwrap_or(body.len());
-            self.text(&body[..end]);
-            return (lt + 9 + end + 3).min(html.len());
-        }
-        if rest.starts_with("<!") || rest.starts_with("<?") {
-            return rest.find('>').map_or(html.len(), |end| lt + end + 1);
-        }
-        let (closing, name_at) = match rest.as_bytes().get(1) {
-            Some(b'/') => (true, 2),
-            _ => (false, 1),
-        };
-        if !rest
-            .as_bytes()
-            .get(name_at)
-            .is_some_and(u8::is_ascii_alphabetic)
-        {
-            // Not a tag: a `<` in the text.
-            self.text("<");
-            return lt + 1;
-        }
-        let name_len = rest[name_at..]
-            .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
-            .unwrap_or(rest.len() - name_at);
-        let name = rest[name_at..name_at + name_len].to_ascii_lowercase();
-        // The tag ends at the first `>` outside a quoted attribute value.
-        let mut quote = None;
-        let mut end = None;
-        for (i, c) in rest[name_at + name_len..].char_indices() {
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '"' | '\'') if !closing => quote = Some(c),
-                (None, '>') => {
-                    end = Some(name_at + name_len + i);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        // A tag the input ends inside is dropped, as HTML drops it.
-        let Some(end) = end else {
-            return html.len();
-        };
-        let self_closing = rest[..end].ends_with('/');
-        let after = lt + end + 1;
-        if closing {
-            self.end_tag(&name);
-            return after;
-        }
-        self.start_tag(&name, self_closing);
-        if RAW_TEXT.contains(&name.as_str()) && !self_closing {
-            // Skip to the end tag, whatever the raw text holds.
-            let close = format!("</{name}");
-            let found = html.as_bytes()[after..]
-                .windows(close.len())
-                .position(|w| w.eq_ignore_ascii_case(close.as_bytes()));
-            return found.map_or(html.len(), |at| after + at);
-        }
-        after
-    }
-
     fn start_tag(&mut self, name: &str, self_closing: bool) {
         if let Some((dropped, depth)) = &mut self.dropped {
             if dropped == name && !self_closing {
@@ -488,154 +424,6 @@ fn is_inline(name: &str) -> bool {
         )
 }
 
-/// The named character references a documentation page uses. `nbsp` is read as a space
-/// (the page's text is compared word by word), `shy` as nothing.
-const ENTITIES: &[(&str, &str)] = &[
-    ("amp", "&"),
-    ("lt", "<"),
-    ("gt", ">"),
-    ("quot", "\""),
-    ("apos", "'"),
-    ("nbsp", " "),
-    ("ensp", " "),
-    ("emsp", " "),
-    ("thinsp", " "),
-    ("shy", ""),
-    ("zwj", "\u{200d}"),
-    ("zwnj", "\u{200c}"),
-    ("ndash", "–"),
-    ("mdash", "—"),
-    ("hellip", "…"),
-    ("lsquo", "‘"),
-    ("rsquo", "’"),
-    ("sbquo", "‚"),
-    ("ldquo", "“"),
-    ("rdquo", "”"),
-    ("bdquo", "„"),
-    ("laquo", "«"),
-    ("raquo", "»"),
-    ("lsaquo", "‹"),
-    ("rsaquo", "›"),
-    ("bull", "•"),
-    ("middot", "·"),
-    ("copy", "©"),
-    ("reg", "®"),
-    ("trade", "™"),
-    ("times", "×"),
-    ("divide", "÷"),
-    ("minus", "−"),
-    ("plusmn", "±"),
-    ("deg", "°"),
-    ("para", "¶"),
-    ("sect", "§"),
-    ("dagger", "†"),
-    ("Dagger", "‡"),
-    ("prime", "′"),
-    ("Prime", "″"),
-    ("larr", "←"),
-    ("rarr", "→"),
-    ("uarr", "↑"),
-    ("darr", "↓"),
-    ("harr", "↔"),
-    ("le", "≤"),
-    ("ge", "≥"),
-    ("ne", "≠"),
-    ("asymp", "≈"),
-    ("infin", "∞"),
-    ("euro", "€"),
-    ("pound", "£"),
-    ("yen", "¥"),
-    ("cent", "¢"),
-    ("iexcl", "¡"),
-    ("iquest", "¿"),
-    ("check", "✓"),
-    ("grave", "`"),
-    ("lbrace", "{"),
-    ("rbrace", "}"),
-    ("lbrack", "["),
-    ("rbrack", "]"),
-    ("lpar", "("),
-    ("rpar", ")"),
-    ("verbar", "|"),
-    ("vert", "|"),
-    ("sol", "/"),
-    ("bsol", "\\"),
-    ("colon", ":"),
-    ("comma", ","),
-    ("period", "."),
-    ("quest", "?"),
-    ("excl", "!"),
-    ("num", "#"),
-    ("dollar", "$"),
-    ("percnt", "%"),
-    ("ast", "*"),
-    ("plus", "+"),
-    ("equals", "="),
-    ("lowbar", "_"),
-    ("Hat", "^"),
-    ("tilde", "˜"),
-    ("commat", "@"),
-    ("semi", ";"),
-    ("Tab", "\t"),
-    ("NewLine", "\n"),
-];
-
-/// Decodes character references: `&name;` for the names in [`ENTITIES`], `&#NNN;` and
-/// `&#xHH;` (the `;` optional, as HTML allows). A code point that is no character (0, a
-/// surrogate, beyond U+10FFFF) becomes U+FFFD; anything else stays as written.
-fn decode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        if let Some((decoded, used)) = reference(after) {
-            out.push_str(&decoded);
-            rest = &after[used..];
-        } else {
-            out.push('&');
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The reference at the start of `text` (just after its `&`): what it stands for and the
-/// bytes it takes.
-fn reference(text: &str) -> Option<(String, usize)> {
-    if let Some(number) = text.strip_prefix('#') {
-        let (radix, digits_at) = match number.as_bytes().first() {
-            Some(b'x' | b'X') => (16, 2),
-            _ => (10, 1),
-        };
-        let digits = &text[digits_at..];
-        let len = digits
-            .find(|c: char| !c.is_digit(radix))
-            .unwrap_or(digits.len());
-        if len == 0 {
-            return None;
-        }
-        let value = u32::from_str_radix(&digits[..len.min(8)], radix)
-            .ok()
-            .filter(|_| len <= 8);
-        let c = value
-            .and_then(char::from_u32)
-            .filter(|&c| c != '\0')
-            .unwrap_or(char::REPLACEMENT_CHARACTER);
-        let semicolon = usize::from(digits[len..].starts_with(';'));
-        return Some((c.to_string(), digits_at + len + semicolon));
-    }
-    let len = text
-        .find(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|&len| len > 0 && text[len..].starts_with(';'))?;
-    let name = &text[..len];
-    ENTITIES
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, value)| ((*value).to_owned(), len + 1))
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -728,6 +516,8 @@ mod tests {
         );
     }
 
+    /// As a browser reads them: `&amp` without its `;` is one of the legacy names HTML still
+    /// decodes, `&bogus;` and a lone `&` stay.
     #[test]
     fn entities_are_decoded_and_unknown_ones_kept() {
         assert_eq!(
@@ -735,7 +525,7 @@ mod tests {
                 "<p>&lt;base url&gt;/v1?a=1&amp;b=2 &quot;x&quot; &#39;y&#x27; it&rsquo;s&nbsp;ok \
                  &#128512; &#0; &#xD800; &#99999999999; &bogus; &amp &;</p>"
             ),
-            "<base url>/v1?a=1&b=2 \"x\" 'y' it’s ok 😀 \u{fffd} \u{fffd} \u{fffd} &bogus; &amp &;\n"
+            "<base url>/v1?a=1&b=2 \"x\" 'y' it’s ok 😀 \u{fffd} \u{fffd} \u{fffd} &bogus; & &;\n"
         );
     }
 

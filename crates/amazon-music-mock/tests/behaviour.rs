@@ -1,14 +1,12 @@
 //! What the mock does, over real HTTP on loopback: auth, bad input, the library's
 //! pagination under concurrent changes, playback sessions and request counters.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use amazon_music_mock::{ALL_SCOPES, MockConfig};
-use common::{Api, track_id};
+use amazon_music_workspace_tests::mock::{Api, track_id};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -9,6 +9,7 @@
 use amazon_music_workspace_tests::client as support;
 use amazon_music_workspace_tests::trace::TraceCapture;
 
+use amazon_music::api::mock::MockServerExt;
 use amazon_music::playback::PlayRequest;
 use amazon_music_mock::{FaultKind, FaultRule, MockConfig};
 
@@ -17,11 +18,13 @@ async fn tracing_and_debug_output_carry_no_secret() {
     let trace = TraceCapture::start();
 
     let server = httpmock::MockServer::start_async().await;
-    server.mock(|when, then| {
-        when.path("/albums/B0064UPU4G");
-        then.status(401)
-            .header("content-type", "application/json")
-            .body(r#"{"error": {"status": "401", "code": "INVALID_ACCESS_TOKEN", "message": "expired"}}"#);
+    let expired: amazon_music::types::ErrorResponse = serde_json::from_value(serde_json::json!({
+        "error": {"status": "401", "code": "INVALID_ACCESS_TOKEN", "message": "expired"}
+    }))
+    .unwrap();
+    server.get_album(|when, then| {
+        when.id(&"B0064UPU4G".parse().unwrap());
+        then.unauthorized(&expired);
     });
     let client = support::httpmock_client(&server);
     let error = client.get_album("B0064UPU4G").await.unwrap_err();

@@ -6,7 +6,8 @@
 //!   spec's examples ([`spec::examples`]).
 //! - [`loopback`]: servers on 127.0.0.1 for tests that need a peer of a given behaviour: one
 //!   that answers with nothing but the spec's examples, a recording redirect hop, one that
-//!   serves bodies of any size and framing, and any `axum` router a test builds.
+//!   serves bodies of any size and framing, one that records each request whole for tests of
+//!   the generated client's wire format, and any `axum` router a test builds.
 //! - `mock` (feature `mock`): the mock started on loopback, and raw HTTP to it, for the mock's
 //!   own tests of what goes over the wire.
 //! - `lwa` (feature `mock`): form posts to the mock's sign-in emulator, and the usual flows.

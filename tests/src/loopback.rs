@@ -1,5 +1,6 @@
 //! Servers on 127.0.0.1 for tests that need a peer of a given behaviour.
 
+pub mod capture;
 pub mod examples_server;
 pub mod hop;
 pub mod oversize;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use amazon_music_conformance::{SchemaValidator, Spec, escape_pointer_token};
-use amazon_music_workspace_tests::{Confidence, ledger, spec};
+use amazon_music_workspace_tests::spec::{Confidence, ledger, spec};
 use serde_json::{Value, json};
 
 const JSON: &str = "application~1json";
@@ -384,7 +384,7 @@ fn no_mirror_hosts_or_placeholders_remain_in_examples() {
     let mut strings = Vec::new();
     for case in example_cases(&spec) {
         strings.extend(
-            amazon_music_workspace_tests::scalars(&case.value)
+            amazon_music_workspace_tests::spec::scalars(&case.value)
                 .into_iter()
                 .filter_map(|(at, value)| match value {
                     Value::String(s) => Some((format!("{}{at}", case.at), s)),
@@ -447,7 +447,7 @@ fn every_ledger_entry_is_complete_and_points_into_the_spec() {
     let spec = spec();
     let ledger = ledger();
     assert!(ledger.corrections.len() >= 40);
-    let problems = amazon_music_workspace_tests::ledger_problems(&spec, &ledger);
+    let problems = amazon_music_workspace_tests::spec::ledger_problems(&spec, &ledger);
     assert!(problems.is_empty(), "{problems:#?}");
     for level in [
         Confidence::Certain,

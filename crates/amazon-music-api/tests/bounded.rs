@@ -10,7 +10,7 @@ use std::sync::Arc;
 use amazon_music_api::{
     Client, Credentials, DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, Transport, TransportFuture,
 };
-use amazon_music_workspace_tests::oversize::{Content, Framing, Oversize, padded_json};
+use amazon_music_workspace_tests::loopback::oversize::{Content, Framing, Oversize, padded_json};
 
 const LIMIT: usize = 64 * 1024;
 /// Far more than the limit and than what the sockets between the server and the client can

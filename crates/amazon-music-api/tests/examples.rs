@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use amazon_music_api::types;
 use amazon_music_spec::{Spec, Type};
-use amazon_music_workspace_tests::examples::{
+use amazon_music_workspace_tests::spec::examples::{
     Extra, Place, Shape, SpecExample, shape, spec_examples,
 };
 use proptest::prelude::*;
@@ -68,7 +68,7 @@ decoders!(
 fn spec() -> &'static (Spec, Vec<SpecExample>) {
     static SPEC: OnceLock<(Spec, Vec<SpecExample>)> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let spec = amazon_music_workspace_tests::spec();
+        let spec = amazon_music_workspace_tests::spec::spec();
         let examples = spec_examples(&spec);
         (spec, examples)
     })
@@ -104,8 +104,8 @@ fn every_example_round_trips_through_its_generated_type() {
 #[test]
 fn every_recorded_response_keeps_every_value_through_its_generated_type() {
     use amazon_music_workspace_tests::recordings::recorded_responses;
-    use amazon_music_workspace_tests::scalars;
-    let spec = amazon_music_workspace_tests::spec();
+    use amazon_music_workspace_tests::spec::scalars;
+    let spec = amazon_music_workspace_tests::spec::spec();
     let dir = amazon_music_workspace_tests::workspace_root().join("spec/recordings");
     let responses = recorded_responses(&spec, &dir);
     assert!(responses.len() >= 20, "only {} recordings", responses.len());
@@ -306,7 +306,7 @@ fn extended() -> impl Strategy<Value = (usize, Vec<Addition>)> {
                 let value = match &object.extra {
                     Extra::Entries(schema) => entry_value(schema),
                     Extra::Any | Extra::Unknown => {
-                        amazon_music_workspace_tests::spec_shaped_json().boxed()
+                        amazon_music_workspace_tests::spec::spec_shaped_json().boxed()
                     }
                 };
                 let at = object.at.clone();

@@ -8,7 +8,7 @@ use amazon_music_api::types;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
-use amazon_music_workspace_tests::spec_shaped_json as json;
+use amazon_music_workspace_tests::spec::spec_shaped_json as json;
 
 /// Decodes `bytes` into every response type; a type that accepts them must encode back to JSON
 /// that decodes into an equal value.
@@ -74,5 +74,5 @@ fn the_generator_reaches_valid_responses() {
 /// The `decode_responses` target's seeds and every input that once failed it hold here too.
 #[test]
 fn the_fuzz_targets_seeds_and_regressions_replay() {
-    amazon_music_workspace_tests::replay("decode_responses", decode_all);
+    amazon_music_workspace_tests::fuzz_inputs::replay("decode_responses", decode_all);
 }

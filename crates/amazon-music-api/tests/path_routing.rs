@@ -276,7 +276,7 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn setup() -> (Spec, Router, Vec<Operation>, Client, Arc<Capture>) {
-    let spec = amazon_music_workspace_tests::spec();
+    let spec = amazon_music_workspace_tests::spec::spec();
     let router = Router::new(&spec);
     let operations = operations(&spec);
     let capture = Arc::new(Capture::default());

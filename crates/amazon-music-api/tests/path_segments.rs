@@ -8,7 +8,7 @@
 
 use amazon_music_api::types::{CatalogId, EntityReferenceId, SessionId};
 use amazon_music_api::{Client, Credentials, Error};
-use amazon_music_workspace_tests::hop::Hop;
+use amazon_music_workspace_tests::loopback::hop::Hop;
 
 fn refused<T: std::fmt::Debug>(
     result: Result<T, Error<amazon_music_api::types::ErrorResponse>>,

@@ -6,7 +6,7 @@
 //! as `x-api-key`; the generated `Client::new` follows same-origin redirects only.
 
 use amazon_music_api::{Client, Credentials};
-use amazon_music_workspace_tests::hop::Hop;
+use amazon_music_workspace_tests::loopback::hop::Hop;
 use axum::http::{HeaderMap, header};
 
 const KEY: &str = "redirect-test-KEY-8d1f";

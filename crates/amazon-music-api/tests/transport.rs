@@ -1,11 +1,9 @@
 //! A `Transport` sees every request with its operation id and can change it before sending.
 
-mod capture;
-
 use std::sync::{Arc, Mutex};
 
 use amazon_music_api::{Client, Credentials, Transport, TransportFuture};
-use capture::{API_KEY, Capture, TOKEN};
+use amazon_music_workspace_tests::loopback::capture::{API_KEY, Capture, TOKEN};
 
 #[derive(Default)]
 struct Recording {

@@ -3,10 +3,8 @@
 //! body. Request bodies and parameters are the spec's own examples; each call is answered with
 //! the spec's example response, which must decode.
 
-mod capture;
-
 use amazon_music_api::{Client, Credentials, types};
-use capture::{API_KEY, Capture, TOKEN, render};
+use amazon_music_workspace_tests::loopback::capture::{API_KEY, Capture, TOKEN, render};
 use serde_json::{Value, json};
 
 fn spec() -> &'static amazon_music_spec::Spec {

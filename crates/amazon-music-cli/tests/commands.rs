@@ -463,7 +463,7 @@ fn plain_http_off_loopback_is_refused_without_its_userinfo() {
 /// the body, and the command hangs up instead of reading the rest.
 #[test]
 fn an_answer_above_the_limit_is_one_line_and_exit_1() {
-    use amazon_music_workspace_tests::oversize::{Content, FILLER, Framing, Oversize};
+    use amazon_music_workspace_tests::loopback::oversize::{Content, FILLER, Framing, Oversize};
     const HUGE: u64 = 64 * 1024 * 1024;
     let mock = Mock::start();
     for framing in [Framing::Declared(1 << 40), Framing::Chunked] {

@@ -148,8 +148,8 @@ fn suggest_proposes_exactly_the_injected_drift_and_apply_writes_it() {
 
     // The ledger still holds together against the new spec.
     let spec = Spec::load(&spec).unwrap();
-    let ledger = amazon_music_workspace_tests::ledger_at(&ledger);
-    let problems = amazon_music_workspace_tests::ledger_problems(&spec, &ledger);
+    let ledger = amazon_music_workspace_tests::spec::ledger_at(&ledger);
+    let problems = amazon_music_workspace_tests::spec::ledger_problems(&spec, &ledger);
     assert!(problems.is_empty(), "{problems:#?}");
     let stubs = ledger
         .corrections

@@ -471,7 +471,7 @@ fn with_mock_credentials(args: &[&str]) -> Output {
 /// the host they were given for, and nothing reaches the other one.
 #[test]
 fn live_never_follows_a_redirect_to_another_host() {
-    use amazon_music_workspace_tests::hop::Hop;
+    use amazon_music_workspace_tests::loopback::hop::Hop;
     const KEY: &str = "live-hop-KEY-0c71";
     const TOKEN: &str = "live-hop-TOKEN-9d2e";
     let runtime = tokio::runtime::Builder::new_multi_thread()

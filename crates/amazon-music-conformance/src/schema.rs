@@ -291,10 +291,9 @@ mod tests {
         let pointer = "/paths/~1a/get/responses/200/content/application~1json/schema";
         let validator = SchemaValidator::at(&spec, pointer).unwrap();
         assert_eq!(validator.pointer(), pointer);
-        assert_eq!(
-            format!("{validator:?}"),
-            format!("SchemaValidator {{ pointer: {pointer:?}, .. }}")
-        );
+        // The compiled schema is left out of the output; the pointer says which one it is.
+        let shown = format!("{validator:?}");
+        assert!(shown.contains(&format!("pointer: {pointer:?}")), "{shown}");
         let violations = validator.violations(&json!({}));
         assert_eq!(violations.len(), 1, "{violations:?}");
         assert_eq!(

@@ -55,7 +55,7 @@ const TARGETS: &[(&str, &str)] = &[
     ("GET", ""),
 ];
 
-use amazon_music_workspace_tests::spec_shaped_json as json;
+use amazon_music_workspace_tests::spec::spec_shaped_json as json;
 
 fn exchange() -> impl Strategy<Value = Exchange> {
     (
@@ -135,7 +135,7 @@ fn every_component_schema_is_fuzzed() {
 /// target's own three uses: a recorded exchange, a HAR archive, and a body of every operation.
 #[test]
 fn the_fuzz_targets_seeds_and_regressions_replay() {
-    amazon_music_workspace_tests::replay("validate_exchange", |bytes| {
+    amazon_music_workspace_tests::fuzz_inputs::replay("validate_exchange", |bytes| {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return;
         };

@@ -609,10 +609,11 @@ paths:
 #[test]
 fn required_and_closed_objects_and_media_types() {
     let v = Validator::new(Spec::from_yaml_str(SHAPES_SPEC).unwrap()).unwrap();
-    assert_eq!(
-        format!("{v:?}"),
-        "Validator { responses: 3, schemas: 2, .. }"
-    );
+    // What it was built from, counted; not the compiled schemas.
+    let shown = format!("{v:?}");
+    for useful in ["responses: 3", "schemas: 2"] {
+        assert!(shown.contains(useful), "{useful} missing from {shown}");
+    }
     let summary = |url: &str, status: u16, body: Body| -> Vec<(String, String, String)> {
         v.validate(&exchange("GET", url, status, body), "t.json")
             .violations

@@ -2,13 +2,11 @@
 //! 17 operations on a live server, provokes their success and error answers, and checks each
 //! body against the schema the spec documents for that operation and status.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use amazon_music_conformance::{SchemaValidator, Spec};
 use amazon_music_mock::{FaultKind, FaultRule, MockConfig, SPEC_YAML};
-use common::{Api, Reply, track_id};
+use amazon_music_workspace_tests::mock::{Api, Reply, track_id};
 use reqwest::Method;
 use serde_json::json;
 

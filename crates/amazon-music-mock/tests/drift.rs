@@ -1,13 +1,11 @@
 //! The drifting mock: what it adds stays within the spec (drift, never a violation), is the
 //! same for the same seed, and is exactly what a validator then finds.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use amazon_music_conformance::{Body, Exchange, Spec, Validator};
 use amazon_music_mock::{DriftInjection, MockConfig, SPEC_YAML};
-use common::{Api, Reply};
+use amazon_music_workspace_tests::mock::{Api, Reply};
 use reqwest::Method;
 use serde_json::json;
 

@@ -1,12 +1,10 @@
 //! Injected faults, seen from a client: throttling, server errors, latency, dropped
 //! connections, cut bodies and the broken answers a reliable client must survive.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use amazon_music_mock::{FaultRule, MockConfig};
-use common::Api;
+use amazon_music_workspace_tests::mock::Api;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn rule(text: &str) -> FaultRule {

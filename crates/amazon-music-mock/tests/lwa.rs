@@ -2,16 +2,14 @@
 //! authorization code grant with PKCE, refresh, the test hooks, and that the tokens it issues
 //! are the ones the API accepts, with the scopes granted.
 
-mod common;
-
 use std::time::Duration;
 
 use amazon_music_mock::{ALL_SCOPES, LwaConfig};
-use common::Reply;
-use common::lwa::{
+use amazon_music_workspace_tests::lwa::{
     CLIENT, Lwa, REDIRECT, VERIFIER, err, location, oauth_error, param, redirect_params, str_of,
     text,
 };
+use amazon_music_workspace_tests::mock::Reply;
 
 #[tokio::test(start_paused = true)]
 async fn device_flow_gives_a_token_the_api_accepts_with_only_its_scopes() {

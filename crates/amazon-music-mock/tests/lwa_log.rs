@@ -4,11 +4,9 @@
 //! Alone in its binary: tracing caches whether a callsite is enabled, and a test without a
 //! subscriber running beside this one on another thread could make it cache "disabled".
 
-mod common;
-
 use amazon_music_mock::LwaConfig;
+use amazon_music_workspace_tests::lwa::{CLIENT, Lwa, REDIRECT, VERIFIER, str_of};
 use amazon_music_workspace_tests::trace::TraceCapture;
-use common::lwa::{CLIENT, Lwa, REDIRECT, VERIFIER, str_of};
 
 #[tokio::test]
 async fn the_request_log_names_paths_but_no_code_or_token() {

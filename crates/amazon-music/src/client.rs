@@ -752,10 +752,11 @@ mod tests {
             .build()
             .unwrap();
         let shown = format!("{client:?}");
-        assert_eq!(
-            shown,
-            "Client { base_url: \"http://127.0.0.1:9/v1\", \
-             tokens: TokenSource { refreshable: false, .. }, .. }"
-        );
+        for secret in ["key-SECRET-1", "token-SECRET-2"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        for useful in [r#"base_url: "http://127.0.0.1:9/v1""#, "refreshable: false"] {
+            assert!(shown.contains(useful), "{useful} missing from {shown}");
+        }
     }
 }

@@ -284,10 +284,14 @@ mod tests {
         let paginator = Paginator::new("getLibraryAlbums", numbers(10, fetches))
             .resume_from("c-4")
             .prefetch(true);
-        assert_eq!(
-            format!("{paginator:?}"),
-            "Paginator { operation: \"getLibraryAlbums\", start: Some(\"c-4\"), prefetch: true, .. }"
-        );
+        let shown = format!("{paginator:?}");
+        for useful in [
+            r#"operation: "getLibraryAlbums""#,
+            r#"start: Some("c-4")"#,
+            "prefetch: true",
+        ] {
+            assert!(shown.contains(useful), "{useful} missing from {shown}");
+        }
     }
 
     #[tokio::test]

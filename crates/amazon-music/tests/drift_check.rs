@@ -4,7 +4,7 @@
 //! The warnings themselves are checked in `drift_check_warnings.rs` (tracing caches what a
 //! callsite is interested in across threads, so they get a test binary of their own).
 
-mod support;
+use amazon_music_workspace_tests::client as support;
 
 use std::collections::BTreeSet;
 

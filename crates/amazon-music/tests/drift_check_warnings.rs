@@ -3,7 +3,7 @@
 //! credential. One test in a binary of its own: tracing caches what a callsite is interested
 //! in across threads, which other tests' subscribers would disturb.
 
-mod support;
+use amazon_music_workspace_tests::client as support;
 
 use amazon_music_mock::{DriftKind, MockConfig, MockServer};
 use amazon_music_workspace_tests::trace::TraceCapture;

@@ -14,7 +14,7 @@ use amazon_music::{Client, RetryPolicy};
 use amazon_music_mock::{ALL_SCOPES, FaultKind, FaultRule, MockConfig, MockServer, MockState};
 use futures::TryStreamExt;
 
-mod support;
+use amazon_music_workspace_tests::trace::TraceCapture;
 
 const KEY: &str = "key-SECRET-5c1d0e";
 const FIXED_TOKEN: &str = "token-SECRET-9aa7f3";
@@ -50,7 +50,7 @@ fn fast() -> RetryPolicy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_debug_display_errors_or_tracing() {
-    let trace = support::TraceCapture::start();
+    let trace = TraceCapture::start();
 
     let config = MockConfig::default()
         .api_key(KEY)

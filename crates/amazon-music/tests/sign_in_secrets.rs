@@ -4,7 +4,7 @@
 //! Alone in its binary: tracing caches whether a callsite is enabled, and a test without a
 //! subscriber running beside this one on another thread could make it cache "disabled".
 
-mod support;
+use amazon_music_workspace_tests::trace::TraceCapture;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +17,7 @@ use amazon_music_mock::{LwaConfig as EmulatorConfig, MockConfig, MockServer};
 
 #[tokio::test(start_paused = true)]
 async fn no_secret_reaches_debug_display_errors_or_tracing() {
-    let trace = support::TraceCapture::start();
+    let trace = TraceCapture::start();
     let server = MockServer::start(MockConfig::default().lwa(EmulatorConfig {
         client_secret: Some("client-SECRET-9".into()),
         ..EmulatorConfig::default()

@@ -6,21 +6,25 @@
 //! on another thread could make it cache "disabled" (it did, under `cargo test`, for the
 //! request span).
 
-mod support;
+use amazon_music_workspace_tests::client as support;
+use amazon_music_workspace_tests::trace::TraceCapture;
 
+use amazon_music::api::mock::MockServerExt;
 use amazon_music::playback::PlayRequest;
 use amazon_music_mock::{FaultKind, FaultRule, MockConfig};
 
 #[tokio::test]
 async fn tracing_and_debug_output_carry_no_secret() {
-    let trace = support::TraceCapture::start();
+    let trace = TraceCapture::start();
 
     let server = httpmock::MockServer::start_async().await;
-    server.mock(|when, then| {
-        when.path("/albums/B0064UPU4G");
-        then.status(401)
-            .header("content-type", "application/json")
-            .body(r#"{"error": {"status": "401", "code": "INVALID_ACCESS_TOKEN", "message": "expired"}}"#);
+    let expired: amazon_music::types::ErrorResponse = serde_json::from_value(serde_json::json!({
+        "error": {"status": "401", "code": "INVALID_ACCESS_TOKEN", "message": "expired"}
+    }))
+    .unwrap();
+    server.get_album(|when, then| {
+        when.id(&"B0064UPU4G".parse().unwrap());
+        then.unauthorized(&expired);
     });
     let client = support::httpmock_client(&server);
     let error = client.get_album("B0064UPU4G").await.unwrap_err();
@@ -42,7 +46,7 @@ async fn tracing_and_debug_output_carry_no_secret() {
 /// The request span says how it went: the final status and how many attempts it took.
 #[tokio::test]
 async fn the_request_span_records_status_and_attempts() {
-    let trace = support::TraceCapture::start();
+    let trace = TraceCapture::start();
     let config =
         MockConfig::default().fault(FaultRule::new("getAlbum", FaultKind::Status(503)).first(2));
     let (_server, client) = support::start(config).await;
@@ -62,7 +66,7 @@ async fn the_request_span_records_status_and_attempts() {
 /// filters on when the service refuses one of them.
 #[tokio::test]
 async fn each_move_is_logged_under_its_own_operation() {
-    let trace = support::TraceCapture::start();
+    let trace = TraceCapture::start();
     let (_server, client) = support::start(MockConfig::default()).await;
     let mut session = client
         .start_playback(PlayRequest::album("B0064UPU4G"))

@@ -132,7 +132,7 @@ async fn a_batch_runs_as_many_requests_at_once_as_configured() {
         },
     ));
     let client = Client::builder()
-        .base_url(support::serve_router(app).await)
+        .base_url(amazon_music_workspace_tests::loopback::serve_router(app).await)
         .api_key("mock-api-key")
         .token("mock-token")
         .concurrency(AT_ONCE)

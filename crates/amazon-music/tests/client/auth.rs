@@ -61,6 +61,8 @@ fn counting_client(
 }
 
 /// An httpmock answer, with the API's error object, to an album lookup made with `token`.
+/// Raw rather than typed: `503` is no status the spec documents for `getAlbum`, so the
+/// generated helpers have no answer for it.
 fn album_error_for<'a>(
     server: &'a httpmock::MockServer,
     token: &str,

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use amazon_music::{Client, Error};
-use amazon_music_workspace_tests::oversize::{Content, Framing, Oversize, padded_json};
+use amazon_music_workspace_tests::loopback::oversize::{Content, Framing, Oversize, padded_json};
 
 use crate::support;
 

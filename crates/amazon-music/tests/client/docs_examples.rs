@@ -7,7 +7,7 @@ use std::time::Duration;
 use amazon_music::playback::{PlayRequest, TakeOver};
 use amazon_music::types::PlaybackEventType;
 use amazon_music::{Client, Error};
-use amazon_music_workspace_tests::examples_server::ExamplesServer;
+use amazon_music_workspace_tests::loopback::examples_server::ExamplesServer;
 
 // The tour's steps, as `cargo run -p amazon-music --example tour` runs them.
 #[allow(dead_code)]
@@ -15,7 +15,7 @@ use amazon_music_workspace_tests::examples_server::ExamplesServer;
 mod tour;
 
 async fn start() -> (ExamplesServer, Client) {
-    let server = ExamplesServer::start(&amazon_music_workspace_tests::spec()).await;
+    let server = ExamplesServer::start(&amazon_music_workspace_tests::spec::spec()).await;
     let client = Client::builder()
         .base_url(server.base_url())
         .api_key("api-key")

@@ -7,8 +7,7 @@
 //! mutation run (TESTING.md) as well as in CI. Tests that install a tracing capture or need a
 //! feature off by default keep their own binaries beside this directory.
 
-#[path = "../support/mod.rs"]
-mod support;
+use amazon_music_workspace_tests::client as support;
 
 mod albums;
 mod auth;

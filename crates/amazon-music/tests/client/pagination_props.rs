@@ -59,7 +59,7 @@ async fn serve_failing_at(config: &MockConfig, fail_at: u64) -> String {
             }
         },
     ));
-    support::serve_router(app).await
+    amazon_music_workspace_tests::loopback::serve_router(app).await
 }
 
 fn client(base_url: String) -> Client {

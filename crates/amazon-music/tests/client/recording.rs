@@ -39,7 +39,7 @@ async fn serve() -> String {
             response
         }),
     );
-    support::serve_router(app).await
+    amazon_music_workspace_tests::loopback::serve_router(app).await
 }
 
 fn client(base_url: &str, recording: Recording) -> Client {

@@ -262,13 +262,12 @@ async fn browser_flow_with_pkce_signs_in_and_its_tokens_refresh() {
     assert_eq!(query["redirect_uri"], sign_in.redirect_uri());
     // Where the redirect comes back and what is asked; the state stays out.
     let shown = format!("{sign_in:?}");
-    assert_eq!(
-        shown,
-        format!(
-            "BrowserSignIn {{ redirect_uri: {:?}, scopes: [Catalog, Library], .. }}",
-            sign_in.redirect_uri()
-        )
-    );
+    for useful in [
+        format!("redirect_uri: {:?}", sign_in.redirect_uri()),
+        "scopes: [Catalog, Library]".to_owned(),
+    ] {
+        assert!(shown.contains(&useful), "{useful} missing from {shown}");
+    }
     assert!(!shown.contains(&query["state"]), "{shown}");
     let authorize_url = sign_in.authorize_url().to_owned();
     let (tokens, status) = tokio::join!(

@@ -2,7 +2,7 @@
 //! redirect, and plain http is refused off loopback unless explicitly allowed.
 
 use amazon_music::{Client, Error};
-use amazon_music_workspace_tests::hop::Hop;
+use amazon_music_workspace_tests::loopback::hop::Hop;
 
 const KEY: &str = "transport-KEY-51e0";
 const TOKEN: &str = "transport-TOKEN-c3a8";

@@ -1,9 +1,6 @@
 //! A loopback HTTP server that records every request it receives and answers with a canned
 //! response, so tests can see exactly what the generated client puts on the wire.
 
-// Each test binary uses a different part of this module.
-#![allow(dead_code)]
-
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
@@ -12,14 +9,19 @@ use axum::response::IntoResponse;
 
 /// The credentials the tests give the client; the renderer checks them and prints them redacted.
 pub const API_KEY: &str = "wire-test-key";
+/// The bearer token the tests give the client.
 pub const TOKEN: &str = "wire-test-token";
 
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Captured {
+    /// The request method.
     pub method: Method,
+    /// The path and query, as sent.
     pub uri: Uri,
+    /// Every header, as sent.
     pub headers: HeaderMap,
+    /// The body, as sent.
     pub body: Bytes,
 }
 
@@ -38,6 +40,7 @@ pub struct Capture {
 }
 
 impl Capture {
+    /// Starts a capture server on a loopback port, for as long as the runtime runs.
     pub async fn start() -> Self {
         let state = Arc::new(Mutex::new(State::default()));
         let shared = state.clone();

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::Reply;
+use crate::mock::Reply;
 
 pub const CLIENT: &str = "mock-client-id";
 pub const VERIFIER: &str = "a-verifier-of-forty-three-characters-or-more_0123456789";

@@ -1,35 +1,15 @@
-//! Shared fixtures for the workspace tests: where the spec and its ledger live, the ledger's
-//! shape, the spec's examples and their shapes ([`examples`]), a server that answers with
-//! nothing but those examples ([`examples_server`]), spec-shaped JSON for property tests, a
-//! recording loopback server for redirect tests ([`hop`]), a server of bodies of any size and
-//! framing for the tests of bounded reads ([`oversize`]), the committed inputs of the fuzz
-//! targets ([`fuzz_inputs`], [`replay`]), the recorded evidence under
-//! `spec/recordings/` ([`recordings`]), and a capture of tracing output ([`trace`]).
+//! The curated spec and its ledger, as the tests read them: where they live, the ledger's
+//! shape and its problems, spec-shaped JSON for property tests, the scalars of a JSON value,
+//! and the spec's examples ([`examples`]).
 
 pub mod examples;
-pub mod examples_server;
-mod fuzz_inputs;
-pub mod hop;
-pub mod oversize;
-pub mod recordings;
-pub mod trace;
-
-pub use fuzz_inputs::{fuzz_inputs, replay};
-
-use std::path::{Path, PathBuf};
 
 use amazon_music_conformance::{Spec, escape_pointer_token};
 use proptest::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The workspace root (the directory holding `spec/`).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ sits inside the workspace")
-        .to_path_buf()
-}
+use crate::workspace_root;
 
 /// The curated OpenAPI document.
 pub fn spec() -> Spec {

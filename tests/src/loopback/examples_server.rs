@@ -11,7 +11,7 @@ use amazon_music_spec::Spec;
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::examples::{Place, spec_examples};
+use crate::spec::examples::{Place, spec_examples};
 
 /// What an operation answers with: a status and, for a response with a body, its example.
 type Answer = (StatusCode, Option<String>);

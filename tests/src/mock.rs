@@ -1,20 +1,22 @@
-//! A small HTTP client for the mock's tests: real requests over loopback.
-
-#![allow(dead_code)] // each test file uses a different part of it
-
-pub mod lwa;
+//! The mock on loopback and raw HTTP to it, for the mock's tests of what goes over the wire:
+//! real requests, every status, header and byte of the answer kept.
 
 use amazon_music_mock::{MockConfig, MockServer};
 use reqwest::Method;
 use serde_json::Value;
 
+/// An answer of the mock, read whole.
 pub struct Reply {
+    /// The HTTP status.
     pub status: u16,
+    /// The response headers.
     pub headers: reqwest::header::HeaderMap,
+    /// The body, as received.
     pub bytes: Vec<u8>,
 }
 
 impl Reply {
+    /// The body as JSON; panics with the body when it is not.
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.bytes).unwrap_or_else(|e| {
             panic!(
@@ -43,13 +45,18 @@ impl Reply {
     }
 }
 
+/// A running mock and an HTTP client that speaks to it with the credentials it accepts.
 pub struct Api {
+    /// The mock, stopped when this is dropped.
     pub server: MockServer,
+    /// The HTTP client of every request.
     pub http: reqwest::Client,
+    /// The bearer token sent (a test may change it to see the mock refuse).
     pub token: String,
 }
 
 impl Api {
+    /// Starts a mock of `config`.
     pub async fn start(config: MockConfig) -> Self {
         let server = MockServer::start(config).await.expect("mock starts");
         Self {
@@ -59,14 +66,17 @@ impl Api {
         }
     }
 
+    /// Starts a mock of the default configuration.
     pub async fn default() -> Self {
         Self::start(MockConfig::default()).await
     }
 
+    /// The absolute URL of `path` (which starts with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.server.base_url())
     }
 
+    /// Sends `request` as built and reads the whole answer.
     pub async fn send_raw(&self, request: reqwest::RequestBuilder) -> Reply {
         let response = request.send().await.expect("request sent");
         let status = response.status().as_u16();
@@ -79,6 +89,7 @@ impl Api {
         }
     }
 
+    /// A request of `method` to `path`, with the API key and bearer token.
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.http
             .request(method, self.url(path))
@@ -86,6 +97,7 @@ impl Api {
             .header("authorization", format!("Bearer {}", self.token))
     }
 
+    /// Sends `method` to `path` with an optional JSON `body`.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
         let mut request = self.request(method, path);
         if let Some(body) = body {
@@ -96,6 +108,7 @@ impl Api {
         self.send_raw(request).await
     }
 
+    /// A GET of `path`.
     pub async fn get(&self, path: &str) -> Reply {
         self.call(Method::GET, path, None).await
     }
@@ -127,6 +140,7 @@ impl Api {
     }
 }
 
+/// The track id of a playback entity.
 pub fn track_id(entity: &Value) -> String {
     entity["track"]["id"].as_str().unwrap().to_owned()
 }

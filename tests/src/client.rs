@@ -1,6 +1,6 @@
-//! A mock server and a client pointed at it, and a capture of everything tracing writes.
-
-#![allow(dead_code)]
+//! The handwritten client pointed at a fake API: at the mock, for tests of behaviour (state,
+//! pagination, retries, faults), or at an `httpmock` server driven by the generated helpers
+//! (`amazon_music_api::mock`), for tests of the exact wire shape.
 
 use std::time::Duration;
 
@@ -16,6 +16,8 @@ pub fn quick_retries() -> RetryPolicy {
         .max_elapsed(Duration::from_secs(5))
 }
 
+/// A client builder for the mock `server`, with the credentials the mock accepts and
+/// [`quick_retries`].
 pub fn builder(server: &MockServer) -> ClientBuilder {
     Client::builder()
         .base_url(server.base_url())
@@ -24,8 +26,9 @@ pub fn builder(server: &MockServer) -> ClientBuilder {
         .retry_policy(quick_retries())
 }
 
+/// Starts a mock of `config` on loopback, and a client of it built by [`builder`].
 pub async fn start(config: MockConfig) -> (MockServer, Client) {
-    let server = MockServer::start(config).await.unwrap();
+    let server = MockServer::start(config).await.expect("mock starts");
     let client = builder(&server).build().unwrap();
     (server, client)
 }
@@ -40,15 +43,6 @@ pub fn edge_ids(edges: &[LibraryAlbumEdge]) -> Vec<String> {
     edges.iter().map(|e| e.node.id.to_string()).collect()
 }
 
-/// Serves `app` on a loopback port for as long as the runtime runs: the mock's router behind a
-/// test's own layer, which `MockServer` has no place for. Gives the base URL, `/v1` included.
-pub async fn serve_router(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/v1")
-}
-
 /// A client of an httpmock server, with credentials a test can look for in output.
 pub fn httpmock_client(server: &httpmock::MockServer) -> Client {
     Client::builder()
@@ -58,7 +52,3 @@ pub fn httpmock_client(server: &httpmock::MockServer) -> Client {
         .build()
         .unwrap()
 }
-
-// Not every test binary that includes this module captures tracing.
-#[allow(unused_imports)]
-pub use amazon_music_workspace_tests::trace::TraceCapture;

@@ -257,9 +257,11 @@ mod tests {
     fn a_token_gives_its_secret_to_whoever_asks_and_not_to_debug() {
         let token = AccessToken::new("tok-1", None);
         assert_eq!(token.secret(), "tok-1");
-        assert_eq!(
-            format!("{token:?}"),
-            "AccessToken { secret: \"<redacted>\", expires_at: None }"
+        let shown = format!("{token:?}");
+        assert!(!shown.contains("tok-1"), "{shown}");
+        assert!(
+            shown.contains("<redacted>") && shown.contains("expires_at: None"),
+            "{shown}"
         );
     }
 
@@ -286,15 +288,13 @@ mod tests {
         });
         let source = TokenSource::provided(Credentials::default(), provider);
         source.ensure_fresh().await.unwrap();
-        assert_eq!(
-            format!("{source:?}"),
-            "TokenSource { refreshable: true, .. }"
-        );
+        let shown = format!("{source:?}");
+        assert!(shown.contains("refreshable: true"), "{shown}");
+        assert!(!shown.contains("token-"), "{shown}");
         let fixed = TokenSource::fixed(Credentials::default(), "token-fixed").unwrap();
-        assert_eq!(
-            format!("{fixed:?}"),
-            "TokenSource { refreshable: false, .. }"
-        );
+        let shown = format!("{fixed:?}");
+        assert!(shown.contains("refreshable: false"), "{shown}");
+        assert!(!shown.contains("token-fixed"), "{shown}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -805,13 +805,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = store(&dir);
         assert_eq!(store.location(), store.path().display().to_string());
-        assert_eq!(
-            format!("{store:?}"),
-            format!(
-                "FileTokenStore {{ path: {:?}, client_id: \"client-1\", user: \"me\" }}",
-                store.path()
-            )
-        );
+        let shown = format!("{store:?}");
+        for field in [
+            format!("path: {:?}", store.path()),
+            "client_id: \"client-1\"".to_owned(),
+            "user: \"me\"".to_owned(),
+        ] {
+            assert!(shown.contains(&field), "{field} missing: {shown}");
+        }
     }
 
     #[test]
@@ -821,7 +822,9 @@ mod tests {
         store.save(&tokens("m")).unwrap();
         assert_eq!(store.load().unwrap(), Some(tokens("m")));
         // It holds a sign-in: Debug names the type and shows none of it.
-        assert_eq!(format!("{store:?}"), "MemoryTokenStore { .. }");
+        let shown = format!("{store:?}");
+        assert!(shown.starts_with("MemoryTokenStore"), "{shown}");
+        assert!(!shown.contains("refresh-secret"), "{shown}");
         assert!(store.clear().unwrap());
         assert!(store.load().unwrap().is_none());
     }
@@ -1028,9 +1031,8 @@ mod tests {
             writer.join().unwrap();
         }
         assert_eq!(store.load().unwrap(), Some(tokens("100")));
-        assert_eq!(
-            format!("{:?}", store.lock().unwrap()),
-            format!("StoreLock {{ path: {:?}, .. }}", store.path())
-        );
+        let shown = format!("{:?}", store.lock().unwrap());
+        assert!(shown.starts_with("StoreLock"), "{shown}");
+        assert!(shown.contains(&format!("{:?}", store.path())), "{shown}");
     }
 }

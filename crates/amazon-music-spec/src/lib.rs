@@ -67,7 +67,7 @@ pub use pointer::{escape_pointer_token, unescape_pointer_token};
 #[cfg(feature = "model")]
 pub use routing::{RouteMatch, Router};
 #[cfg(feature = "model")]
-pub use schema::{Additional, Schema, SchemaId, Schemas, Type};
+pub use schema::{Additional, Pattern, Schema, SchemaId, Schemas, Type};
 #[cfg(feature = "model")]
 pub use source_map::LineIndex;
 #[cfg(feature = "model")]

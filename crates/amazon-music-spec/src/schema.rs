@@ -120,7 +120,7 @@ pub struct Schema {
     multiple_of: Option<Number>,
     min_length: Option<u64>,
     max_length: Option<u64>,
-    pattern: Option<regex::Regex>,
+    pattern: Option<Pattern>,
     min_items: Option<u64>,
     max_items: Option<u64>,
     unique_items: bool,
@@ -313,7 +313,7 @@ impl Schema {
     }
 
     /// `pattern`, compiled (matched anywhere in the string, as JSON Schema does).
-    pub fn pattern(&self) -> Option<&regex::Regex> {
+    pub fn pattern(&self) -> Option<&Pattern> {
         self.pattern.as_ref()
     }
 
@@ -358,6 +358,34 @@ impl Schema {
             .chain(self.any_of.iter().copied())
             .chain(self.one_of.iter().copied())
             .chain(self.not)
+    }
+}
+
+/// A schema's `pattern`: an ECMA-262 regular expression, as OpenAPI and JSON Schema define it,
+/// compiled with `regress`, the engine the generated crate's types check their patterns with,
+/// so that the mock, the drift check and the client agree on what matches.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    regex: regress::Regex,
+}
+
+impl Pattern {
+    fn new(source: &str) -> Result<Self, regress::Error> {
+        Ok(Self {
+            source: source.to_owned(),
+            regex: regress::Regex::new(source)?,
+        })
+    }
+
+    /// The expression as the spec writes it.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether it matches anywhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex.find(text).is_some()
     }
 }
 
@@ -655,11 +683,10 @@ impl Schemas {
                 }
                 "pattern" => {
                     let text = value.as_str().ok_or_else(|| bad("pattern", "a string"))?;
-                    schema.pattern =
-                        Some(regex::Regex::new(text).map_err(|e| SpecError::Schema {
-                            pointer: pointer.clone(),
-                            message: format!("`pattern` does not compile: {e}"),
-                        })?);
+                    schema.pattern = Some(Pattern::new(text).map_err(|e| SpecError::Schema {
+                        pointer: pointer.clone(),
+                        message: format!("`pattern` does not compile: {e}"),
+                    })?);
                 }
                 _ => {}
             }

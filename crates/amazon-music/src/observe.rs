@@ -84,7 +84,8 @@ impl Observers {
     pub(crate) async fn around(
         &self,
         captured: Captured,
-        operation: &'static str,
+        // Named in recordings only.
+        #[cfg_attr(not(feature = "record"), allow(unused_variables))] operation: &'static str,
         max_response_bytes: usize,
         send: impl Future<Output = reqwest::Result<Response>>,
     ) -> reqwest::Result<Response> {

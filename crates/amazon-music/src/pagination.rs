@@ -15,8 +15,8 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, Hash, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use futures::future::BoxFuture;
-use futures::stream::{self, Stream, TryStreamExt};
+use futures_util::future::BoxFuture;
+use futures_util::stream::{self, Stream, TryStreamExt};
 
 use crate::{Error, Result};
 
@@ -244,7 +244,7 @@ impl<T: Send + 'static> Paginator<T> {
 mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
-    use futures::StreamExt;
+    use futures_util::StreamExt;
 
     use super::*;
 

@@ -197,7 +197,7 @@ impl RetryingTransport {
         request: Request,
         operation: &'static str,
     ) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
-        use futures::future::Either;
+        use futures_util::future::Either;
         match &self.observers {
             Some(observers) => {
                 let captured = observers.capture(&request);

@@ -33,6 +33,8 @@
 mod document;
 #[cfg(feature = "model")]
 mod drift;
+#[cfg(feature = "model")]
+mod drift_stream;
 pub mod exchange;
 #[cfg(feature = "model")]
 mod operation;

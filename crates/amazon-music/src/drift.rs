@@ -17,16 +17,17 @@
 //!
 //! With the feature on, every client checks unless built with
 //! [`ClientBuilder::check_drift(false)`](crate::ClientBuilder::check_drift). The spec is read
-//! into its model once per process, on the first response checked; the check is one walk of
-//! the body beside the response's resolved schema (no JSON Schema validation: a body that
-//! breaks the spec is the decoder's error, not drift), on the task that made the request,
-//! before the generated code decodes the body (its cost: BENCHMARKS.md).
+//! into its model once per process, on the first response checked; the check walks the
+//! response's resolved schema as the body's bytes are parsed (`Spec::drift_in`: no JSON value
+//! is built, and no JSON Schema validation is run: a body that breaks the spec is the
+//! decoder's error, not drift), on the task that made the request, before the generated code
+//! decodes the body (its cost: BENCHMARKS.md).
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use amazon_music_spec::{Body, Exchange, Spec, escape_pointer_token};
+use amazon_music_spec::{Exchange, Spec, escape_pointer_token};
 
 pub use amazon_music_spec::DriftKind;
 
@@ -88,17 +89,17 @@ fn spec() -> Option<&'static Spec> {
 fn drift_of<'s>(
     spec: &'s Spec,
     exchange: &Exchange,
+    body: &[u8],
 ) -> Option<(&'s str, Vec<amazon_music_spec::Drift>)> {
     let route = spec.router().find(&exchange.method, &exchange.url)?;
-    let Body::Json(body) = &exchange.body else {
-        return Some((route.operation_id, Vec::new()));
-    };
     let schema = spec.operations()[route.index]
         .response_for(exchange.status)
         .and_then(|response| response.json())
         .and_then(|media| media.schema());
+    // Found as the bytes are parsed: no JSON value is built. A body that is not JSON has no
+    // drift (the decoder reports it).
     let drift = schema
-        .map(|schema| spec.drift(schema, body))
+        .and_then(|schema| spec.drift_in(schema, body).ok())
         .unwrap_or_default();
     Some((route.operation_id, drift))
 }
@@ -132,10 +133,11 @@ impl DriftWatcher {
         }
     }
 
-    /// Checks one response; warns once for each kind of drift not seen before.
-    pub(crate) fn check(&self, exchange: &Exchange) {
+    /// Checks one response (`exchange`'s request and status, and the `body` it carried); warns
+    /// once for each kind of drift not seen before.
+    pub(crate) fn check(&self, exchange: &Exchange, body: &[u8]) {
         let Some(spec) = spec() else { return };
-        let found = drift_of(spec, exchange);
+        let found = drift_of(spec, exchange, body);
         self.checked.fetch_add(1, Ordering::Relaxed);
         // Drift is only found in a response routed to an operation.
         let Some((operation_id, drift)) = found.filter(|(_, drift)| !drift.is_empty()) else {

@@ -94,7 +94,7 @@ impl Observers {
         let version = response.version();
         let headers = response.headers().clone();
         let bytes = response.bytes().await?;
-        let mut exchange = Exchange {
+        let exchange = Exchange {
             method: captured.method,
             url: captured.url,
             status: status.as_u16(),
@@ -112,15 +112,13 @@ impl Observers {
         };
         #[cfg(feature = "drift-check")]
         if let Some(drift) = &self.drift {
-            exchange.body = Body::from_bytes(&bytes);
-            drift.check(&exchange);
+            drift.check(&exchange, &bytes);
         }
         #[cfg(feature = "record")]
         if let Some(recorder) = &self.recorder {
             // The recorder's queue holds the bytes, which its file limit bounds, and its writer
             // parses them. A copy of a body within the limit: the response's own bytes may be
             // a slice of a larger read buffer, which a queued entry would keep whole.
-            exchange.body = Body::Empty;
             if recorder.takes(bytes.len()) {
                 let body = bytes::Bytes::copy_from_slice(&bytes);
                 recorder.hand_over(exchange, body, operation, captured.secrets);

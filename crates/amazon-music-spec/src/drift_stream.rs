@@ -1,0 +1,481 @@
+//! Drift found while a body's bytes are read: the walk of [`Spec::drift`] driven by the JSON
+//! parser instead of over a parsed value, so that checking a response builds no JSON value.
+//! Parsing a few kilobytes into a `serde_json::Value` costs several times what the walk does;
+//! an in-process drift check (the client's) pays for the parse on every response.
+//!
+//! The findings are those of [`Spec::drift`] on the parsed body, in the same order (the walk
+//! of a parsed value meets an object's members in the order its map keeps, key order unless
+//! `serde_json`'s `preserve_order` is on, so the findings are sorted by their path here when
+//! it is not). A
+//! body with a key twice in one object, which a parsed value keeps only the last of, is
+//! handed to [`Spec::drift`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::Spec;
+use crate::drift::{Drift, DriftKind};
+use crate::schema::{SchemaId, Schemas};
+use crate::walk::{MAX_DEPTH, Member, Token, pointer_of};
+
+/// One step of a path in the body; a key borrowed from the text unless it had escapes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Step<'de> {
+    Key(Cow<'de, str>),
+    Index(usize),
+}
+
+impl Spec {
+    /// The findings of [`Spec::drift`] for the JSON text `bytes`, found as it is parsed; an
+    /// error if `bytes` is not JSON.
+    ///
+    /// ```
+    /// use amazon_music_spec::Spec;
+    /// let spec = Spec::embedded().unwrap();
+    /// let body = spec.operation("getAlbum").unwrap().success().unwrap().json().unwrap().schema().unwrap();
+    /// let text = br#"{"data": {"album": {"id": "B1", "mood": 1}}}"#;
+    /// let value = serde_json::from_slice(text).unwrap();
+    /// assert_eq!(spec.drift_in(body, text).unwrap(), spec.drift(body, &value));
+    /// ```
+    pub fn drift_in(&self, root: SchemaId, bytes: &[u8]) -> Result<Vec<Drift>, serde_json::Error> {
+        let mut walk = Walk {
+            schemas: self.schemas(),
+            path: Vec::new(),
+            found: Vec::new(),
+            names: Vec::new(),
+            duplicate_key: false,
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        Node {
+            walk: &mut walk,
+            schema: root,
+            depth: 0,
+            null: None,
+        }
+        .deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        if walk.duplicate_key {
+            let value: Value = serde_json::from_slice(bytes)?;
+            return Ok(self.drift(root, &value));
+        }
+        if !maps_keep_insertion_order() {
+            walk.found.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        Ok(walk
+            .found
+            .into_iter()
+            .map(|(_, mut drift)| {
+                drift.spec_line = self.line_of(&drift.spec_pointer);
+                drift
+            })
+            .collect())
+    }
+}
+
+/// Whether `serde_json`'s maps iterate in insertion order (its `preserve_order` feature, which
+/// any crate of a build may turn on) rather than in key order: the walk of a parsed value meets
+/// members in that order, and so must the findings here.
+fn maps_keep_insertion_order() -> bool {
+    static ORDER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ORDER.get_or_init(|| {
+        let mut map = serde_json::Map::new();
+        map.insert("b".into(), Value::Null);
+        map.insert("a".into(), Value::Null);
+        map.keys().next().is_some_and(|k| k == "b")
+    })
+}
+
+struct Walk<'s, 'de> {
+    schemas: &'s Schemas,
+    path: Vec<Step<'de>>,
+    /// Each finding with the path it was found at, for the walk's order.
+    found: Vec<(Vec<Step<'de>>, Drift)>,
+    /// The member names of the objects being read, innermost last: one buffer for the whole
+    /// body, to notice a name given twice without a set per object.
+    names: Vec<Cow<'de, str>>,
+    duplicate_key: bool,
+}
+
+impl Walk<'_, '_> {
+    fn push(&mut self, drift: Drift) {
+        self.found.push((self.path.clone(), drift));
+    }
+
+    fn pointer(&self) -> String {
+        let tokens: Vec<Token<'_>> = self
+            .path
+            .iter()
+            .map(|step| match step {
+                Step::Key(key) => Token::Key(key.as_ref()),
+                Step::Index(i) => Token::Index(*i),
+            })
+            .collect();
+        pointer_of(&tokens)
+    }
+}
+
+/// A member whose `null` is drift: the object's schema and the member's name.
+type NullRule<'de> = (SchemaId, Cow<'de, str>);
+
+/// The walk at one value: its schema and depth.
+struct Node<'w, 's, 'de> {
+    walk: &'w mut Walk<'s, 'de>,
+    schema: SchemaId,
+    depth: usize,
+    /// Set for a declared, optional member: a `null` there is drift unless it is `nullable`.
+    null: Option<NullRule<'de>>,
+}
+
+/// A member's name, borrowed from the text when it can be.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(s))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(s.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(s))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        // Beyond the walk's depth nothing is looked at, as in `Schemas::walk`; a member's
+        // `null` was judged by its object, one level up.
+        if self.depth > MAX_DEPTH && self.null.is_none() {
+            deserializer.deserialize_ignored_any(IgnoredAny)?;
+            return Ok(());
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        if let Some((object, name)) = self.null {
+            let schemas = self.walk.schemas;
+            let object = schemas.get(object);
+            let property = schemas.get(self.schema);
+            if !property.nullable() {
+                let drift = Drift {
+                    kind: DriftKind::NullNotNullable,
+                    body_pointer: self.walk.pointer(),
+                    spec_pointer: object.property_pointer(&name),
+                    spec_line: None,
+                    found: name.into_owned(),
+                    known: property.type_names(),
+                };
+                self.walk.push(drift);
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        if self.depth > MAX_DEPTH {
+            return Ok(());
+        }
+        let schema = self.walk.schemas.get(self.schema);
+        if let Some(values) = schema.extensible()
+            && !values.iter().any(|v| v == s)
+        {
+            let drift = Drift {
+                kind: DriftKind::UnlistedValue,
+                body_pointer: self.walk.pointer(),
+                spec_pointer: format!("{}/x-extensible-enum", schema.pointer()),
+                spec_line: None,
+                found: s.to_owned(),
+                known: values.to_vec(),
+            };
+            self.walk.push(drift);
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let schema = self.walk.schemas.get(self.schema);
+        // An extensible string's schema is a leaf: the walk does not look inside.
+        let item = match (self.depth > MAX_DEPTH, schema.extensible(), schema.items()) {
+            (false, None, Some(item)) => item,
+            _ => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                return Ok(());
+            }
+        };
+        let mut index = 0;
+        loop {
+            self.walk.path.push(Step::Index(index));
+            let more = seq.next_element_seed(Node {
+                walk: &mut *self.walk,
+                schema: item,
+                depth: self.depth + 1,
+                null: None,
+            })?;
+            self.walk.path.pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let schemas = self.walk.schemas;
+        let schema = schemas.get(self.schema);
+        if self.depth > MAX_DEPTH || schema.extensible().is_some() || !schema.describes_members() {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        let first = self.walk.names.len();
+        while let Some(name) = map.next_key_seed(Key)? {
+            if self.walk.names[first..].contains(&name) {
+                self.walk.duplicate_key = true;
+            }
+            self.walk.names.push(name.clone());
+            self.walk.path.push(Step::Key(name.clone()));
+            match schema.member(&name) {
+                Member::Declared(child) => {
+                    let null = (!schema.is_required(&name)).then(|| (self.schema, name.clone()));
+                    map.next_value_seed(Node {
+                        walk: &mut *self.walk,
+                        schema: child,
+                        depth: self.depth + 1,
+                        null,
+                    })?;
+                }
+                Member::Additional(child) => {
+                    map.next_value_seed(Node {
+                        walk: &mut *self.walk,
+                        schema: child,
+                        depth: self.depth + 1,
+                        null: None,
+                    })?;
+                }
+                Member::Allowed => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Member::Undeclared => {
+                    let drift = Drift {
+                        kind: DriftKind::UnknownField,
+                        body_pointer: self.walk.pointer(),
+                        spec_pointer: schema.pointer().to_owned(),
+                        spec_line: None,
+                        found: name.clone().into_owned(),
+                        known: schema.properties().iter().map(|(n, _)| n.clone()).collect(),
+                    };
+                    self.walk.push(drift);
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            self.walk.path.pop();
+        }
+        self.walk.names.truncate(first);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use crate::Spec;
+
+    /// A JSON document as written: members in the order given, which a parsed value does not
+    /// keep.
+    #[derive(Debug, Clone)]
+    enum Doc {
+        Leaf(Value),
+        Array(Vec<Doc>),
+        Object(Vec<(String, Doc)>),
+    }
+
+    impl Doc {
+        fn text(&self) -> String {
+            match self {
+                Doc::Leaf(v) => v.to_string(),
+                Doc::Array(items) => {
+                    let items: Vec<String> = items.iter().map(Doc::text).collect();
+                    format!("[{}]", items.join(","))
+                }
+                Doc::Object(members) => {
+                    let members: Vec<String> = members
+                        .iter()
+                        .map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), v.text()))
+                        .collect();
+                    format!("{{{}}}", members.join(","))
+                }
+            }
+        }
+    }
+
+    /// Documents made of the names and values the spec's responses use, and others.
+    fn spec_like_doc() -> impl Strategy<Value = Doc> {
+        let names = prop::sample::select(vec![
+            "data",
+            "album",
+            "albums",
+            "id",
+            "title",
+            "tracks",
+            "images",
+            "url",
+            "height",
+            "saveState",
+            "mediaType",
+            "explicitContent",
+            "artists",
+            "name",
+            "mood",
+            "entities",
+            "track",
+            "queue",
+            "edges",
+            "node",
+            "cursor",
+            "pageInfo",
+            "a/b",
+            "~x",
+            "zz",
+            "aa",
+        ]);
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            prop::sample::select(vec!["SAVED", "REMOVED", "AUDIO", "NEW", ""])
+                .prop_map(Value::from),
+            "\\PC{0,8}".prop_map(Value::from),
+        ]
+        .prop_map(Doc::Leaf);
+        leaf.prop_recursive(6, 64, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Doc::Array),
+                prop::collection::vec((names.clone(), inner), 0..6).prop_map(|members| {
+                    Doc::Object(
+                        members
+                            .into_iter()
+                            .map(|(k, v)| (k.to_owned(), v))
+                            .collect(),
+                    )
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Any body, against every response schema of the spec: the same findings, in the same
+        /// order, as the walk of the parsed value (members written in any order, keys given
+        /// twice included).
+        #[test]
+        fn the_findings_are_those_of_the_parsed_walk(doc in spec_like_doc(), wrap in any::<bool>()) {
+            let spec = Spec::embedded().unwrap();
+            let text = if wrap { format!("{{\"data\":{}}}", doc.text()) } else { doc.text() };
+            let body: Value = serde_json::from_str(&text).unwrap();
+            for op in spec.operations() {
+                for response in op.responses() {
+                    let Some(schema) = response.json().and_then(|m| m.schema()) else { continue };
+                    prop_assert_eq!(spec.drift_in(schema, text.as_bytes()).unwrap(), spec.drift(schema, &body));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_judged_as_a_parsed_value_keeps_it() {
+        let spec = Spec::embedded().unwrap();
+        let schema = spec
+            .operation("getAlbum")
+            .unwrap()
+            .success()
+            .unwrap()
+            .json()
+            .unwrap()
+            .schema()
+            .unwrap();
+        let text = br#"{"data": {"album": {"mood": 1, "id": "B1", "mood": 2, "saveState": null}}}"#;
+        let value: Value = serde_json::from_slice(text).unwrap();
+        assert_eq!(
+            spec.drift_in(schema, text).unwrap(),
+            spec.drift(schema, &value)
+        );
+    }
+
+    #[test]
+    fn deep_bodies_stop_where_the_walk_stops_and_bad_json_is_an_error() {
+        let spec = Spec::embedded().unwrap();
+        let schema = spec
+            .operation("getAlbum")
+            .unwrap()
+            .success()
+            .unwrap()
+            .json()
+            .unwrap()
+            .schema()
+            .unwrap();
+        let mut deep = json!({"x": 1});
+        for level in 0..100 {
+            deep = if level % 2 == 0 {
+                json!({"data": deep, "mood": null})
+            } else {
+                json!([deep, {"album": null}])
+            };
+        }
+        let text = serde_json::to_vec(&deep).unwrap();
+        assert_eq!(
+            spec.drift_in(schema, &text).unwrap(),
+            spec.drift(schema, &deep)
+        );
+        assert!(spec.drift_in(schema, b"<html>").is_err());
+        assert!(spec.drift_in(schema, b"{} trailing").is_err());
+    }
+}

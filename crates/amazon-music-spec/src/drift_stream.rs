@@ -430,18 +430,19 @@ mod tests {
         }
     }
 
+    /// The spec and the schema of `getAlbum`'s success.
+    fn get_album() -> (&'static Spec, crate::SchemaId) {
+        let spec = Spec::embedded().unwrap();
+        let op = spec.operation("getAlbum").unwrap();
+        (
+            spec,
+            op.success().unwrap().json().unwrap().schema().unwrap(),
+        )
+    }
+
     #[test]
     fn a_key_given_twice_is_judged_as_a_parsed_value_keeps_it() {
-        let spec = Spec::embedded().unwrap();
-        let schema = spec
-            .operation("getAlbum")
-            .unwrap()
-            .success()
-            .unwrap()
-            .json()
-            .unwrap()
-            .schema()
-            .unwrap();
+        let (spec, schema) = get_album();
         let text = br#"{"data": {"album": {"mood": 1, "id": "B1", "mood": 2, "saveState": null}}}"#;
         let value: Value = serde_json::from_slice(text).unwrap();
         assert_eq!(
@@ -452,16 +453,7 @@ mod tests {
 
     #[test]
     fn deep_bodies_stop_where_the_walk_stops_and_bad_json_is_an_error() {
-        let spec = Spec::embedded().unwrap();
-        let schema = spec
-            .operation("getAlbum")
-            .unwrap()
-            .success()
-            .unwrap()
-            .json()
-            .unwrap()
-            .schema()
-            .unwrap();
+        let (spec, schema) = get_album();
         let mut deep = json!({"x": 1});
         for level in 0..100 {
             deep = if level % 2 == 0 {

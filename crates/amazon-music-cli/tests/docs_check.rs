@@ -537,6 +537,43 @@ fn an_edited_limit_and_a_new_parameter_are_named() {
     }
 }
 
+/// Amazon edits a page the other two ways it can: an operation's scope, and its method. Each
+/// shows as changed facts against the digest and as a difference from the spec.
+#[test]
+fn an_edited_scope_and_a_changed_method_are_named() {
+    let dir = scratch("edited-scope-method");
+    let server = Server::start();
+    server.page("/albums.html", ALBUMS, "\"s1\"");
+    let pages = list(&dir, &[("albums-v1", server.url("/albums.html"))]);
+    let out = check_listed(&dir, &pages, &["--update-digest"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    let rescoped = ALBUMS.replace("[music::library::read]", "[music::library::write]");
+    assert_ne!(rescoped, ALBUMS);
+    server.page("/albums.html", &rescoped, "\"s2\"");
+    let text = stdout(&check_listed(&dir, &pages, &[]));
+    for expected in [
+        "  + GET /me/library/albums scope music::library::write",
+        "  - GET /me/library/albums scope music::library::read",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+
+    let moved = ALBUMS
+        .replace("<p><code>GET</code></p>", "<p><code>POST</code></p>")
+        .replace("--request GET", "--request POST");
+    assert_ne!(moved, ALBUMS);
+    server.page("/albums.html", &moved, "\"s3\"");
+    let text = stdout(&check_listed(&dir, &pages, &[]));
+    for expected in [
+        "  + POST /me/library/albums\n",
+        "  - GET /me/library/albums\n",
+        "POST /me/library/albums\n      spec: no such operation",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+}
+
 /// The second page edited on the server, in the older table layout.
 #[test]
 fn edited_allowed_values_a_removed_parameter_and_a_new_endpoint_are_named() {

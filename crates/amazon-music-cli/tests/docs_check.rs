@@ -574,6 +574,24 @@ fn an_edited_scope_and_a_changed_method_are_named() {
     }
 }
 
+/// `--help` names every page it checks by default, with its URL.
+#[test]
+fn the_help_names_the_urls_it_checks() {
+    let list = std::fs::read_to_string(workspace().join("spec/docs-pages.yaml")).unwrap();
+    let urls: Vec<&str> = list
+        .lines()
+        .filter_map(|line| line.split_once("https://").map(|(_, rest)| rest.trim()))
+        .collect();
+    assert!(!urls.is_empty(), "{list}");
+    let help = stdout(&amazon_music(&["--help"]));
+    for url in urls {
+        assert!(
+            help.contains(&format!("https://{url}")),
+            "{url} missing in\n{help}"
+        );
+    }
+}
+
 /// The second page edited on the server, in the older table layout.
 #[test]
 fn edited_allowed_values_a_removed_parameter_and_a_new_endpoint_are_named() {

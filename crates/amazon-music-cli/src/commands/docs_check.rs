@@ -42,7 +42,7 @@ macro_rules! say {
 
 /// Arguments of `amazon-music docs-check` (`-v`, global, lists the explained differences too).
 #[derive(ClapArgs, Debug)]
-#[command(after_help = AFTER_HELP)]
+#[command(after_help = after_help())]
 pub struct Args {
     /// Page files to check instead of the listed pages: HTML (.html, .htm) or the text form
     #[arg(value_name = "PAGE")]
@@ -90,6 +90,20 @@ const AFTER_HELP: &str = "Pages: by default those listed in spec/docs-pages.yaml
          --ledger.\n\n\
          Exit codes: 0 every difference explained and the digest current, 1 otherwise, 2 a \
          page cannot be fetched or read, or the spec, the ledger or the digest cannot be read.";
+
+/// The help's closing text, with the pages of the built-in list and their URLs.
+fn after_help() -> String {
+    let listed = match list::parse(list::EMBEDDED) {
+        Ok(pages) => pages
+            .iter()
+            .map(|page| format!("  {}  {}", page.name, page.url))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        // A test keeps the built-in list readable; the help still prints if it is not.
+        Err(why) => format!("  (the built-in list cannot be read: {why})"),
+    };
+    format!("The built-in list of pages:\n{listed}\n\n{AFTER_HELP}")
+}
 
 /// Runs `amazon-music docs-check`; `verbose` lists the explained differences too.
 pub fn run(args: &Args, verbose: bool) -> Result<Status, Failure> {

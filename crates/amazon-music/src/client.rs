@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,7 +10,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::auth::{TokenProvider, TokenSource};
-use crate::base_url::DEFAULT_BASE_URL;
+use crate::base_url::{DEFAULT_BASE_URL, is_loopback};
 use crate::error::{ApiError, ErrorCode, excerpt};
 use crate::transport::{OUTCOME, Outcome, RetryingTransport};
 use crate::{Error, Result, RetryPolicy};
@@ -606,15 +605,6 @@ fn unparsed_without_userinfo(given: &str) -> String {
     match authority.rfind('@') {
         Some(at) => format!("{}…{}", &given[..start], &rest[at..]),
         None => given.to_owned(),
-    }
-}
-
-fn is_loopback(url: &reqwest::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name == "localhost",
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
     }
 }
 

@@ -1,13 +1,13 @@
 //! Where Login with Amazon is, who is asking, and which API the tokens are for.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::time::Duration;
 
 use url::Url;
 
 use super::error::LwaError;
 use crate::auth::hosts::SignInHosts;
+use crate::base_url::is_loopback;
 
 /// Login with Amazon's token and code-pair host.
 pub const PRODUCTION_API_URL: &str = "https://api.amazon.com";
@@ -176,15 +176,6 @@ impl SignInHosts {
     /// `http` or `https` URL with a host.
     pub fn new(lwa_url: &str, api_url: &str) -> Result<Self, LwaError> {
         Self::parse(lwa_url, api_url).map_err(|e| LwaError::Config(e.to_string()))
-    }
-}
-
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name == "localhost",
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
     }
 }
 

@@ -107,22 +107,66 @@ struct Finder<'s> {
     found: Vec<Drift>,
 }
 
+/// The three findings, made alike by both walks (over a parsed value here, and as bytes are
+/// parsed in `drift_stream`). `at` gives the body pointer, computed only for a finding.
+impl Drift {
+    /// `found`, a string where `schema` lists its values in `x-extensible-enum`, if it is not
+    /// one of them.
+    pub(crate) fn unlisted_value(
+        schema: &Schema,
+        found: &str,
+        at: impl FnOnce() -> String,
+    ) -> Option<Drift> {
+        let values = schema.extensible()?;
+        (!values.iter().any(|v| v == found)).then(|| Drift {
+            kind: DriftKind::UnlistedValue,
+            body_pointer: at(),
+            spec_pointer: format!("{}/x-extensible-enum", schema.pointer()),
+            spec_line: None,
+            found: found.to_owned(),
+            known: values.to_vec(),
+        })
+    }
+
+    /// `null` for `name`, an optional member of `object` whose schema is `property`, if that
+    /// schema is not `nullable`.
+    pub(crate) fn null_not_nullable(
+        object: &Schema,
+        name: &str,
+        property: &Schema,
+        at: impl FnOnce() -> String,
+    ) -> Option<Drift> {
+        (!property.nullable()).then(|| Drift {
+            kind: DriftKind::NullNotNullable,
+            body_pointer: at(),
+            spec_pointer: object.property_pointer(name),
+            spec_line: None,
+            found: name.to_owned(),
+            known: property.type_names(),
+        })
+    }
+
+    /// `name`, a member `object` does not declare.
+    pub(crate) fn unknown_field(object: &Schema, name: &str, at: impl FnOnce() -> String) -> Drift {
+        Drift {
+            kind: DriftKind::UnknownField,
+            body_pointer: at(),
+            spec_pointer: object.pointer().to_owned(),
+            spec_line: None,
+            found: name.to_owned(),
+            known: object.properties().iter().map(|(n, _)| n.clone()).collect(),
+        }
+    }
+}
+
 impl<'v> Visitor<'v> for Finder<'_> {
     fn visit(&mut self, schema: &Schema, value: &'v Value, path: &[Token<'v>]) -> Step {
-        let Some(values) = schema.extensible() else {
+        if schema.extensible().is_none() {
             return Step::Descend;
-        };
-        if let Value::String(s) = value
-            && !values.iter().any(|v| v == s)
-        {
-            self.found.push(Drift {
-                kind: DriftKind::UnlistedValue,
-                body_pointer: pointer_of(path),
-                spec_pointer: format!("{}/x-extensible-enum", schema.pointer()),
-                spec_line: None,
-                found: s.clone(),
-                known: values.to_vec(),
-            });
+        }
+        if let Value::String(s) = value {
+            self.found
+                .extend(Drift::unlisted_value(schema, s, || pointer_of(path)));
         }
         Step::Skip
     }
@@ -138,30 +182,19 @@ impl<'v> Visitor<'v> for Finder<'_> {
         match member {
             Member::Declared(property) if value.is_null() && !object.is_required(name) => {
                 let property = self.schemas.get(property);
-                if !property.nullable() {
-                    self.found.push(Drift {
-                        kind: DriftKind::NullNotNullable,
-                        body_pointer: pointer_of(path),
-                        spec_pointer: object.property_pointer(name),
-                        spec_line: None,
-                        found: name.to_owned(),
-                        known: property.type_names(),
-                    });
-                    return Step::Skip;
+                match Drift::null_not_nullable(object, name, property, || pointer_of(path)) {
+                    Some(drift) => {
+                        self.found.push(drift);
+                        Step::Skip
+                    }
+                    None => Step::Descend,
                 }
-                Step::Descend
             }
             Member::Declared(_) | Member::Additional(_) => Step::Descend,
             Member::Allowed => Step::Skip,
             Member::Undeclared => {
-                self.found.push(Drift {
-                    kind: DriftKind::UnknownField,
-                    body_pointer: pointer_of(path),
-                    spec_pointer: object.pointer().to_owned(),
-                    spec_line: None,
-                    found: name.to_owned(),
-                    known: object.properties().iter().map(|(n, _)| n.clone()).collect(),
-                });
+                self.found
+                    .push(Drift::unknown_field(object, name, || pointer_of(path)));
                 Step::Skip
             }
         }

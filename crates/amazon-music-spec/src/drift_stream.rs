@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 
 use crate::Spec;
-use crate::drift::{Drift, DriftKind};
+use crate::drift::Drift;
 use crate::schema::{SchemaId, Schemas};
 use crate::walk::{MAX_DEPTH, Member, Token, pointer_of};
 
@@ -189,15 +189,10 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             let schemas = self.walk.schemas;
             let object = schemas.get(object);
             let property = schemas.get(self.schema);
-            if !property.nullable() {
-                let drift = Drift {
-                    kind: DriftKind::NullNotNullable,
-                    body_pointer: self.walk.pointer(),
-                    spec_pointer: object.property_pointer(&name),
-                    spec_line: None,
-                    found: name.into_owned(),
-                    known: property.type_names(),
-                };
+            let walk = &*self.walk;
+            if let Some(drift) =
+                Drift::null_not_nullable(object, &name, property, || walk.pointer())
+            {
                 self.walk.push(drift);
             }
         }
@@ -209,17 +204,8 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             return Ok(());
         }
         let schema = self.walk.schemas.get(self.schema);
-        if let Some(values) = schema.extensible()
-            && !values.iter().any(|v| v == s)
-        {
-            let drift = Drift {
-                kind: DriftKind::UnlistedValue,
-                body_pointer: self.walk.pointer(),
-                spec_pointer: format!("{}/x-extensible-enum", schema.pointer()),
-                spec_line: None,
-                found: s.to_owned(),
-                known: values.to_vec(),
-            };
+        let walk = &*self.walk;
+        if let Some(drift) = Drift::unlisted_value(schema, s, || walk.pointer()) {
             self.walk.push(drift);
         }
         Ok(())
@@ -304,14 +290,8 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
                     map.next_value::<IgnoredAny>()?;
                 }
                 Member::Undeclared => {
-                    let drift = Drift {
-                        kind: DriftKind::UnknownField,
-                        body_pointer: self.walk.pointer(),
-                        spec_pointer: schema.pointer().to_owned(),
-                        spec_line: None,
-                        found: name.clone().into_owned(),
-                        known: schema.properties().iter().map(|(n, _)| n.clone()).collect(),
-                    };
+                    let walk = &*self.walk;
+                    let drift = Drift::unknown_field(schema, &name, || walk.pointer());
                     self.walk.push(drift);
                     map.next_value::<IgnoredAny>()?;
                 }

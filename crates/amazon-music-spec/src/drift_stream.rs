@@ -48,7 +48,13 @@ impl Spec {
             names: Vec::new(),
             duplicate_key: false,
         };
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        // Checked as UTF-8 once, in one pass, rather than string by string as the parser of
+        // a byte slice does; text that is not UTF-8 is left to that parser to report.
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            let value: Value = serde_json::from_slice(bytes)?;
+            return Ok(self.drift(root, &value));
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(text);
         Node {
             walk: &mut walk,
             schema: root,
@@ -261,16 +267,45 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(());
         }
+        // A name given twice is noticed without comparing names: declared members by their
+        // place among the properties (one bit each), the rest, which are rare, by name.
+        let properties = schema.properties();
+        let mut declared_seen: u64 = 0;
         let first = self.walk.names.len();
+        // Bodies usually give an object's members in one order, often the properties' own
+        // (sorted) order: the property after the last one found is tried before a search.
+        let mut next = 0;
         while let Some(name) = map.next_key_seed(Key)? {
-            if self.walk.names[first..].contains(&name) {
-                self.walk.duplicate_key = true;
+            let index = match properties.get(next) {
+                Some((property, _)) if *property == *name => Some(next),
+                _ => schema.property_index(&name),
+            };
+            if let Some(at) = index {
+                next = at + 1;
             }
-            self.walk.names.push(name.clone());
+            match index {
+                Some(at) if at < 64 => {
+                    let bit = 1u64 << at;
+                    if declared_seen & bit != 0 {
+                        self.walk.duplicate_key = true;
+                    }
+                    declared_seen |= bit;
+                }
+                _ => {
+                    if self.walk.names[first..].contains(&name) {
+                        self.walk.duplicate_key = true;
+                    }
+                    self.walk.names.push(name.clone());
+                }
+            }
             self.walk.path.push(Step::Key(name.clone()));
-            match schema.member(&name) {
+            let member = match index {
+                Some(at) => Member::Declared(properties[at].1),
+                None => schema.member(&name),
+            };
+            match member {
                 Member::Declared(child) => {
-                    let null = (!schema.is_required(&name)).then(|| (self.schema, name.clone()));
+                    let null = (!schema.is_required(&name)).then(|| (self.schema, name));
                     map.next_value_seed(Node {
                         walk: &mut *self.walk,
                         schema: child,
@@ -431,6 +466,18 @@ mod tests {
         );
     }
 
+    /// A declared member given twice is noticed as well as an undeclared one, and the last
+    /// of the two is the one judged.
+    #[test]
+    fn a_declared_key_given_twice_is_judged_as_a_parsed_value_keeps_it() {
+        let (spec, schema) = get_album();
+        let text = br#"{"data": {"album": {"id": "B1", "title": null, "title": "T"}}}"#;
+        let value: Value = serde_json::from_slice(text).unwrap();
+        let found = spec.drift_in(schema, text).unwrap();
+        assert_eq!(found, spec.drift(schema, &value));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
     #[test]
     fn deep_bodies_stop_where_the_walk_stops_and_bad_json_is_an_error() {
         let (spec, schema) = get_album();
@@ -448,6 +495,11 @@ mod tests {
             spec.drift(schema, &deep)
         );
         assert!(spec.drift_in(schema, b"<html>").is_err());
+        // Not UTF-8 inside a string: the byte parser's error, as when parsed whole.
+        assert!(
+            spec.drift_in(schema, b"{\"data\": {\"album\": {\"id\": \"B\xff\"}}}")
+                .is_err()
+        );
         assert!(spec.drift_in(schema, b"{} trailing").is_err());
     }
 }

@@ -229,10 +229,14 @@ impl Schema {
 
     /// The schema of the declared property `name`.
     pub fn property(&self, name: &str) -> Option<SchemaId> {
+        self.property_index(name).map(|at| self.properties()[at].1)
+    }
+
+    /// Where the declared property `name` is in [`Schema::properties`].
+    pub(crate) fn property_index(&self, name: &str) -> Option<usize> {
         self.properties()
             .binary_search_by(|(n, _)| n.as_str().cmp(name))
             .ok()
-            .map(|at| self.properties()[at].1)
     }
 
     /// The pointer of the declared property `name` as the object writes it (before any `$ref`

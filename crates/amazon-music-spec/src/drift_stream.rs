@@ -123,7 +123,8 @@ impl Walk<'_, '_> {
     }
 }
 
-/// A member whose `null` is drift: the object's schema and the member's name.
+/// A declared member, whose `null` is drift if it is optional: the object's schema and the
+/// member's name.
 type NullRule<'de> = (SchemaId, Cow<'de, str>);
 
 /// The walk at one value: its schema and depth.
@@ -131,7 +132,8 @@ struct Node<'w, 's, 'de> {
     walk: &'w mut Walk<'s, 'de>,
     schema: SchemaId,
     depth: usize,
-    /// Set for a declared, optional member: a `null` there is drift unless it is `nullable`.
+    /// Set for a declared member: a `null` there is drift if the member is optional and not
+    /// `nullable` (whether it is required is looked up only for a `null`, which is rare).
     null: Option<NullRule<'de>>,
 }
 
@@ -179,7 +181,36 @@ impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
             deserializer.deserialize_ignored_any(IgnoredAny)?;
             return Ok(());
         }
+        let schema = self.walk.schemas.get(self.schema);
+        if schema.extensible().is_none() && schema.items().is_none() && !schema.describes_members()
+        {
+            // A leaf of the walk: nothing in the value can be drift but a `null`, so the value
+            // is skipped, not read (a string is not copied out or checked).
+            return match self.null {
+                Some(_) => deserializer.deserialize_option(NullOnly(self)),
+                None => deserializer.deserialize_ignored_any(IgnoredAny).map(drop),
+            };
+        }
         deserializer.deserialize_any(self)
+    }
+}
+
+/// A leaf's value, looked at only for whether it is `null`.
+struct NullOnly<'w, 's, 'de>(Node<'w, 's, 'de>);
+
+impl<'de> Visitor<'de> for NullOnly<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.0.visit_unit()
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_ignored_any(IgnoredAny).map(drop)
     }
 }
 
@@ -194,6 +225,9 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
         if let Some((object, name)) = self.null {
             let schemas = self.walk.schemas;
             let object = schemas.get(object);
+            if object.is_required(&name) {
+                return Ok(());
+            }
             let property = schemas.get(self.schema);
             let walk = &*self.walk;
             if let Some(drift) =
@@ -305,7 +339,7 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             };
             match member {
                 Member::Declared(child) => {
-                    let null = (!schema.is_required(&name)).then(|| (self.schema, name));
+                    let null = Some((self.schema, name));
                     map.next_value_seed(Node {
                         walk: &mut *self.walk,
                         schema: child,

@@ -23,7 +23,7 @@
 //! decoder's error, not drift), on the task that made the request, before the generated code
 //! decodes the body (its cost: BENCHMARKS.md).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -83,16 +83,49 @@ fn spec() -> Option<&'static Spec> {
     }
 }
 
-/// The operation `exchange` is for and the drift its body carries: the route decides the
-/// operation (as the conformance tool's does), the status its declared response, and that
-/// response's JSON schema is walked beside the body. Nothing to check is no drift.
-fn drift_of<'s>(
-    spec: &'s Spec,
+/// The snake-case name the generated code gives operation `id` (`getAlbum` is `get_album`).
+fn snake_case(id: &str) -> String {
+    let mut name = String::with_capacity(id.len() + 4);
+    for c in id.chars() {
+        if c.is_ascii_uppercase() {
+            name.push('_');
+            name.push(c.to_ascii_lowercase());
+        } else {
+            name.push(c);
+        }
+    }
+    name
+}
+
+/// The spec's operations by the names the generated code calls them, built once: the client
+/// knows which operation it called, so the check need not route the URL back to one.
+fn by_generated_name(spec: &'static Spec) -> &'static HashMap<String, usize> {
+    static NAMES: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        spec.operations()
+            .iter()
+            .enumerate()
+            .map(|(index, operation)| (snake_case(operation.id()), index))
+            .collect()
+    })
+}
+
+/// The operation `exchange` is for and the drift its body carries: the operation the client
+/// called (by the URL's route if its name is not the spec's), the status its declared
+/// response, and that response's JSON schema is walked beside the body. Nothing to check is no
+/// drift.
+fn drift_of(
+    spec: &'static Spec,
+    operation: &str,
     exchange: &Exchange,
     body: &[u8],
-) -> Option<(&'s str, Vec<amazon_music_spec::Drift>)> {
-    let route = spec.router().find(&exchange.method, &exchange.url)?;
-    let schema = spec.operations()[route.index]
+) -> Option<(&'static str, Vec<amazon_music_spec::Drift>)> {
+    let index = match by_generated_name(spec).get(operation) {
+        Some(index) => *index,
+        None => spec.router().find(&exchange.method, &exchange.url)?.index,
+    };
+    let operation = &spec.operations()[index];
+    let schema = operation
         .response_for(exchange.status)
         .and_then(|response| response.json())
         .and_then(|media| media.schema());
@@ -101,7 +134,7 @@ fn drift_of<'s>(
     let drift = schema
         .and_then(|schema| spec.drift_in(schema, body).ok())
         .unwrap_or_default();
-    Some((route.operation_id, drift))
+    Some((operation.id(), drift))
 }
 
 /// A client's drift check: counters, and the kinds seen.
@@ -133,11 +166,12 @@ impl DriftWatcher {
         }
     }
 
-    /// Checks one response (`exchange`'s request and status, and the `body` it carried); warns
-    /// once for each kind of drift not seen before.
-    pub(crate) fn check(&self, exchange: &Exchange, body: &[u8]) {
+    /// Checks one response of `operation` (the generated code's name for it: `get_album`):
+    /// `exchange`'s request and status, and the `body` it carried. Warns once for each kind of
+    /// drift not seen before.
+    pub(crate) fn check(&self, operation: &str, exchange: &Exchange, body: &[u8]) {
         let Some(spec) = spec() else { return };
-        let found = drift_of(spec, exchange, body);
+        let found = drift_of(spec, operation, exchange, body);
         self.checked.fetch_add(1, Ordering::Relaxed);
         // Drift is only found in a response routed to an operation.
         let Some((operation_id, drift)) = found.filter(|(_, drift)| !drift.is_empty()) else {
@@ -180,6 +214,28 @@ impl DriftWatcher {
                 hint = "record traffic (ClientBuilder::record_to or AMAZON_MUSIC_RECORD) and run `amazon-music validate recorded DIR --suggest` for the spec change",
                 "the service answered with drift from the spec"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The check finds the spec's operation by the name the generated code passes, so every
+    /// operation's name there must be the one `snake_case` makes of its id.
+    #[test]
+    fn every_operation_is_found_by_its_generated_name() {
+        let spec = spec().expect("the embedded spec compiles");
+        let generated = include_str!("../../amazon-music-api/src/generated/client.rs");
+        for (index, operation) in spec.operations().iter().enumerate() {
+            let name = snake_case(operation.id());
+            assert!(
+                generated.contains(&format!("operation_id: \"{name}\"")),
+                "the generated client does not call {} `{name}`",
+                operation.id()
+            );
+            assert_eq!(by_generated_name(spec).get(&name), Some(&index));
         }
     }
 }

@@ -84,15 +84,17 @@ impl Observers {
     pub(crate) async fn around(
         &self,
         captured: Captured,
-        // Named in recordings only.
-        #[cfg_attr(not(feature = "record"), allow(unused_variables))] operation: &'static str,
+        operation: &'static str,
         max_response_bytes: usize,
         send: impl Future<Output = reqwest::Result<Response>>,
     ) -> reqwest::Result<Response> {
-        let response = amazon_music_api::bounded_response(send.await?, max_response_bytes);
+        let mut response = amazon_music_api::bounded_response(send.await?, max_response_bytes);
         let status = response.status();
         let version = response.version();
-        let headers = response.headers().clone();
+        // Moved, not copied, into the response rebuilt below; reading the body needs neither.
+        let headers = std::mem::take(response.headers_mut());
+        let extensions = std::mem::take(response.extensions_mut());
+        let url = response.url().clone();
         let bytes = response.bytes().await?;
         let exchange = Exchange {
             method: captured.method,
@@ -112,7 +114,7 @@ impl Observers {
         };
         #[cfg(feature = "drift-check")]
         if let Some(drift) = &self.drift {
-            drift.check(&exchange, &bytes);
+            drift.check(operation, &exchange, &bytes);
         }
         #[cfg(feature = "record")]
         if let Some(recorder) = &self.recorder {
@@ -124,12 +126,33 @@ impl Observers {
                 recorder.hand_over(exchange, body, operation, captured.secrets);
             }
         }
-        let mut rebuilt = http::Response::new(bytes);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(Response::from(rebuilt))
+        Ok(rebuild(status, version, headers, extensions, url, bytes))
     }
+}
+
+/// The response the generated code decodes: the one read here, with its body in memory and its
+/// URL kept (`reqwest` carries a converted response's URL in an extension only its builder
+/// sets).
+fn rebuild(
+    status: http::StatusCode,
+    version: http::Version,
+    headers: http::HeaderMap,
+    extensions: http::Extensions,
+    url: reqwest::Url,
+    body: bytes::Bytes,
+) -> Response {
+    use reqwest::ResponseBuilderExt as _;
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.extensions_mut() = extensions;
+    if let Ok(carrier) = http::Response::builder().url(url).body(()) {
+        rebuilt
+            .extensions_mut()
+            .extend(carrier.into_parts().0.extensions);
+    }
+    Response::from(rebuilt)
 }
 
 #[cfg(test)]

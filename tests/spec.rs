@@ -571,6 +571,39 @@ fn the_ledger_covers_the_known_contradictions() {
             "query parameter named body.limit",
         ),
         ("/components/schemas/LoopMode", "loop values disagree"),
+        (
+            "/paths/~1views~1home",
+            "home view heading with {groupId}, example without",
+        ),
+        (
+            "/paths/~1me/put/security",
+            "a read scope on the profile update",
+        ),
+        (
+            "/components/schemas/UpdateCurrentUserData",
+            "profile update table enveloped, example bare",
+        ),
+        (
+            "/components/schemas/GetMyPlaylistsData",
+            "user's playlists table says browseCategories",
+        ),
+        (
+            "/components/parameters/ArtistId/required",
+            "artist id marked not required",
+        ),
+        ("/paths/~1search/get", "two versions of the search page"),
+        (
+            "/components/parameters/PodcastShowId/example",
+            "podcast request and response ids differ",
+        ),
+        (
+            "/paths/~1me~1followed~1artists/get",
+            "followed artists known from the pagination page only",
+        ),
+        (
+            "/components/schemas/GetArtistsData",
+            "several artists' response unread",
+        ),
     ] {
         assert!(
             pointers.contains(pointer),

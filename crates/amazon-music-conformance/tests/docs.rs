@@ -347,3 +347,20 @@ fn example_responses_end_where_they_close_or_at_a_heading() {
         ])
     );
 }
+
+/// The pages docs-check's tests serve are rendered from facts. Read back with the real reader
+/// (HTML to text, the page parser, the facts), every page of the committed digest gives its
+/// facts back, in order: the renderer cannot drift from the reader unnoticed.
+#[test]
+fn every_digest_page_rendered_reads_back_as_its_facts() {
+    use amazon_music_conformance::docs::html;
+    use amazon_music_workspace_tests::docs_pages::{committed_digest, render};
+    let digest = committed_digest();
+    assert!(digest.pages.len() >= 2, "{:?}", digest.pages.keys());
+    for (name, facts) in &digest.pages {
+        let rendered = render(name, facts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let parsed = page::parse(&html::to_text(&rendered))
+            .unwrap_or_else(|e| panic!("{name}: line {}: {}", e.line, e.message));
+        assert_eq!(&page_facts(&parsed), facts, "{name}");
+    }
+}

@@ -14,12 +14,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use amazon_music_conformance::docs::digest::Digest;
 use amazon_music_conformance::docs::facts::{Constraints, constraints, strip_version};
 use serde_json::{Map, Value};
 
-use crate::spec::examples::{Place, spec_examples};
+use crate::spec::examples::{Place, SpecExample, spec_examples};
 
 /// The committed digest, `spec/docs-facts.yaml`.
 pub fn committed_digest() -> Digest {
@@ -142,7 +143,9 @@ const LOCATIONS: [&str; 5] = ["path", "query", "header", "body", "response"];
 /// the spec's examples are too, so docs-check finds nothing in them that it would not find in
 /// the page's); other leaves take a placeholder of their kind.
 pub fn render(title: &str, facts: &[String]) -> Result<String, String> {
-    let examples = spec_examples(&crate::spec::spec());
+    // Read once: a property test renders hundreds of pages.
+    static EXAMPLES: OnceLock<Vec<SpecExample>> = OnceLock::new();
+    let examples = EXAMPLES.get_or_init(|| spec_examples(&crate::spec::spec()));
     let endpoints = endpoints(facts)?;
     let mut html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title></head>\n\

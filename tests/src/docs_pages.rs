@@ -571,3 +571,50 @@ fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    fn facts(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// What no page can state is refused, naming it, rather than rendered as something else.
+    #[test]
+    fn facts_no_page_states_are_refused() {
+        let row = [
+            "GET /a",
+            "GET /a query n",
+            "GET /a query n type=number",
+            "GET /a query n required=false",
+        ];
+        assert!(render("t", &facts(&row)).is_ok());
+        for (extra, why) in [
+            (&["GET /a query m"][..], "type= and required="),
+            (
+                &["GET /a query n max=5", "GET /a query n max-items=5"],
+                "no description states",
+            ),
+            (&["GET /a query n values=it's"], "empty or quoted"),
+            (&["GET /a query n required=true"], "stated twice"),
+            (
+                &["GET /a query k type=x", "GET /a query k required=maybe"],
+                "true or false",
+            ),
+            (
+                &["GET /a example /x/0 string", "GET /a example /x/0/y string"],
+                "/x/0",
+            ),
+            (&["GET /a example / string"], "object or array"),
+            (&["GET /a teapot short"], "not a fact"),
+            (&["GET /a example-request GET /a b"], "a space"),
+        ] {
+            let mut all = facts(&row);
+            all.extend(facts(extra));
+            let error = render("t", &all).expect_err(&format!("{extra:?} rendered"));
+            assert!(error.contains(why), "{extra:?}: {error}");
+        }
+        assert!(render("t", &facts(&["albums"])).is_err());
+    }
+}

@@ -13,6 +13,7 @@
 //! - `lwa` (feature `mock`): form posts to the mock's sign-in emulator, and the usual flows.
 //! - `client` (feature `client`): the handwritten client pointed at the mock (behaviour) or at
 //!   an `httpmock` server with the generated helpers (wire shape), with fast retries.
+//! - [`docs_pages`]: reference pages rendered from docs-check facts, for its loopback tests.
 //! - [`trace`]: a capture of everything `tracing` writes, to prove no secret reaches a log.
 //! - [`fuzz_inputs`]: the committed inputs of the fuzz targets, for their stable twins.
 //! - [`recordings`]: the recorded evidence under `spec/recordings/`.
@@ -22,6 +23,7 @@
 
 #[cfg(feature = "client")]
 pub mod client;
+pub mod docs_pages;
 pub mod fuzz_inputs;
 pub mod loopback;
 #[cfg(feature = "mock")]

@@ -1,14 +1,17 @@
 //! `amazon-music docs-check`: the listed pages fetched from a server on loopback (pages written
-//! for these tests, in both table layouts), cached, revalidated and read offline; fetch
-//! failures; edited pages against a digest; and page files given on the command line.
-//! Nothing here reaches beyond 127.0.0.1.
+//! for these tests, in both table layouts and with the markup a site adds), cached, revalidated
+//! and read offline; fetch failures; page files given on the command line; and the committed
+//! pages rendered from the digest's facts (`amazon_music_workspace_tests::docs_pages`), served
+//! unchanged and then edited the ways Amazon edits its pages, against this checkout's digest,
+//! ledger and spec. Nothing here reaches beyond 127.0.0.1.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
+use amazon_music_workspace_tests::docs_pages::{self, Facts};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
@@ -504,76 +507,6 @@ fn an_https_page_is_fetched_over_tls() {
     assert_eq!(&first[..2], &[22, 3], "{first:?}");
 }
 
-/// The first page edited on the server: a limit changed and a parameter added show as changed
-/// facts against the digest and as differences from the spec.
-#[test]
-fn an_edited_limit_and_a_new_parameter_are_named() {
-    let dir = scratch("edited-albums");
-    let server = Server::start();
-    server.page("/albums.html", ALBUMS, "\"a1\"");
-    let pages = list(&dir, &[("albums-v1", server.url("/albums.html"))]);
-    let out = check_listed(&dir, &pages, &["--update-digest"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-
-    let edited = ALBUMS.replace("maximum of 100.", "maximum of 50.").replace(
-        "<tr><td><code>cursor</code>",
-        "<tr><td>market</td><td>string</td><td>No</td><td>A marketplace.</td></tr>\n\
-             <tr><td><code>cursor</code>",
-    );
-    assert_ne!(edited, ALBUMS);
-    server.page("/albums.html", &edited, "\"a2\"");
-    let out = check_listed(&dir, &pages, &[]);
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
-    assert!(text.contains(", fetched) ("), "{text}");
-    for expected in [
-        "  + GET /me/library/albums query limit max=50",
-        "  - GET /me/library/albums query limit max=100",
-        "  + GET /me/library/albums query market",
-        "  GET /me/library/albums query limit max=50\n      spec: max=100",
-        "  GET /me/library/albums query market\n      spec: no such parameter",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
-    }
-}
-
-/// Amazon edits a page the other two ways it can: an operation's scope, and its method. Each
-/// shows as changed facts against the digest and as a difference from the spec.
-#[test]
-fn an_edited_scope_and_a_changed_method_are_named() {
-    let dir = scratch("edited-scope-method");
-    let server = Server::start();
-    server.page("/albums.html", ALBUMS, "\"s1\"");
-    let pages = list(&dir, &[("albums-v1", server.url("/albums.html"))]);
-    let out = check_listed(&dir, &pages, &["--update-digest"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-
-    let rescoped = ALBUMS.replace("[music::library::read]", "[music::library::write]");
-    assert_ne!(rescoped, ALBUMS);
-    server.page("/albums.html", &rescoped, "\"s2\"");
-    let text = stdout(&check_listed(&dir, &pages, &[]));
-    for expected in [
-        "  + GET /me/library/albums scope music::library::write",
-        "  - GET /me/library/albums scope music::library::read",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
-    }
-
-    let moved = ALBUMS
-        .replace("<p><code>GET</code></p>", "<p><code>POST</code></p>")
-        .replace("--request GET", "--request POST");
-    assert_ne!(moved, ALBUMS);
-    server.page("/albums.html", &moved, "\"s3\"");
-    let text = stdout(&check_listed(&dir, &pages, &[]));
-    for expected in [
-        "  + POST /me/library/albums\n",
-        "  - GET /me/library/albums\n",
-        "POST /me/library/albums\n      spec: no such operation",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
-    }
-}
-
 /// `--help` names every page it checks by default, with its URL.
 #[test]
 fn the_help_names_the_urls_it_checks() {
@@ -589,37 +522,6 @@ fn the_help_names_the_urls_it_checks() {
             help.contains(&format!("https://{url}")),
             "{url} missing in\n{help}"
         );
-    }
-}
-
-/// The second page edited on the server, in the older table layout.
-#[test]
-fn edited_allowed_values_a_removed_parameter_and_a_new_endpoint_are_named() {
-    let dir = scratch("edited-playback");
-    let server = Server::start();
-    server.page("/playback.html", PLAYBACK, "\"p1\"");
-    let pages = list(&dir, &[("playback-v1", server.url("/playback.html"))]);
-    let out = check_listed(&dir, &pages, &["--update-digest"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-
-    let (before_query, _) = PLAYBACK.split_once("<h3>Query Parameters</h3>").unwrap();
-    let edited = before_query.replace(
-        "&#39;SHUFFLE_ON&#39; and &#39;SHUFFLE_OFF&#39;",
-        "&#39;SHUFFLE_ON&#39;, &#39;SHUFFLE_OFF&#39; and &#39;SHUFFLE_SMART&#39;",
-    ) + "<h2>Stop Session</h2><p>DELETE<br>/v1/playback/sessions/{sessionId}</p>\
-         <p>Ends a session.</p></div></body></html>";
-    server.page("/playback.html", &edited, "\"p2\"");
-    let out = check_listed(&dir, &pages, &[]);
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
-    for expected in [
-        "PUT /playback/sessions/{sessionId}/shuffle body shuffleMode values=SHUFFLE_ON,SHUFFLE_OFF,SHUFFLE_SMART\n      spec: values=SHUFFLE_ON,SHUFFLE_OFF",
-        "GET /playback/sessions/{sessionId}/queue query cursor absent",
-        "DELETE /playback/sessions/{sessionId}\n      spec: no such operation",
-        "  + DELETE /playback/sessions/{sessionId}\n",
-        "  - GET /playback/sessions/{sessionId}/queue query cursor type=string",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
 }
 
@@ -898,5 +800,309 @@ fn outside_a_checkout_the_ledger_is_named() {
         ),
         "{}",
         stderr(&out)
+    );
+}
+
+// Pages rendered from the committed digest's facts, served on loopback: unchanged they are
+// what the digest, the ledger and the spec of this checkout describe; each edit Amazon makes
+// to a page is made on its facts, the page rendered again, and docs-check names exactly it.
+
+/// The committed pages rendered from their facts, on a server on loopback, in a list.
+struct Rendered {
+    dir: PathBuf,
+    server: Server,
+    pages: PathBuf,
+}
+
+/// Every page of the committed digest, rendered unchanged; `name` names the scratch dir.
+fn rendered(name: &str) -> Rendered {
+    let dir = scratch(name);
+    let server = Server::start();
+    let digest = docs_pages::committed_digest();
+    let mut listed = Vec::new();
+    for page in digest.pages.keys() {
+        let path = format!("/{page}.html");
+        server.page(&path, &Facts::committed(page).render(page), "\"v1\"");
+        listed.push((page.as_str(), server.url(&path)));
+    }
+    let pages = list(&dir, &listed);
+    Rendered { dir, server, pages }
+}
+
+impl Rendered {
+    /// Serves `facts` as the page `page`, under a new ETag.
+    fn serve(&self, page: &str, facts: &Facts) {
+        let path = format!("/{page}.html");
+        self.server.page(&path, &facts.render(page), "\"v2\"");
+    }
+
+    /// docs-check against this checkout's digest, ledger and spec (never written to).
+    fn check(&self) -> (Option<i32>, Findings, String) {
+        let (digest, ledger) = (
+            workspace().join("spec/docs-facts.yaml"),
+            workspace().join("spec/corrections.yaml"),
+        );
+        let cache = self.dir.join("cache");
+        let out = amazon_music(&[
+            "--pages",
+            self.pages.to_str().unwrap(),
+            "--cache-dir",
+            cache.to_str().unwrap(),
+            "--digest",
+            digest.to_str().unwrap(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+        ]);
+        let report = stdout(&out);
+        assert!(
+            !report.contains(", not modified since the cached copy)"),
+            "a page was not fetched afresh:\n{report}"
+        );
+        let report = format!("{report}{}", stderr(&out));
+        (out.status.code(), Findings::read(&report), report)
+    }
+}
+
+/// What a report finds: facts added and removed since the digest, differences from the spec
+/// no ledger entry explains (fact, what the spec says), and warnings.
+#[derive(Debug, Default, PartialEq)]
+struct Findings {
+    added: BTreeSet<String>,
+    removed: BTreeSet<String>,
+    unexplained: BTreeSet<(String, String)>,
+    warnings: Vec<String>,
+}
+
+impl Findings {
+    fn read(report: &str) -> Self {
+        let mut found = Findings::default();
+        let mut fact: Option<&str> = None;
+        for line in report.lines() {
+            if let Some(added) = line.strip_prefix("  + ") {
+                found.added.insert(added.to_owned());
+            } else if let Some(removed) = line.strip_prefix("  - ") {
+                found.removed.insert(removed.to_owned());
+            } else if let Some(says) = line.strip_prefix("      spec: ") {
+                let fact = fact.take().expect("a difference names its fact first");
+                found.unexplained.insert((fact.to_owned(), says.to_owned()));
+            } else if let Some(difference) = line.strip_prefix("  ") {
+                fact = Some(difference);
+            } else if line.starts_with("warning: ") || line.starts_with("error: ") {
+                found.warnings.push(line.to_owned());
+            }
+        }
+        found
+    }
+}
+
+/// The facts of `page` in the committed digest, edited by `edit`.
+fn edit(page: &str, edit: impl FnOnce(&mut Facts)) -> (&str, Facts) {
+    let mut facts = Facts::committed(page);
+    edit(&mut facts);
+    (page, facts)
+}
+
+fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    items.into_iter().map(str::to_owned).collect()
+}
+
+fn unexplained<'a>(
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> BTreeSet<(String, String)> {
+    items
+        .into_iter()
+        .map(|(fact, says)| (fact.to_owned(), says.to_owned()))
+        .collect()
+}
+
+/// The pages as the digest has them: nothing changed, every difference from the spec
+/// explained by the ledger, exit 0.
+#[test]
+fn the_digest_rendered_and_served_unchanged_finds_nothing() {
+    let pages = rendered("rendered-unchanged");
+    let (code, found, report) = pages.check();
+    assert_eq!(found, Findings::default(), "{report}");
+    assert_eq!(
+        report.matches("facts unchanged since the digest").count(),
+        docs_pages::committed_digest().pages.len(),
+        "{report}"
+    );
+    assert_eq!(code, Some(0), "{report}");
+}
+
+/// Serves the committed pages with `page` rendered from `facts` instead (its committed facts
+/// edited), and checks them: exit 1, and exactly `added` and `removed` since the digest and
+/// `differences` from the spec (fact, what the spec says) that the ledger does not explain.
+fn edited(
+    name: &str,
+    (page, facts): (&str, Facts),
+    added: BTreeSet<String>,
+    removed: BTreeSet<String>,
+    differences: BTreeSet<(String, String)>,
+) {
+    let pages = rendered(name);
+    pages.serve(page, &facts);
+    let (code, found, report) = pages.check();
+    assert_eq!(
+        found,
+        Findings {
+            added,
+            removed,
+            unexplained: differences,
+            warnings: Vec::new(),
+        },
+        "{report}"
+    );
+    assert_eq!(code, Some(1), "{report}");
+}
+
+#[test]
+fn a_changed_limit_is_named() {
+    let (old, new) = (
+        "GET /me/library/albums query limit max=100",
+        "GET /me/library/albums query limit max=50",
+    );
+    edited(
+        "rendered-limit",
+        edit("albums-v1", |facts| {
+            facts.replace(old, new);
+        }),
+        strings([new]),
+        strings([old]),
+        unexplained([(new, "max=100")]),
+    );
+}
+
+#[test]
+fn an_added_parameter_is_named() {
+    let added = [
+        "GET /albums query market",
+        "GET /albums query market type=string",
+        "GET /albums query market required=false",
+    ];
+    edited(
+        "rendered-added-parameter",
+        edit("albums-v1", |facts| {
+            facts.add(&added);
+        }),
+        strings(added),
+        strings([]),
+        unexplained([("GET /albums query market", "no such parameter")]),
+    );
+}
+
+#[test]
+fn a_removed_parameter_is_named() {
+    edited(
+        "rendered-removed-parameter",
+        edit("playback-v1", |facts| {
+            let removed = facts.remove("GET /playback/sessions/{sessionId}/queue query cursor");
+            assert_eq!(removed.len(), 3, "{removed:?}");
+        }),
+        strings([]),
+        strings([
+            "GET /playback/sessions/{sessionId}/queue query cursor",
+            "GET /playback/sessions/{sessionId}/queue query cursor type=string",
+            "GET /playback/sessions/{sessionId}/queue query cursor required=false",
+        ]),
+        unexplained([(
+            "GET /playback/sessions/{sessionId}/queue query cursor absent",
+            "the spec has this parameter",
+        )]),
+    );
+}
+
+#[test]
+fn a_changed_method_is_named() {
+    let (from, to) = (
+        "PUT /me/library/albums/{id}",
+        "POST /me/library/albums/{id}",
+    );
+    let of = |facts: &Facts, endpoint: &str| -> BTreeSet<String> {
+        let prefix = format!("{endpoint} ");
+        let facts: BTreeSet<String> = (facts.0.iter())
+            .filter(|f| *f == endpoint || f.starts_with(&prefix))
+            .cloned()
+            .collect();
+        assert_eq!(facts.len(), 13, "{facts:?}");
+        facts
+    };
+    let before = of(&Facts::committed("albums-v1"), from);
+    let (page, facts) = edit("albums-v1", |facts| {
+        facts.move_endpoint(from, to);
+        facts.replace(
+            "POST /me/library/albums/{id} example-request PUT /me/library/albums/B0101GQZGA",
+            "POST /me/library/albums/{id} example-request POST /me/library/albums/B0101GQZGA",
+        );
+    });
+    let after = of(&facts, to);
+    edited(
+        "rendered-method",
+        (page, facts),
+        after,
+        before,
+        unexplained([(
+            to,
+            "no such operation; the path has PUT /me/library/albums/{id}, DELETE /me/library/albums/{id}",
+        )]),
+    );
+}
+
+#[test]
+fn a_changed_scope_is_named() {
+    let (old, new) = (
+        "GET /albums scope music::catalog",
+        "GET /albums scope music::library::read",
+    );
+    edited(
+        "rendered-scope",
+        edit("albums-v1", |facts| {
+            facts.replace(old, new);
+        }),
+        strings([new]),
+        strings([old]),
+        unexplained([
+            (new, "scopes are music::catalog"),
+            (
+                "GET /albums scope music::catalog absent",
+                "the operation requires it",
+            ),
+        ]),
+    );
+}
+
+#[test]
+fn a_new_operation_is_named() {
+    let added = [
+        "DELETE /playback/sessions/{sessionId}",
+        "DELETE /playback/sessions/{sessionId} path sessionId",
+        "DELETE /playback/sessions/{sessionId} path sessionId type=string",
+        "DELETE /playback/sessions/{sessionId} path sessionId required=true",
+    ];
+    edited(
+        "rendered-new-operation",
+        edit("playback-v1", |facts| {
+            facts.add(&added);
+        }),
+        strings(added),
+        strings([]),
+        unexplained([("DELETE /playback/sessions/{sessionId}", "no such operation")]),
+    );
+}
+
+#[test]
+fn an_added_enum_value_is_named() {
+    let (old, new) = (
+        "PUT /playback/sessions/{sessionId}/loop body loopMode values=LOOP_ONE,LOOP_ALL,LOOP_OFF",
+        "PUT /playback/sessions/{sessionId}/loop body loopMode values=LOOP_ONE,LOOP_ALL,LOOP_OFF,LOOP_SHUFFLE",
+    );
+    edited(
+        "rendered-enum-value",
+        edit("playback-v1", |facts| {
+            facts.replace(old, new);
+        }),
+        strings([new]),
+        strings([old]),
+        unexplained([(new, "values=LOOP_ONE,LOOP_ALL,LOOP_OFF")]),
     );
 }

@@ -1,6 +1,9 @@
 //! The docs check at the library's level, on two small pages in the two table layouts the
 //! published pages use: the facts read from them, how they differ from the spec, what a ledger
-//! explains, and what a digest says changed.
+//! explains, and what a digest says changed. And the pages the command's tests render from
+//! facts (`amazon_music_workspace_tests::docs_pages`): every page of the committed digest, and
+//! made-up pages of every kind of fact, read back by the real reader as the facts they were
+//! rendered from.
 
 use amazon_music_conformance::docs::compare::{Ledger, compare};
 use amazon_music_conformance::docs::digest::Digest;
@@ -378,4 +381,254 @@ fn example_responses_end_where_they_close_or_at_a_heading() {
             "GET /albums example /c/0 boolean",
         ])
     );
+}
+
+/// The pages docs-check's tests serve are rendered from facts. Read back with the real reader
+/// (HTML to text, the page parser, the facts), every page of the committed digest gives its
+/// facts back, in order: the renderer cannot drift from the reader unnoticed.
+#[test]
+fn every_digest_page_rendered_reads_back_as_its_facts() {
+    use amazon_music_conformance::docs::html;
+    use amazon_music_workspace_tests::docs_pages::{committed_digest, render};
+    let digest = committed_digest();
+    assert!(digest.pages.len() >= 2, "{:?}", digest.pages.keys());
+    for (name, facts) in &digest.pages {
+        let rendered = render(name, facts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let parsed = page::parse(&html::to_text(&rendered))
+            .unwrap_or_else(|e| panic!("{name}: line {}: {}", e.line, e.message));
+        assert_eq!(&page_facts(&parsed), facts, "{name}");
+    }
+}
+
+/// A made-up page as facts, in the order the reader states them: endpoints with scopes,
+/// parameters in every place (dotted names, the `body.` prefix's quirks), limits and allowed
+/// values, response rows, example requests and example responses of every JSON kind.
+mod made_up {
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    #[derive(Debug, Clone)]
+    pub struct Row {
+        location: &'static str,
+        name: String,
+        data_type: &'static str,
+        required: bool,
+        values: Vec<String>,
+        min: Option<i64>,
+        max: Option<i64>,
+        default: Option<i64>,
+        max_items: Option<i64>,
+    }
+
+    #[derive(Debug, Clone)]
+    pub struct Endpoint {
+        method: &'static str,
+        path: String,
+        scopes: Vec<String>,
+        rows: Vec<Row>,
+        requests: Vec<(&'static str, String)>,
+        example: Option<Value>,
+    }
+
+    const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+    const LOCATIONS: [&str; 5] = ["path", "query", "header", "body", "response"];
+    const TYPES: [&str; 7] = [
+        "string",
+        "number",
+        "integer",
+        "bool",
+        "object",
+        "Album[]",
+        "Response Collection",
+    ];
+
+    fn row() -> impl Strategy<Value = Row> {
+        let limit = prop_oneof![
+            Just((None, None)),
+            (-1000i64..1000).prop_map(|n| (Some(n), None)),
+            (0i64..1000).prop_map(|n| (None, Some(n))),
+        ];
+        (
+            (
+                prop::sample::select(&LOCATIONS[..]),
+                "[a-z][a-zA-Z0-9]{0,6}(\\.[a-z][a-zA-Z0-9]{0,6})?",
+                prop::sample::select(&TYPES[..]),
+                any::<bool>(),
+            ),
+            // Letters that spell none of the words the reader looks for in a description.
+            prop::collection::vec("[A-H_]{1,8}", 0..4),
+            proptest::option::of(-1000i64..1000),
+            limit,
+            proptest::option::of(-1000i64..1000),
+        )
+            .prop_map(
+                |(
+                    (location, name, data_type, required),
+                    values,
+                    min,
+                    (max, max_items),
+                    default,
+                )| {
+                    Row {
+                        location,
+                        name,
+                        data_type,
+                        required,
+                        values,
+                        min,
+                        max,
+                        default,
+                        max_items,
+                    }
+                },
+            )
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::from("s")),
+            Just(Value::from(7)),
+            Just(Value::from(0.5)),
+            Just(Value::from(false)),
+            Just(Value::Null),
+            Just(Value::Object(Map::new())),
+            Just(Value::Array(Vec::new())),
+        ];
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 1..3).prop_map(Value::Array),
+                prop::collection::btree_map("[a-zA-Z_-]{1,6}", inner, 1..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn endpoint() -> impl Strategy<Value = Endpoint> {
+        (
+            prop::sample::select(&METHODS[..]),
+            prop::collection::vec("[a-z]{1,6}|\\{[a-z]{1,4}\\}", 1..4),
+            any::<bool>(),
+            prop::collection::vec("[a-z]{1,5}(::[a-z]{1,5}){0,2}", 0..3),
+            prop::collection::vec(row(), 0..6),
+            prop::collection::vec(
+                (prop::sample::select(&METHODS[..]), "(\\?[a-z]=[0-9]{1,3})?"),
+                0..2,
+            ),
+            proptest::option::of(
+                prop::collection::btree_map("[a-z]{1,6}", json(), 1..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ),
+        )
+            .prop_map(
+                |(method, segments, slash, scopes, rows, requests, example)| {
+                    let path = format!("/{}{}", segments.join("/"), if slash { "/" } else { "" });
+                    let url = path.replace(['{', '}'], "");
+                    Endpoint {
+                        method,
+                        requests: requests
+                            .into_iter()
+                            .map(|(method, query)| (method, format!("{url}{query}")))
+                            .collect(),
+                        path,
+                        scopes,
+                        rows,
+                        example,
+                    }
+                },
+            )
+    }
+
+    /// The facts of up to four endpoints, without repeats, as the reader orders them.
+    pub fn page() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec(endpoint(), 1..4).prop_map(|endpoints| {
+            let mut facts = Vec::new();
+            let mut keys = std::collections::HashSet::new();
+            for e in endpoints {
+                let key = format!("{} {}", e.method, e.path);
+                if !keys.insert(key.clone()) {
+                    continue;
+                }
+                facts.push(key.clone());
+                facts.extend(e.scopes.iter().map(|s| format!("{key} scope {s}")));
+                let mut rows = std::collections::HashSet::new();
+                let rows: Vec<&Row> = (e.rows.iter())
+                    .filter(|r| rows.insert((r.location, r.name.clone())))
+                    .collect();
+                // Parameters first, then the response table, as a page lists them.
+                let (responses, params): (Vec<&Row>, Vec<&Row>) =
+                    rows.into_iter().partition(|r| r.location == "response");
+                for r in params.into_iter().chain(responses) {
+                    let base = format!("{key} {} {}", r.location, r.name);
+                    facts.push(base.clone());
+                    facts.push(format!("{base} type={}", r.data_type));
+                    facts.push(format!("{base} required={}", r.required));
+                    if !r.values.is_empty() {
+                        facts.push(format!("{base} values={}", r.values.join(",")));
+                    }
+                    for (name, value) in [
+                        ("min", r.min),
+                        ("max", r.max),
+                        ("default", r.default),
+                        ("max-items", r.max_items),
+                    ] {
+                        if let Some(value) = value {
+                            facts.push(format!("{base} {name}={value}"));
+                        }
+                    }
+                }
+                for (method, url) in &e.requests {
+                    facts.push(format!("{key} example-request {method} {url}"));
+                }
+                if let Some(example) = &e.example {
+                    leaves(example, "", &mut |pointer, kind| {
+                        facts.push(format!("{key} example {pointer} {kind}"))
+                    });
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            facts.retain(|f| seen.insert(f.clone()));
+            facts
+        })
+    }
+
+    fn leaves(value: &Value, pointer: &str, emit: &mut dyn FnMut(&str, &str)) {
+        let kind = match value {
+            Value::Object(map) if !map.is_empty() => {
+                for (key, child) in map {
+                    let token = key.replace('~', "~0").replace('/', "~1");
+                    leaves(child, &format!("{pointer}/{token}"), emit);
+                }
+                return;
+            }
+            Value::Array(items) if !items.is_empty() => {
+                for (i, child) in items.iter().enumerate() {
+                    leaves(child, &format!("{pointer}/{i}"), emit);
+                }
+                return;
+            }
+            Value::Object(_) => "object",
+            Value::Array(_) => "array",
+            Value::String(_) => "string",
+            Value::Number(n) if n.is_i64() => "integer",
+            Value::Number(_) => "number",
+            Value::Bool(_) => "boolean",
+            Value::Null => "null",
+        };
+        emit(pointer, kind);
+    }
+}
+
+proptest::proptest! {
+    /// Any page the reader can state, rendered and read back, gives its facts back in order.
+    #[test]
+    fn a_made_up_page_rendered_reads_back_as_its_facts(facts in made_up::page()) {
+        use amazon_music_conformance::docs::html;
+        use amazon_music_workspace_tests::docs_pages::render;
+        let rendered = render("made-up", &facts).map_err(proptest::test_runner::TestCaseError::fail)?;
+        let text = html::to_text(&rendered);
+        let parsed = page::parse(&text).map_err(|e| {
+            proptest::test_runner::TestCaseError::fail(format!("line {}: {}\n{text}", e.line, e.message))
+        })?;
+        proptest::prop_assert_eq!(page_facts(&parsed), facts, "{}", text);
+    }
 }

@@ -37,6 +37,7 @@ mod config;
 mod drift;
 mod error;
 mod faults;
+mod history;
 mod library;
 mod lwa;
 mod playback;

@@ -6,18 +6,27 @@ use serde_json::{Value, json};
 #[derive(Debug, Clone)]
 pub(crate) struct Image {
     pub(crate) url: String,
-    pub(crate) width: u32,
-    pub(crate) height: u32,
+    /// Pixels, where the item gives them.
+    pub(crate) size: Option<(u32, u32)>,
     /// What the picture is for (`PROFILE`, `BACKGROUND`, `PRIMARY`), where the pages give it.
     pub(crate) kind: Option<&'static str>,
 }
 
 impl Image {
+    /// A picture of `width` by `height` pixels.
     pub(crate) fn new(url: impl Into<String>, width: u32, height: u32) -> Self {
         Self {
             url: url.into(),
-            width,
-            height,
+            size: Some((width, height)),
+            kind: None,
+        }
+    }
+
+    /// A picture of unknown size.
+    pub(crate) fn of_unknown_size(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            size: None,
             kind: None,
         }
     }
@@ -28,7 +37,11 @@ impl Image {
     }
 
     pub(crate) fn json(&self) -> Value {
-        let mut image = json!({"url": self.url, "width": self.width, "height": self.height});
+        let mut image = json!({"url": self.url});
+        if let Some((width, height)) = self.size {
+            image["width"] = Value::from(width);
+            image["height"] = Value::from(height);
+        }
         if let Some(kind) = self.kind {
             image["imageType"] = Value::from(kind);
         }

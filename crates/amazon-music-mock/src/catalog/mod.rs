@@ -800,6 +800,11 @@ pub(crate) fn artist_name(prng: &mut Prng) -> String {
     }
 }
 
+/// A person's name, "Ada Rivers".
+pub(crate) fn person_name(prng: &mut Prng) -> String {
+    format!("{} {}", prng.pick(&FIRST), prng.pick(&LAST))
+}
+
 pub(crate) fn track_title(prng: &mut Prng) -> String {
     match prng.below(3) {
         0 => format!("{} {}", prng.pick(&ADJECTIVES), prng.pick(&NOUNS)),

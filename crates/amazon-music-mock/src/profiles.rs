@@ -1,8 +1,9 @@
 //! Each user's profile: what Get Current User shows and Update Current User changes.
 //!
-//! A profile is made on first use, its name drawn from the seed and the user, both
-//! visibilities `PRIVATE`. Users come from the tokens the mock accepts, never from callers,
-//! so the profiles kept are bounded by the tokens.
+//! A profile is made on first use, its name drawn from the seed and the user. Users come from
+//! the tokens the mock accepts, never from callers, so the profiles kept are bounded by the
+//! tokens. The spec's `User` has no field for the two visibilities an update sets, so they
+//! are checked (the spec's enums) but not kept: nothing could show them.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -16,8 +17,6 @@ use crate::prng::Prng;
 #[derive(Debug, Clone)]
 struct Profile {
     name: String,
-    visibility: String,
-    playback_visibility: String,
 }
 
 /// The profiles of every user.
@@ -44,8 +43,6 @@ impl Profiles {
         let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
         let profile = users.entry(user.to_owned()).or_insert_with(|| Profile {
             name: person_name(&mut Prng::derived(self.seed, &format!("profile {user}"), 0)),
-            visibility: "PRIVATE".to_owned(),
-            playback_visibility: "PRIVATE".to_owned(),
         });
         f(profile)
     }
@@ -63,21 +60,13 @@ impl Profiles {
     /// Update Current User: the body was checked against the spec (all three fields
     /// required); the user as it now is.
     pub(crate) fn update(&self, user: &str, body: &Value) -> Result<Value, ApiError> {
-        let field = |name: &str| {
-            body.get(name)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| ApiError::bad_request(format!("request body: {name} is required")))
-        };
-        let (name, visibility, playback) = (
-            field("name")?,
-            field("visibility")?,
-            field("playbackVisibility")?,
-        );
+        let name = body
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ApiError::bad_request("request body: name is required"))?
+            .to_owned();
         Ok(self.with_profile(user, |p| {
             p.name = name;
-            p.visibility = visibility;
-            p.playback_visibility = playback;
             json_of(user, p)
         }))
     }
@@ -93,8 +82,6 @@ fn json_of(user: &str, profile: &Profile) -> Value {
             "width": 0,
             "url": "https://images-na.ssl-images-amazon.com/images/profile.png",
         }],
-        "visibility": profile.visibility,
-        "playbackVisibility": profile.playback_visibility,
     })
 }
 
@@ -106,17 +93,16 @@ mod tests {
     fn an_update_is_what_the_user_then_shows_and_only_for_that_user() {
         let profiles = Profiles::new(0);
         let before = profiles.user_json("u");
-        assert_eq!(before["visibility"], "PRIVATE");
         assert_eq!(profiles.user_json("u"), before, "a profile is made once");
         let body =
             json!({"name": "New Name", "visibility": "PUBLIC", "playbackVisibility": "PUBLIC"});
         let updated = profiles.update("u", &body).unwrap();
         assert_eq!(updated["name"], "New Name");
         assert_eq!(profiles.user_json("u"), updated);
-        assert_eq!(profiles.user_json("v")["visibility"], "PRIVATE");
+        assert_ne!(profiles.user_json("v")["name"], "New Name");
         assert_eq!(
             profiles
-                .update("u", &json!({"name": "x"}))
+                .update("u", &json!({"visibility": "PUBLIC"}))
                 .unwrap_err()
                 .code,
             "BAD_REQUEST"

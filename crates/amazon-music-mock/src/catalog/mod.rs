@@ -100,7 +100,12 @@ pub(crate) struct Catalog {
     artists: Artists,
     stations: Stations,
     shows: Shows,
+    /// The most played tracks, most played first.
+    charts: Vec<TrackRef>,
 }
+
+/// How many tracks the charts (top tracks) hold.
+const CHARTS: usize = 100;
 
 const MARKETS: [(&str, &str); 8] = [
     ("US", "United States"),
@@ -372,6 +377,7 @@ impl Catalog {
             artists: Artists::default(),
             stations: Stations::default(),
             shows: Shows::default(),
+            charts: Vec::new(),
         };
         let mut taken: std::collections::HashSet<String> = DOCUMENTED
             .iter()
@@ -504,7 +510,30 @@ impl Catalog {
         catalog.artists = Artists::index(seed, &catalog.albums);
         catalog.stations = Stations::generate(seed, &catalog);
         catalog.shows = Shows::generate(seed);
+        catalog.charts = catalog.chart();
         catalog
+    }
+
+    fn chart(&self) -> Vec<TrackRef> {
+        let mut all: Vec<(u32, TrackRef)> = self
+            .albums
+            .iter()
+            .enumerate()
+            .flat_map(|(album, a)| {
+                a.tracks
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, t)| (t.popularity, TrackRef { album, index }))
+            })
+            .collect();
+        // Stable: among equals, catalog order.
+        all.sort_by_key(|(popularity, _)| std::cmp::Reverse(*popularity));
+        all.into_iter().take(CHARTS).map(|(_, at)| at).collect()
+    }
+
+    /// The most played tracks, most played first.
+    pub(crate) fn charts(&self) -> &[TrackRef] {
+        &self.charts
     }
 
     /// What every track and album has besides what the albums were first drawn with: the

@@ -26,7 +26,6 @@ pub(crate) struct Show {
     pub(crate) title: String,
     /// HTML, as the service sends it.
     pub(crate) description: String,
-    pub(crate) author: String,
     pub(crate) images: Vec<Image>,
     pub(crate) episodes: Vec<Episode>,
 }
@@ -66,7 +65,6 @@ fn the_line(prng: &mut Prng) -> Show {
         id: "63825c25-4a0b-4389-a1cc-c72e5dc8bb7b".to_owned(),
         title: "The Line".to_owned(),
         description: "<p>In 2018, a group of Navy SEALs broke ranks ...</p>".to_owned(),
-        author: "Apple TV+ / Jigsaw Productions".to_owned(),
         images: vec![Image::new(super::image(prng), 1400, 1400)],
         episodes,
     }
@@ -97,7 +95,6 @@ fn generated(prng: &mut Prng) -> Show {
     Show {
         id: prng.uuid(),
         description: format!("<p>Conversations about {}.</p>", topic.to_lowercase()),
-        author: super::artist_name(prng),
         images: vec![Image::new(super::image(prng), 1400, 1400)],
         title,
         episodes,
@@ -143,7 +140,6 @@ impl Show {
             "id": self.id,
             "title": self.title,
             "description": self.description,
-            "author": self.author,
             "url": self.url(),
             "images": images_json(&self.images),
         })

@@ -829,6 +829,20 @@ pub(crate) fn artist_name(prng: &mut Prng) -> String {
     }
 }
 
+/// The MRN of a catalog item, `mrn:1.0:catalog:<kind>:<key>:<id>`: the id the views give an
+/// entity to play (`playParams.id`), in the shape of the Views page's example.
+pub(crate) fn mrn(kind: &str, key: &str, id: &str) -> String {
+    format!("mrn:1.0:catalog:{kind}:{key}:{id}")
+}
+
+/// The catalog id an MRN names (`mrn:1.0:catalog:track:asin:B0064UPUDC` is `B0064UPUDC`);
+/// any other id is itself.
+pub(crate) fn catalog_id(id: &str) -> &str {
+    id.strip_prefix("mrn:1.0:catalog:")
+        .and_then(|rest| rest.splitn(3, ':').nth(2))
+        .unwrap_or(id)
+}
+
 /// A person's name, "Ada Rivers".
 pub(crate) fn person_name(prng: &mut Prng) -> String {
     format!("{} {}", prng.pick(&FIRST), prng.pick(&LAST))
@@ -1200,6 +1214,15 @@ mod tests {
         by_popularity.sort_by(|a, b| b.cmp(a));
         let top: Vec<&str> = by_popularity.iter().take(3).map(|(_, id)| *id).collect();
         assert_eq!(top, ["B0BS2S4WXN", "B0064UPUDC", "B076YT2CBT"]);
+    }
+
+    #[test]
+    fn an_mrn_names_its_catalog_id() {
+        let id = mrn("track", "asin", "B0064UPUDC");
+        assert_eq!(id, "mrn:1.0:catalog:track:asin:B0064UPUDC");
+        assert_eq!(catalog_id(&id), "B0064UPUDC");
+        assert_eq!(catalog_id("B0064UPUDC"), "B0064UPUDC");
+        assert_eq!(catalog_id("mrn:1.0:catalog:album"), "mrn:1.0:catalog:album");
     }
 
     /// A lookup renders the album asked for, documented or generated, with its own URL.

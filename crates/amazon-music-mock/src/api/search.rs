@@ -444,6 +444,30 @@ mod tests {
         }
     }
 
+    /// Relevance is not catalog order: a track whose title is the query comes before tracks
+    /// that only hold its words, wherever it is in the catalog.
+    #[test]
+    fn a_title_that_is_the_query_leads_whatever_comes_first_in_the_catalog() {
+        let catalog = Catalog::generate(0, 1000);
+        let mut checked = 0;
+        for (_, track) in catalog.all_tracks().collect::<Vec<_>>().into_iter().rev() {
+            let query = track.title.to_lowercase();
+            let hits = search(&catalog, &[filter(None, &query)], SortBy::Relevance);
+            let title = |h: &Hit| words(&catalog.album_at(h.album).tracks[h.index].title);
+            let mut in_catalog_order = hits.clone();
+            in_catalog_order.sort_by_key(|h| (h.album, h.index));
+            if title(&in_catalog_order[0]) == words(&query) {
+                continue;
+            }
+            assert_eq!(title(&hits[0]), words(&query), "{query}");
+            checked += 1;
+            if checked == 20 {
+                return;
+            }
+        }
+        panic!("only {checked} titles had other matches before them");
+    }
+
     #[test]
     fn every_field_filters_what_it_names() {
         let catalog = Catalog::generate(1, 200);

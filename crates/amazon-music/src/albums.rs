@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::types::{Album, CatalogId};
-use crate::{Client, Error, Result};
+use crate::{Client, Result, ids};
 
 /// The most ids one `GET /albums` request takes (the spec's `maxItems`).
 pub const MAX_IDS_PER_REQUEST: usize = 100;
@@ -21,25 +21,7 @@ pub struct AlbumBatch {
 
 /// Parses an album id, refusing what cannot be one before anything is sent.
 pub(crate) fn catalog_id(id: &str) -> Result<CatalogId> {
-    path_segment("album id", id)?;
-    id.parse()
-        .map_err(|e| Error::validation("album id", format!("{id:?}: {e}")))
-}
-
-/// Refuses what the generated crate refuses as a path parameter (the empty string, `.` and
-/// `..`, which no encoding changes and which move the request to another path: `/albums/..`
-/// goes out as `/`, `/albums/` is not `/albums/{id}`), here naming the parameter as the caller
-/// knows it. Everything else is percent-encoded into one segment by the generated crate.
-pub(crate) fn path_segment(what: &'static str, value: &str) -> Result<()> {
-    let problem = match value {
-        "" => "it is empty",
-        "." | ".." => "it is a dot segment",
-        _ => return Ok(()),
-    };
-    Err(Error::validation(
-        what,
-        format!("{value:?}: {problem}, which would change the request's path"),
-    ))
+    ids::catalog_id("album id", id)
 }
 
 impl Client {

@@ -44,6 +44,7 @@ mod client;
 #[cfg(feature = "drift-check")]
 pub mod drift;
 mod error;
+mod ids;
 pub mod library;
 #[cfg(any(feature = "record", feature = "drift-check"))]
 mod observe;

@@ -78,6 +78,25 @@ pub(crate) fn cursor(cursor: Option<&str>) -> Result<Option<crate::types::PageTo
         .transpose()
 }
 
+/// The next page's cursor, when the page says there is one; a next page announced without a
+/// cursor is an error, not the end of the listing.
+pub(crate) fn next_cursor(
+    operation: &'static str,
+    at: &str,
+    info: crate::types::PageInfo,
+) -> Result<Option<String>> {
+    match (info.has_next_page, info.token) {
+        (false, _) => Ok(None),
+        (true, Some(token)) => Ok(Some(token.to_string())),
+        (true, None) => Err(Error::Decode {
+            operation,
+            path: format!("{at}.token"),
+            message: "hasNextPage is true but no token says where the next page starts".into(),
+            excerpt: String::new(),
+        }),
+    }
+}
+
 impl<T: Send + 'static> Paginator<T> {
     pub(crate) fn new(operation: &'static str, fetch: Fetch<T>) -> Self {
         Self {

@@ -40,6 +40,7 @@
 pub mod albums;
 pub mod auth;
 mod base_url;
+mod batch;
 mod client;
 #[cfg(feature = "drift-check")]
 pub mod drift;

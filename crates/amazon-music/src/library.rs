@@ -1,7 +1,5 @@
 //! The current user's library albums: save, remove, and list as a stream.
 
-use std::sync::Arc;
-
 use crate::albums::catalog_id;
 use crate::pagination::{self, Page, Paginator, next_cursor};
 use crate::types::{LibraryAlbumEdge, SaveAlbumResult};
@@ -90,16 +88,13 @@ impl Client {
     pub fn library_albums(&self, page_size: u32) -> Result<Paginator<LibraryAlbumEdge>> {
         pagination::page_size(page_size)?;
         let client = self.clone();
-        Ok(Paginator::new(
-            "getLibraryAlbums",
-            Arc::new(move |cursor: Option<String>| {
-                let client = client.clone();
-                Box::pin(async move {
-                    client
-                        .library_albums_page(page_size, cursor.as_deref())
-                        .await
-                })
-            }),
-        ))
+        Ok(Paginator::from_fn("getLibraryAlbums", move |cursor| {
+            let client = client.clone();
+            async move {
+                client
+                    .library_albums_page(page_size, cursor.as_deref())
+                    .await
+            }
+        }))
     }
 }

@@ -64,9 +64,14 @@ pub(crate) fn page_size(limit: u32) -> Result<std::num::NonZeroU32> {
 /// Checks a page size against an operation's own cap (the top tracks serve at most 20, the
 /// recently played at most 60) before anything is sent.
 pub(crate) fn page_size_up_to(limit: u32, max: u32) -> Result<std::num::NonZeroU32> {
-    std::num::NonZeroU32::new(limit)
-        .filter(|l| l.get() <= max)
-        .ok_or_else(|| Error::validation("page size", format!("{limit} is outside 1..={max}")))
+    bounded("page size", limit, max)
+}
+
+/// Checks that `value` (named `what`) lies in `1..=max` before anything is sent.
+pub(crate) fn bounded(what: &'static str, value: u32, max: u32) -> Result<std::num::NonZeroU32> {
+    std::num::NonZeroU32::new(value)
+        .filter(|v| v.get() <= max)
+        .ok_or_else(|| Error::validation(what, format!("{value} is outside 1..={max}")))
 }
 
 /// Checks a cursor before anything is sent (a saved cursor may have been mangled).

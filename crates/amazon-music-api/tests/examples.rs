@@ -62,6 +62,23 @@ decoders!(
     SetLoopModeRequest,
     SetShuffleModeRequest,
     ReportPlaybackEventRequest,
+    GetTrackResponse,
+    GetArtistResponse,
+    GetArtistsResponse,
+    GetFollowedArtistsResponse,
+    GetPlaylistResponse,
+    GetMyPlaylistsResponse,
+    GetCurrentUserResponse,
+    UpdateCurrentUserResponse,
+    SearchTracksResponse,
+    SearchAllResponse,
+    GetPodcastShowResponse,
+    GetStationResponse,
+    GetTopTracksResponse,
+    GetHomeViewResponse,
+    GetRecentlyPlayedTracksResponse,
+    UpdateUserRequest,
+    SearchTracksRequest,
 );
 
 /// The spec and its examples, read once per test binary.
@@ -341,6 +358,9 @@ proptest! {
 }
 
 /// Timestamps are compared as instants: `05:00:00.000Z` and `05:00:00Z` are the same time.
+/// An empty list or a `null` in an object is compared as an absent member: the generated types
+/// read an absent optional list as empty and a `null` as `None`, and leave both out. (A
+/// required member left out would fail `round_trip`'s second decoding, so this hides no loss.)
 fn normalize(value: &Value) -> Value {
     match value {
         Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
@@ -348,9 +368,12 @@ fn normalize(value: &Value) -> Value {
             Err(_) => value.clone(),
         },
         Value::Array(items) => Value::Array(items.iter().map(normalize).collect()),
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalize(v))).collect())
-        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|items| !items.is_empty()))
+                .map(|(k, v)| (k.clone(), normalize(v)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }

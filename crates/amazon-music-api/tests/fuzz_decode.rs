@@ -31,6 +31,21 @@ fn decode_all(bytes: &[u8]) {
         types::PlaybackResponse,
         types::RemoveAlbumResponse,
         types::SaveAlbumResponse,
+        types::GetTrackResponse,
+        types::GetArtistResponse,
+        types::GetArtistsResponse,
+        types::GetFollowedArtistsResponse,
+        types::GetPlaylistResponse,
+        types::GetMyPlaylistsResponse,
+        types::GetCurrentUserResponse,
+        types::UpdateCurrentUserResponse,
+        types::SearchTracksResponse,
+        types::SearchAllResponse,
+        types::GetPodcastShowResponse,
+        types::GetStationResponse,
+        types::GetTopTracksResponse,
+        types::GetHomeViewResponse,
+        types::GetRecentlyPlayedTracksResponse,
     );
 }
 

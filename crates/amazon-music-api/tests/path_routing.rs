@@ -178,6 +178,16 @@ async fn call(
             .send()
             .await
             .map(drop),
+        "getTrack" => client.get_track().id(value("id")).send().await.map(drop),
+        "getArtist" => client.get_artist().id(value("id")).send().await.map(drop),
+        "getPlaylist" => client.get_playlist().id(value("id")).send().await.map(drop),
+        "getPodcastShow" => client
+            .get_podcast_show()
+            .id(value("id"))
+            .send()
+            .await
+            .map(drop),
+        "getStation" => client.get_station().id(value("id")).send().await.map(drop),
         _ => return None,
     })
 }

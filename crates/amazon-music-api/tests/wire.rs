@@ -1,4 +1,4 @@
-//! What the generated client puts on the wire for each of the 17 operations, pinned by insta
+//! What the generated client puts on the wire for each operation of the spec, pinned by insta
 //! snapshots: method, path, query string, headers (credentials checked, then redacted) and JSON
 //! body. Request bodies and parameters are the spec's own examples; each call is answered with
 //! the spec's example response, which must decode.
@@ -312,4 +312,259 @@ async fn path_parameters_are_percent_encoded() {
     assert_eq!(request.uri.path(), "/v1/albums/..%2Fme%3Fx%3D1%5Cy");
     assert_eq!(request.uri.query(), None);
     let _ = json!(null);
+}
+
+fn limit(n: u32) -> std::num::NonZeroU32 {
+    std::num::NonZeroU32::new(n).unwrap()
+}
+
+fn cursor(text: &str) -> types::PageToken {
+    text.parse().unwrap()
+}
+
+#[tokio::test]
+async fn get_track_with_its_media_type() {
+    let (capture, client) = setup(Some("GetTrackHappy")).await;
+    let track = client
+        .get_track()
+        .id(id("B076YT2CBT"))
+        .media_type(types::MediaType::Audio)
+        .send()
+        .await
+        .unwrap();
+    let track = &track.data.track;
+    assert_eq!(
+        track.album.as_ref().map(|a| a.id.as_str()),
+        Some("B076YSK8CS")
+    );
+    assert_eq!(track.artists[0].name.as_deref(), Some("Pharrell Williams"));
+    let request = capture.take_one();
+    assert_eq!(request.uri.query(), Some("mediaType=AUDIO"));
+    insta::assert_snapshot!(render(&request));
+}
+
+#[tokio::test]
+async fn get_artist() {
+    let (capture, client) = setup(Some("GetArtistTashSultana")).await;
+    let artist = client
+        .get_artist()
+        .id(id("B01EJ9KLA6"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        artist.data.artist.images[1].image_type.as_deref(),
+        Some("PROFILE")
+    );
+    insta::assert_snapshot!(render(&capture.take_one()));
+}
+
+#[tokio::test]
+async fn get_artists_sends_ids_comma_separated() {
+    let (capture, client) = setup(Some("GetArtistsTwo")).await;
+    let artists = client
+        .get_artists()
+        .ids(vec![id("B01EJ9KLA6"), id("B000QJPQTA")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(artists.data.artists.len(), 2);
+    let request = capture.take_one();
+    assert_eq!(request.uri.query(), Some("ids=B01EJ9KLA6,B000QJPQTA"));
+    insta::assert_snapshot!(render(&request));
+}
+
+#[tokio::test]
+async fn get_followed_artists() {
+    let (capture, client) = setup(Some("GetFollowedArtistsFirstPage")).await;
+    let page = client
+        .get_followed_artists()
+        .limit(limit(1))
+        .cursor(cursor("page-2"))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.data.user.followed_artists.page_info.has_next_page);
+    insta::assert_snapshot!(render(&capture.take_one()));
+}
+
+#[tokio::test]
+async fn get_playlist() {
+    let (capture, client) = setup(Some("GetPlaylistPinkFloyd")).await;
+    let playlist = client
+        .get_playlist()
+        .id("4a5afe86-7316".parse::<types::PlaylistId>().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(playlist.data.playlist.track_count, Some(59));
+    insta::assert_snapshot!(render(&capture.take_one()));
+}
+
+#[tokio::test]
+async fn get_my_playlists() {
+    let (capture, client) = setup(Some("GetMyPlaylistsPage")).await;
+    let page = client
+        .get_my_playlists()
+        .limit(limit(2))
+        .cursor(cursor("page-2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.data.user.playlists.edges.len(), 1);
+    insta::assert_snapshot!(render(&capture.take_one()));
+}
+
+#[tokio::test]
+async fn get_current_user() {
+    let (capture, client) = setup(Some("GetCurrentUserTest")).await;
+    let user = client.get_current_user().send().await.unwrap();
+    assert_eq!(user.data.user.name.as_deref(), Some("Test Test"));
+    insta::assert_snapshot!(render(&capture.take_one()));
+}
+
+#[tokio::test]
+async fn update_current_user_sends_a_json_body() {
+    let (capture, client) = setup(Some("UpdateCurrentUserUpdated")).await;
+    let body: types::UpdateUserRequest = request_example("updateCurrentUser");
+    let updated = client
+        .update_current_user()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.data.update_user.name, None);
+    let request = capture.take_one();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&request.body).unwrap(),
+        json!({"name": "New Name", "visibility": "PUBLIC", "playbackVisibility": "PUBLIC"})
+    );
+    insta::assert_snapshot!(render(&request));
+}
+
+#[tokio::test]
+async fn search_tracks_sends_filters_and_the_token_in_the_body() {
+    let (capture, client) = setup(Some("SearchTracksSoja")).await;
+    let mut body: types::SearchTracksRequest = request_example("searchTracks");
+    body.token = Some(cursor("tztok-v2_next"));
+    let found = client.search_tracks().body(body).send().await.unwrap();
+    assert_eq!(
+        found.data.search_tracks.edges[0].node.id.as_str(),
+        "B08G9TMYCZ"
+    );
+    let request = capture.take_one();
+    assert_eq!(request.uri.query(), None, "the search pages by its body");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&request.body).unwrap(),
+        json!({
+            "searchFilters": [{"field": "name", "query": "soja"}],
+            "limit": 2,
+            "sortBy": "relevance",
+            "token": "tztok-v2_next"
+        })
+    );
+    insta::assert_snapshot!(render(&request));
+}
+
+#[tokio::test]
+async fn search_all() {
+    let (capture, client) = setup(Some("SearchAllWeekend")).await;
+    let views = client
+        .search_all()
+        .query("weekend")
+        .limit(limit(10))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        views.data[0].content.entity_groups[0].title.as_deref(),
+        Some("Top hits")
+    );
+    let request = capture.take_one();
+    assert_eq!(request.uri.query(), Some("limit=10&query=weekend"));
+    insta::assert_snapshot!(render(&request));
+}
+
+#[tokio::test]
+async fn get_podcast_show_pages_its_episodes() {
+    let (capture, client) = setup(Some("GetPodcastShowTheLine")).await;
+    let show = client
+        .get_podcast_show()
+        .id("63825c25-4a0b-4389-a1cc-c72e5dc8bb7b"
+            .parse::<types::PodcastId>()
+            .unwrap())
+        .limit(limit(2))
+        .cursor(cursor("7:7a0dc6a4-0ab8-46d5-9395-872a22110268"))
+        .send()
+        .await
+        .unwrap();
+    let episodes = show.data.podcast_show.episodes.as_ref().unwrap();
+    assert_eq!(
+        episodes.edges[0].node.title.as_deref(),
+        Some("Introducing \"The Line\"")
+    );
+    insta::assert_snapshot!(render(&capture.take_one()));
+}
+
+#[tokio::test]
+async fn get_station() {
+    let (capture, client) = setup(Some("GetStationPopCulture")).await;
+    let station = client
+        .get_station()
+        .id(id("A3QXXOBP9MU5LY"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        station.data.station.name.as_deref(),
+        Some("Pop Culture Radio")
+    );
+    insta::assert_snapshot!(render(&capture.take_one()));
+}
+
+#[tokio::test]
+async fn get_top_tracks() {
+    let (capture, client) = setup(Some("GetTopTracksPage")).await;
+    let page = client
+        .get_top_tracks()
+        .limit(limit(2))
+        .cursor(cursor("c881b6f5-d1c3-4a78-81f8-b8efec7fcf78.2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.data.top_tracks.edges.len(), 2);
+    insta::assert_snapshot!(render(&capture.take_one()));
+}
+
+#[tokio::test]
+async fn get_home_view_sends_its_headers() {
+    let (capture, client) = setup(Some("GetHomeViewFrequentPlays")).await;
+    let view = client
+        .get_home_view()
+        .limit(limit(5))
+        .accept_language("en-US")
+        .amzn_image_style("square")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(view.data.id, "home");
+    let request = capture.take_one();
+    assert_eq!(request.headers["accept-language"], "en-US");
+    assert_eq!(request.headers["amzn-image-style"], "square");
+    insta::assert_snapshot!(render(&request));
+}
+
+#[tokio::test]
+async fn get_recently_played_tracks() {
+    let (capture, client) = setup(Some("GetRecentlyPlayedTracksPage")).await;
+    let page = client
+        .get_recently_played_tracks()
+        .limit(limit(2))
+        .send()
+        .await
+        .unwrap();
+    let edges = &page.data.user.recent_track_playback.edges;
+    assert_eq!(edges.len(), 2);
+    assert!(edges[0].played_at > edges[1].played_at, "most recent first");
+    insta::assert_snapshot!(render(&capture.take_one()));
 }

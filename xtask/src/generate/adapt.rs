@@ -421,6 +421,7 @@ mod tests {
             found,
             vec![
                 ("get_albums".to_owned(), "ids".to_owned()),
+                ("get_artists".to_owned(), "ids".to_owned()),
                 ("get_library_albums".to_owned(), "albumIds".to_owned()),
             ]
         );

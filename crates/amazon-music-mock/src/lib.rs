@@ -1,9 +1,11 @@
 //! A stateful mock of the Amazon Music Web API (V1), built from the project's curated spec
 //! (`spec/openapi.yaml`), for tests, demos and downstream users.
 //!
-//! It serves all 17 operations under `/v1`: a catalog generated from a seed (1,000 albums and
-//! the documented examples), a library per user with cursor pagination, and playback sessions
-//! with a queue that moves. Every request is checked against the spec and anything out of
+//! It serves every operation of the spec under `/v1`: a catalog generated from a seed (1,000
+//! albums, their tracks and artists, stations, podcast shows, and the documented examples),
+//! searches over it, a library, playlists, a profile and followed artists per user with
+//! cursor pagination, and playback sessions with a queue that moves, whose plays the user's
+//! recently played tracks and home view show. Every request is checked against the spec and anything out of
 //! spec is answered 400 `BAD_REQUEST` in the API's error format; authentication follows the
 //! docs; faults (latency, throttling, 5xx, dropped connections, broken bodies) can be injected
 //! per route.
@@ -31,16 +33,21 @@
 //! # }
 //! ```
 
+mod api;
 mod auth;
 mod catalog;
 mod config;
 mod drift;
 mod error;
 mod faults;
+mod history;
 mod library;
 mod lwa;
+mod paging;
 mod playback;
+mod playlists;
 mod prng;
+mod profiles;
 mod server;
 mod state;
 mod validation;

@@ -16,6 +16,8 @@
 //!   streams takes that stream over (the other session becomes inactive), unless
 //!   `options.takeOverType` is `AUTO`: then 429 `MAX_CONCURRENCY_REACHED`.
 //!   `PLAYBACK_STOPPED` gives the stream up. Refresh makes an inactive session active again.
+//! * What a session starts with, moves to (`next`, `previous`) or reports started or resumed
+//!   is played: the user's recently played tracks (`crate::history`) list it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,6 +27,7 @@ use serde_json::{Value, json};
 
 use crate::catalog::{Catalog, TrackRef};
 use crate::error::ApiError;
+use crate::history::History;
 use crate::prng::Prng;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +112,7 @@ pub(crate) struct Playback {
     max_queue: usize,
     max_queue_entries: usize,
     sessions: Mutex<Sessions>,
+    history: History,
 }
 
 /// The longest `X-Amzn-Device-Id` a session keeps, in bytes. Real ones are a few dozen; the
@@ -135,7 +139,13 @@ impl Playback {
             max_queue: max_queue.max(1),
             max_queue_entries: max_queue_entries.max(1),
             sessions: Mutex::new(Sessions::default()),
+            history: History::default(),
         }
+    }
+
+    /// What the sessions played, per user.
+    pub(crate) fn history(&self) -> &History {
+        &self.history
     }
 
     fn with_session<T>(
@@ -254,6 +264,9 @@ impl Playback {
             session.shuffle_on();
         }
         let response = session.response(catalog, None);
+        if let Some(track) = session.current_track() {
+            self.history.record(user, track);
+        }
         // Room is made the way max_sessions makes it: the oldest sessions go first.
         while sessions.by_id.len() >= self.max_sessions
             || sessions.entries + session.items.len() > self.max_queue_entries
@@ -305,6 +318,9 @@ impl Playback {
             }
             s.pos = target;
             s.finished_current = false;
+            if let Some(track) = s.current_track() {
+                self.history.record(user, track);
+            }
             Ok(s.response(catalog, window))
         })
     }
@@ -327,6 +343,9 @@ impl Playback {
             }
             s.pos -= 1;
             s.finished_current = false;
+            if let Some(track) = s.current_track() {
+                self.history.record(user, track);
+            }
             Ok(s.response(catalog, window))
         })
     }
@@ -550,6 +569,9 @@ impl Playback {
                 sessions
                     .streaming
                     .insert(user.to_owned(), session_id.to_owned());
+                if let Some(s) = sessions.by_id.get(session_id) {
+                    self.history.record(user, s.items[item].track);
+                }
             }
             "PLAYBACK_STOPPED"
                 if sessions.streaming.get(user).map(String::as_str) == Some(session_id) =>
@@ -599,6 +621,11 @@ fn container_tracks(catalog: &Catalog, id: &str) -> Result<Vec<TrackRef>, ApiErr
 }
 
 impl Session {
+    /// The track of the current entity, if the queue has one.
+    fn current_track(&self) -> Option<TrackRef> {
+        self.order.get(self.pos).map(|&item| self.items[item].track)
+    }
+
     fn next_pos(&self) -> Option<usize> {
         if self.order.is_empty() {
             return None;

@@ -1,6 +1,6 @@
-//! The HTTP side: the router, the per-request pipeline (count, faults, auth, spec checks),
-//! the handlers, and [`MockServer`], which runs it all on a socket, all on the
-//! [`MockState`] of `crate::state`. The sign-in emulator's routes (`crate::lwa::routes`)
+//! The HTTP side: the router, the per-request pipeline (count, faults, auth, spec checks)
+//! in front of the handlers of `crate::api`, and [`MockServer`], which runs it all on a
+//! socket, all on the [`MockState`] of `crate::state`. The sign-in emulator's routes (`crate::lwa::routes`)
 //! share the router but not the pipeline.
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use amazon_music_spec::Spec;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Extension, MatchedPath, Path, RawPathParams, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{MatchedPath, RawPathParams, Request, State};
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -20,13 +20,17 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::api::request::Ctx;
+use crate::api::{
+    albums, artists, browse, library, playback, player, playlists, podcasts, search, stations,
+    tracks, user, views,
+};
 use crate::config::{LwaConfig, MockConfig};
 use crate::drift::DriftPlan;
-use crate::error::{ApiError, ok_empty, ok_json};
+use crate::error::ApiError;
 use crate::faults::{self, FaultKind};
 use crate::lwa::routes::routes as lwa_routes;
 use crate::state::MockState;
-use crate::validation::Checked;
 
 /// The spec the mock serves, embedded at build time: the spec crate's copy,
 /// [`amazon_music_spec::SPEC_YAML`], so that the mock and every checker agree.
@@ -34,14 +38,6 @@ pub const SPEC_YAML: &str = amazon_music_spec::SPEC_YAML;
 
 /// The largest request body the mock reads; the API's bodies are a few hundred bytes.
 const MAX_BODY: usize = 1 << 20;
-
-/// What the pipeline hands a handler: the user the token belongs to and the checked input.
-struct Ctx {
-    user: String,
-    checked: Checked,
-}
-
-type Context = Extension<Arc<Ctx>>;
 
 /// The method filter of an upper-case HTTP method.
 fn method_filter(method: &str) -> Option<MethodFilter> {
@@ -61,23 +57,38 @@ fn method_filter(method: &str) -> Option<MethodFilter> {
 /// The handler of the operation `id`, for the method the spec gives it.
 fn handler(id: &str) -> Option<fn(MethodFilter) -> MethodRouter<MockState>> {
     Some(match id {
-        "getAlbum" => |m| on(m, get_album),
-        "getAlbums" => |m| on(m, get_albums),
-        "getLibraryAlbums" => |m| on(m, get_library_albums),
-        "addLibraryAlbum" => |m| on(m, add_library_album),
-        "removeLibraryAlbum" => |m| on(m, remove_library_album),
-        "createPlaybackSession" => |m| on(m, create_session),
-        "getActivePlaybackSessions" => |m| on(m, active_sessions),
-        "getCurrentPlaybackEntity" => |m| on(m, current),
-        "getNextPlaybackEntity" => |m| on(m, next),
-        "getPreviousPlaybackEntity" => |m| on(m, previous),
-        "getPlaybackQueue" => |m| on(m, queue),
-        "refreshPlaybackSession" => |m| on(m, refresh),
-        "queueNext" => |m| on(m, queue_next),
-        "queueLast" => |m| on(m, queue_last),
-        "setLoopMode" => |m| on(m, set_loop),
-        "setShuffleMode" => |m| on(m, set_shuffle),
-        "reportPlaybackEvent" => |m| on(m, report_event),
+        "getAlbum" => |m| on(m, albums::get_album),
+        "getAlbums" => |m| on(m, albums::get_albums),
+        "getLibraryAlbums" => |m| on(m, library::get_library_albums),
+        "addLibraryAlbum" => |m| on(m, library::add_library_album),
+        "removeLibraryAlbum" => |m| on(m, library::remove_library_album),
+        "createPlaybackSession" => |m| on(m, playback::create_session),
+        "getActivePlaybackSessions" => |m| on(m, playback::active_sessions),
+        "getCurrentPlaybackEntity" => |m| on(m, playback::current),
+        "getNextPlaybackEntity" => |m| on(m, playback::next),
+        "getPreviousPlaybackEntity" => |m| on(m, playback::previous),
+        "getPlaybackQueue" => |m| on(m, playback::queue),
+        "refreshPlaybackSession" => |m| on(m, playback::refresh),
+        "queueNext" => |m| on(m, playback::queue_next),
+        "queueLast" => |m| on(m, playback::queue_last),
+        "setLoopMode" => |m| on(m, playback::set_loop),
+        "setShuffleMode" => |m| on(m, playback::set_shuffle),
+        "reportPlaybackEvent" => |m| on(m, playback::report_event),
+        "getTrack" => |m| on(m, tracks::get_track),
+        "getArtist" => |m| on(m, artists::get_artist),
+        "getArtists" => |m| on(m, artists::get_artists),
+        "getFollowedArtists" => |m| on(m, artists::get_followed_artists),
+        "getPlaylist" => |m| on(m, playlists::get_playlist),
+        "getMyPlaylists" => |m| on(m, playlists::get_my_playlists),
+        "getCurrentUser" => |m| on(m, user::get_current_user),
+        "updateCurrentUser" => |m| on(m, user::update_current_user),
+        "searchTracks" => |m| on(m, search::search_tracks),
+        "searchAll" => |m| on(m, search::search_all),
+        "getPodcastShow" => |m| on(m, podcasts::get_podcast_show),
+        "getStation" => |m| on(m, stations::get_station),
+        "getTopTracks" => |m| on(m, browse::get_top_tracks),
+        "getHomeView" => |m| on(m, views::get_home_view),
+        "getRecentlyPlayedTracks" => |m| on(m, player::get_recently_played_tracks),
         _ => return None,
     })
 }
@@ -246,191 +257,6 @@ async fn drifted(plan: &DriftPlan, spec: &Spec, op: usize, response: Response) -
     plan.apply(spec, op, &mut value);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(value.to_string()))
-}
-
-fn limit(ctx: &Ctx, default: usize) -> usize {
-    ctx.checked
-        .query_int("limit")
-        .map_or(default, |n| n as usize)
-}
-
-fn body(ctx: &Ctx) -> &serde_json::Value {
-    static NULL: serde_json::Value = serde_json::Value::Null;
-    ctx.checked.body.as_ref().unwrap_or(&NULL)
-}
-
-type Answer = Result<Response, ApiError>;
-
-async fn get_album(State(s): State<MockState>, Path(id): Path<String>) -> Answer {
-    let body = s.0.catalog.get_album(&id)?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
-}
-
-async fn get_albums(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
-    let ids = ctx.checked.query_list("ids").unwrap_or_default();
-    Ok(ok_json(&s.0.catalog.get_albums(&ids)))
-}
-
-async fn get_library_albums(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
-    let ids = ctx.checked.query_list("albumIds");
-    let page = s.0.libraries.list(
-        &ctx.user,
-        &s.0.catalog,
-        limit(&ctx, 100),
-        ctx.checked.query_str("cursor"),
-        ids.as_deref(),
-    )?;
-    Ok(ok_json(&page))
-}
-
-async fn add_library_album(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    Ok(ok_json(&s.0.libraries.add(&ctx.user, &s.0.catalog, &id)?))
-}
-
-async fn remove_library_album(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    Ok(ok_json(&s.0.libraries.remove(
-        &ctx.user,
-        &s.0.catalog,
-        &id,
-    )?))
-}
-
-async fn create_session(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    headers: HeaderMap,
-) -> Answer {
-    let device = headers
-        .get("x-amzn-device-id")
-        .and_then(|v| v.to_str().ok());
-    Ok(ok_json(&s.0.playback.create(
-        &ctx.user,
-        &s.0.catalog,
-        body(&ctx),
-        device,
-    )?))
-}
-
-async fn active_sessions(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
-    Ok(ok_json(&s.0.playback.active(&ctx.user, &s.0.catalog)))
-}
-
-async fn current(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    Ok(ok_json(&s.0.playback.current(
-        &ctx.user,
-        &id,
-        &s.0.catalog,
-    )?))
-}
-
-async fn next(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    let window = ctx.checked.query_int("limit").map(|n| n as usize);
-    Ok(ok_json(&s.0.playback.next(
-        &ctx.user,
-        &id,
-        &s.0.catalog,
-        window,
-    )?))
-}
-
-async fn previous(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    let window = ctx.checked.query_int("limit").map(|n| n as usize);
-    Ok(ok_json(&s.0.playback.previous(
-        &ctx.user,
-        &id,
-        &s.0.catalog,
-        window,
-    )?))
-}
-
-async fn queue(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    Ok(ok_json(&s.0.playback.queue(
-        &ctx.user,
-        &id,
-        &s.0.catalog,
-        limit(&ctx, 100),
-        ctx.checked.query_str("cursor"),
-    )?))
-}
-
-async fn refresh(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path((id, reference)): Path<(String, String)>,
-) -> Answer {
-    Ok(ok_json(&s.0.playback.refresh(
-        &ctx.user,
-        &id,
-        &reference,
-        &s.0.catalog,
-    )?))
-}
-
-async fn queue_next(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    s.0.playback
-        .insert(&ctx.user, &id, &s.0.catalog, body(&ctx), false)?;
-    Ok(ok_empty())
-}
-
-async fn queue_last(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    s.0.playback
-        .insert(&ctx.user, &id, &s.0.catalog, body(&ctx), true)?;
-    Ok(ok_empty())
-}
-
-async fn set_loop(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    s.0.playback.set_loop(&ctx.user, &id, body(&ctx))?;
-    Ok(ok_empty())
-}
-
-async fn set_shuffle(
-    State(s): State<MockState>,
-    Extension(ctx): Context,
-    Path(id): Path<String>,
-) -> Answer {
-    s.0.playback.set_shuffle(&ctx.user, &id, body(&ctx))?;
-    Ok(ok_empty())
-}
-
-async fn report_event(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
-    s.0.playback.report(&ctx.user, body(&ctx))?;
-    Ok(ok_empty())
 }
 
 /// A running mock server: started with [`MockServer::start`], stopped with

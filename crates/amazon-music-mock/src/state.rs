@@ -18,6 +18,7 @@ use crate::library::Libraries;
 use crate::lwa::store::Lwa;
 use crate::playback::Playback;
 use crate::prng::Prng;
+use crate::profiles::Profiles;
 use crate::validation::{self, OperationSpec};
 
 /// The embedded spec and the checks of its operations.
@@ -48,6 +49,7 @@ pub(crate) struct Inner {
     pub(crate) catalog: Catalog,
     pub(crate) libraries: Libraries,
     pub(crate) playback: Playback,
+    pub(crate) profiles: Profiles,
     pub(crate) auth: Auth,
     lwa: Lwa,
     seed: u64,
@@ -116,6 +118,7 @@ impl MockState {
                 config.max_queue,
                 config.max_queue_entries,
             ),
+            profiles: Profiles::new(config.seed),
             auth: Auth::new(config),
             lwa: Lwa::new(config.lwa.clone()),
             seed: config.seed,

@@ -1,5 +1,5 @@
-//! Every answer the mock gives, success or error, validates against the spec: this walks all
-//! 17 operations on a live server, provokes their success and error answers, and checks each
+//! Every answer the mock gives, success or error, validates against the spec: this walks
+//! every operation on a live server, provokes their success and error answers, and checks each
 //! body against the schema the spec documents for that operation and status.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -8,7 +8,7 @@ use amazon_music_conformance::{SchemaValidator, Spec};
 use amazon_music_mock::{FaultKind, FaultRule, MockConfig, SPEC_YAML};
 use amazon_music_workspace_tests::mock::{Api, Reply, track_id};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 struct Checker {
     spec: Spec,
@@ -356,6 +356,102 @@ async fn every_operation_answers_within_the_spec() {
         .await,
     );
 
+    // The other V1 pages. Recently played has what the sessions above played.
+    let pages: [(&str, &str); 31] = [
+        ("getTrack", "/tracks/B076YT2CBT"),
+        ("getTrack", "/tracks/B0064UPUDC?mediaType=AUDIO"),
+        ("getTrack", "/tracks/B000000000"),
+        ("getTrack", "/tracks/B076YT2CBT?mediaType=TAPE"),
+        ("getArtist", "/artists/B01EJ9KLA6"),
+        ("getArtist", "/artists/B000S9ULT8"),
+        ("getArtist", "/artists/B000000000"),
+        (
+            "getArtists",
+            "/artists?ids=B01EJ9KLA6,B000000000,B000QJPQTA",
+        ),
+        ("getArtists", "/artists"),
+        ("getFollowedArtists", "/me/followed/artists?limit=2"),
+        ("getFollowedArtists", "/me/followed/artists?limit=101"),
+        ("getPlaylist", "/playlists/4a5afe86-7316"),
+        ("getPlaylist", "/playlists/nope"),
+        ("getMyPlaylists", "/me/playlists?limit=2"),
+        ("getMyPlaylists", "/me/playlists?cursor=nope"),
+        ("getCurrentUser", "/me"),
+        ("searchAll", "/search?query=daft%20punk&limit=2"),
+        ("searchAll", "/search?query=the%20line"),
+        ("searchAll", "/search?query="),
+        (
+            "getPodcastShow",
+            "/podcasts/shows/63825c25-4a0b-4389-a1cc-c72e5dc8bb7b?limit=2",
+        ),
+        ("getPodcastShow", "/podcasts/shows/nope"),
+        (
+            "getPodcastShow",
+            "/podcasts/shows/63825c25-4a0b-4389-a1cc-c72e5dc8bb7b?limit=0",
+        ),
+        ("getStation", "/stations/A3QXXOBP9MU5LY"),
+        ("getStation", "/stations/nope"),
+        ("getTopTracks", "/browse/tracks/top?limit=3"),
+        ("getTopTracks", "/browse/tracks/top?limit=21"),
+        ("getHomeView", "/views/home?limit=2"),
+        ("getHomeView", "/views/home?limit=11"),
+        ("getRecentlyPlayedTracks", "/player/recentlyPlayed?limit=2"),
+        ("getRecentlyPlayedTracks", "/player/recentlyPlayed?limit=61"),
+        (
+            "getRecentlyPlayedTracks",
+            "/player/recentlyPlayed?cursor=nope",
+        ),
+    ];
+    for (op, path) in pages {
+        c.check(op, &api.get(path).await);
+    }
+    let played = api.ok("/player/recentlyPlayed").await;
+    assert!(
+        played["data"]["user"]["recentTrackPlayback"]["edgeCount"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "{played}"
+    );
+    let profile_less = api
+        .server
+        .issue_token("mock-user", ["music::catalog"], None);
+    c.check(
+        "getCurrentUser",
+        &api.send_raw(
+            api.http
+                .get(api.url("/me"))
+                .header("x-api-key", "mock-api-key")
+                .header("authorization", format!("Bearer {profile_less}")),
+        )
+        .await,
+    );
+    c.check(
+        "updateCurrentUser",
+        &api.call(
+            Method::PUT,
+            "/me",
+            Some(
+                json!({"name": "New Name", "visibility": "PUBLIC", "playbackVisibility": "PUBLIC"}),
+            ),
+        )
+        .await,
+    );
+    c.check(
+        "updateCurrentUser",
+        &api.call(Method::PUT, "/me", Some(json!({"name": "New Name"})))
+            .await,
+    );
+    let search = |body: Value| api.call(Method::POST, "/search/tracks", Some(body));
+    c.check(
+        "searchTracks",
+        &search(json!({"searchFilters": [{"query": "one more time"}], "limit": 2, "sortBy": "relevance"})).await,
+    );
+    c.check(
+        "searchTracks",
+        &search(json!({"searchFilters": [{"field": "artistId", "query": "B000S9ULT8"}], "limit": 2, "token": "2", "sortBy": "release"})).await,
+    );
+    c.check("searchTracks", &search(json!({"searchFilters": []})).await);
+
     // Injected throttling and server errors are in the spec's format too.
     let faulty = Api::start(
         MockConfig::default()
@@ -375,7 +471,13 @@ async fn every_operation_answers_within_the_spec() {
     c.check("getAlbum", &faulty.get("/albums/B0064UPU4G").await);
 
     let ops: BTreeSet<String> = c.seen.keys().cloned().collect();
-    assert_eq!(ops.len(), 17, "operations walked: {ops:?}");
+    let all: BTreeSet<String> = c
+        .spec
+        .operations()
+        .iter()
+        .map(|op| op.id().to_owned())
+        .collect();
+    assert_eq!(ops, all, "operations walked");
     for (op, statuses) in &c.seen {
         assert!(
             statuses.contains(&200),

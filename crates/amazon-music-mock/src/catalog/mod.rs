@@ -1,8 +1,18 @@
-//! The seeded catalog: albums, artists and tracks, and the two album operations.
+//! The seeded catalog: albums, artists, tracks, stations and podcast shows, and the two album
+//! operations.
 //!
 //! The catalog is generated once at start from the seed, so the same seed always serves the
-//! same albums with the same ids. The albums the docs and the spec use as examples (Discovery,
-//! Flowers, ...) are always there with the data the examples show.
+//! same albums with the same ids. The items the docs and the spec use as examples (Discovery,
+//! Flowers, Happy, Tash Sultana, Pop Culture Radio, The Line, ...) are always there with the
+//! data the examples show.
+//!
+//! What was added after the albums (the artists' images, the tracks' popularity, stations,
+//! shows) is drawn from streams of its own, so the albums a seed gave before stay the same.
+
+pub(crate) mod artists;
+pub(crate) mod images;
+pub(crate) mod podcasts;
+pub(crate) mod stations;
 
 use std::collections::HashMap;
 
@@ -10,6 +20,9 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::prng::Prng;
+use artists::Artists;
+use podcasts::Shows;
+use stations::Stations;
 
 /// An artist of the catalog.
 #[derive(Debug, Clone)]
@@ -24,6 +37,29 @@ pub(crate) struct Track {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) isrc: String,
+    /// Running time in seconds; the album's time shared out, unless documented.
+    pub(crate) duration: u64,
+    /// 0 to 100: how much the track is played, for top tracks and sorting searches.
+    pub(crate) popularity: u32,
+    /// When the track came out, where it differs from its album (documented examples only).
+    pub(crate) release_date: Option<&'static str>,
+    /// The audio qualities it streams in.
+    pub(crate) qualities: &'static [&'static str],
+}
+
+impl Track {
+    /// A track whose catalog-wide extras are filled in once every album exists.
+    fn new(id: String, title: String, isrc: String) -> Self {
+        Self {
+            id,
+            title,
+            isrc,
+            duration: 0,
+            popularity: 0,
+            release_date: None,
+            qualities: &[],
+        }
+    }
 }
 
 /// An album with everything Get Album returns.
@@ -41,6 +77,8 @@ pub(crate) struct Album {
     pub(crate) markets: Vec<(&'static str, &'static str)>,
     pub(crate) explicit: bool,
     pub(crate) prime_eligible: bool,
+    /// The genre it is filed under, which track searches filter by (`categoryId`).
+    pub(crate) category: &'static str,
 }
 
 /// Where a track lives: its album and its index on it.
@@ -53,12 +91,21 @@ pub(crate) struct TrackRef {
 /// The whole catalog, immutable once built.
 #[derive(Debug)]
 pub(crate) struct Catalog {
+    seed: u64,
     albums: Vec<Album>,
     /// Get Album's answer per album, serialized once: the catalog never changes.
     rendered: Vec<std::sync::OnceLock<axum::body::Bytes>>,
     by_id: HashMap<String, usize>,
     tracks: HashMap<String, TrackRef>,
+    artists: Artists,
+    stations: Stations,
+    shows: Shows,
+    /// The most played tracks, most played first.
+    charts: Vec<TrackRef>,
 }
+
+/// How many tracks the charts (top tracks) hold.
+const CHARTS: usize = 100;
 
 const MARKETS: [(&str, &str); 8] = [
     ("US", "United States"),
@@ -70,12 +117,12 @@ const MARKETS: [(&str, &str); 8] = [
     ("ES", "Spain"),
     ("IT", "Italy"),
 ];
-const ADJECTIVES: [&str; 24] = [
+pub(crate) const ADJECTIVES: [&str; 24] = [
     "Electric", "Silent", "Golden", "Broken", "Endless", "Midnight", "Velvet", "Neon", "Hollow",
     "Crimson", "Distant", "Wild", "Paper", "Northern", "Burning", "Quiet", "Lonely", "Bright",
     "Secret", "Frozen", "Summer", "Restless", "Open", "Hidden",
 ];
-const NOUNS: [&str; 24] = [
+pub(crate) const NOUNS: [&str; 24] = [
     "Harbor",
     "Dreams",
     "Skyline",
@@ -164,6 +211,64 @@ const DISCOVERY_TRACKS: [&str; 14] = [
     "Too Long",
 ];
 
+/// The genres albums are filed under (the `categoryId`s of track searches).
+pub(crate) const CATEGORIES: [&str; 10] = [
+    "pop",
+    "rock",
+    "electronic",
+    "hip-hop",
+    "jazz",
+    "classical",
+    "country",
+    "reggae",
+    "indie",
+    "folk",
+];
+
+/// The documented tracks lead the charts, so that top tracks and popularity sorts show them.
+const TOP_TRACKS: [(&str, u32); 3] = [("B0BS2S4WXN", 100), ("B0064UPUDC", 99), ("B076YT2CBT", 98)];
+
+/// Ids of the items documented on the pages beyond the albums' (kept out of the generated ids
+/// from the start, so that adding them changed no album a seed gave).
+const DOCUMENTED_LATER_IDS: [&str; 4] = ["B076YSK8CS", "B076YT2CBT", "B000QJPQTA", "B01EJ9KLA6"];
+
+/// G I R L, the album of the Tracks page's example track, "Happy", as the page shows it.
+fn girl(prng: &mut Prng, fresh_id: &mut impl FnMut(&mut Prng) -> String) -> Album {
+    let mut happy = Track::new(
+        "B076YT2CBT".to_owned(),
+        "Happy (From \"Despicable Me 2\")".to_owned(),
+        "USQ4E1300686".to_owned(),
+    );
+    happy.duration = 232;
+    happy.release_date = Some("2013-06-18T04:00:00.000Z");
+    happy.qualities = &["SD", "HD", "UHD", "360RA"];
+    let count = prng.range(8, 12) as usize;
+    let mut tracks = vec![happy];
+    for _ in 1..count {
+        let mut track = Track::new(fresh_id(prng), track_title(prng), isrc(prng));
+        track.duration = prng.range(150, 300);
+        tracks.push(track);
+    }
+    Album {
+        id: "B076YSK8CS".to_owned(),
+        title: "G I R L".to_owned(),
+        short_title: "G I R L".to_owned(),
+        artists: vec![Artist {
+            id: "B000QJPQTA".to_owned(),
+            name: "Pharrell Williams".to_owned(),
+        }],
+        release_date: "2014-03-03T05:00:00.000Z".to_owned(),
+        duration: tracks.iter().map(|t| t.duration).sum(),
+        tracks,
+        image: image(prng),
+        label: prng.pick(&LABELS).to_string(),
+        markets: vec![MARKETS[0]],
+        explicit: false,
+        prime_eligible: false,
+        category: "pop",
+    }
+}
+
 /// The albums the docs and the spec's examples name, with the data they show.
 struct Documented {
     id: &'static str,
@@ -172,6 +277,7 @@ struct Documented {
     release_date: &'static str,
     first_track: Option<(&'static str, &'static str, &'static str)>,
     explicit: bool,
+    category: &'static str,
 }
 
 const DOCUMENTED: [Documented; 9] = [
@@ -182,6 +288,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "2001-03-07T05:00:00.000Z",
         first_track: Some(("B0064UPUDC", "One More Time", "GBDUW0000053")),
         explicit: false,
+        category: "electronic",
     },
     Documented {
         id: "B00D3PLC1K",
@@ -190,6 +297,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "1997-04-11T05:00:00.000Z",
         first_track: None,
         explicit: false,
+        category: "electronic",
     },
     Documented {
         id: "B091MTJT3P",
@@ -198,6 +306,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "2008-09-09T05:00:00.000Z",
         first_track: None,
         explicit: false,
+        category: "reggae",
     },
     Documented {
         id: "B0BS2SB6RC",
@@ -206,6 +315,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "2023-03-10T05:00:00.000Z",
         first_track: Some(("B0BS2S4WXN", "Flowers", "USSM12209777")),
         explicit: true,
+        category: "pop",
     },
     Documented {
         id: "B07B62ZK5S",
@@ -214,6 +324,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "2018-03-16T05:00:00.000Z",
         first_track: None,
         explicit: false,
+        category: "indie",
     },
     Documented {
         id: "B06VWVWDDH",
@@ -222,6 +333,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "2017-02-24T05:00:00.000Z",
         first_track: None,
         explicit: false,
+        category: "indie",
     },
     Documented {
         id: "B0101GQZGA",
@@ -230,6 +342,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "2015-06-01T05:00:00.000Z",
         first_track: None,
         explicit: false,
+        category: "folk",
     },
     Documented {
         id: "B08XK843KK",
@@ -238,6 +351,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "2021-03-19T05:00:00.000Z",
         first_track: None,
         explicit: false,
+        category: "electronic",
     },
     Documented {
         id: "B08XJQM7YV",
@@ -246,6 +360,7 @@ const DOCUMENTED: [Documented; 9] = [
         release_date: "2021-03-19T05:00:00.000Z",
         first_track: None,
         explicit: true,
+        category: "rock",
     },
 ];
 
@@ -254,10 +369,15 @@ impl Catalog {
     pub(crate) fn generate(seed: u64, generated: usize) -> Self {
         let mut prng = Prng::derived(seed, "catalog", 0);
         let mut catalog = Catalog {
-            albums: Vec::with_capacity(generated + DOCUMENTED.len()),
+            seed,
+            albums: Vec::with_capacity(generated + DOCUMENTED.len() + 1),
             rendered: Vec::new(),
             by_id: HashMap::new(),
             tracks: HashMap::new(),
+            artists: Artists::default(),
+            stations: Stations::default(),
+            shows: Shows::default(),
+            charts: Vec::new(),
         };
         let mut taken: std::collections::HashSet<String> = DOCUMENTED
             .iter()
@@ -266,6 +386,7 @@ impl Catalog {
                     .into_iter()
                     .chain(d.first_track.map(|t| t.0))
             })
+            .chain(DOCUMENTED_LATER_IDS)
             .map(str::to_owned)
             .collect();
         let mut fresh_id = |prng: &mut Prng| loop {
@@ -284,19 +405,17 @@ impl Catalog {
             let mut tracks = Vec::with_capacity(track_count);
             for i in 0..track_count {
                 let track = match (i, doc.first_track) {
-                    (0, Some((id, title, isrc))) => Track {
-                        id: id.to_owned(),
-                        title: title.to_owned(),
-                        isrc: isrc.to_owned(),
-                    },
-                    _ => Track {
-                        id: fresh_id(&mut prng),
-                        title: match DISCOVERY_TRACKS.get(i) {
+                    (0, Some((id, title, isrc))) => {
+                        Track::new(id.to_owned(), title.to_owned(), isrc.to_owned())
+                    }
+                    _ => Track::new(
+                        fresh_id(&mut prng),
+                        match DISCOVERY_TRACKS.get(i) {
                             Some(title) if doc.id == "B0064UPU4G" => (*title).to_owned(),
                             _ => track_title(&mut prng),
                         },
-                        isrc: isrc(&mut prng),
-                    },
+                        isrc(&mut prng),
+                    ),
                 };
                 tracks.push(track);
             }
@@ -333,6 +452,7 @@ impl Catalog {
                 },
                 explicit: doc.explicit,
                 prime_eligible: !discovery,
+                category: doc.category,
             });
         }
 
@@ -353,11 +473,7 @@ impl Catalog {
             }
             let track_count = prng.range(4, 16) as usize;
             let tracks = (0..track_count)
-                .map(|_| Track {
-                    id: fresh_id(&mut prng),
-                    title: track_title(&mut prng),
-                    isrc: isrc(&mut prng),
-                })
+                .map(|_| Track::new(fresh_id(&mut prng), track_title(&mut prng), isrc(&mut prng)))
                 .collect();
             let title = format!("{} {}", prng.pick(&ADJECTIVES), prng.pick(&NOUNS));
             let explicit = prng.below(5) == 0;
@@ -383,9 +499,76 @@ impl Catalog {
                 markets: markets(&mut prng),
                 explicit,
                 prime_eligible: prng.below(2) == 0,
+                category: "",
             });
         }
+
+        let mut later = Prng::derived(seed, "catalog-later", 0);
+        let girl = girl(&mut later, &mut fresh_id);
+        catalog.push(girl);
+        catalog.fill_in(seed);
+        catalog.artists = Artists::index(seed, &catalog.albums);
+        catalog.stations = Stations::generate(seed, &catalog);
+        catalog.shows = Shows::generate(seed);
+        catalog.charts = catalog.chart();
         catalog
+    }
+
+    fn chart(&self) -> Vec<TrackRef> {
+        let mut all: Vec<(u32, TrackRef)> = self
+            .albums
+            .iter()
+            .enumerate()
+            .flat_map(|(album, a)| {
+                a.tracks
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, t)| (t.popularity, TrackRef { album, index }))
+            })
+            .collect();
+        // Stable: among equals, catalog order.
+        all.sort_by_key(|(popularity, _)| std::cmp::Reverse(*popularity));
+        all.into_iter().take(CHARTS).map(|(_, at)| at).collect()
+    }
+
+    /// The most played tracks, most played first.
+    pub(crate) fn charts(&self) -> &[TrackRef] {
+        &self.charts
+    }
+
+    /// What every track and album has besides what the albums were first drawn with: the
+    /// tracks' times, popularity and qualities, and the albums' categories.
+    fn fill_in(&mut self, seed: u64) {
+        let mut prng = Prng::derived(seed, "catalog-tracks", 0);
+        for album in &mut self.albums {
+            if album.category.is_empty() {
+                album.category = *prng.pick(&CATEGORIES);
+            }
+            // The album's time shared out over the tracks that have none yet, to the second.
+            let set: u64 = album.tracks.iter().map(|t| t.duration).sum();
+            let open = album.tracks.iter().filter(|t| t.duration == 0).count() as u64;
+            let left = album.duration.saturating_sub(set);
+            let mut extra = left % open.max(1);
+            for track in album.tracks.iter_mut().filter(|t| t.duration == 0) {
+                track.duration = left / open + u64::from(extra > 0);
+                extra = extra.saturating_sub(1);
+            }
+            for track in &mut album.tracks {
+                let drawn = prng.below(91) as u32;
+                let uhd = prng.below(3) == 0;
+                if track.qualities.is_empty() {
+                    track.qualities = if uhd {
+                        &["SD", "HD", "UHD"]
+                    } else {
+                        &["SD", "HD"]
+                    };
+                }
+                track.popularity = TOP_TRACKS
+                    .iter()
+                    .find(|(id, _)| *id == track.id)
+                    .map_or(drawn, |(_, p)| *p);
+            }
+        }
     }
 
     fn push(&mut self, album: Album) {
@@ -402,6 +585,45 @@ impl Catalog {
         self.by_id.insert(album.id.clone(), index);
         self.albums.push(album);
         self.rendered.push(std::sync::OnceLock::new());
+    }
+
+    /// The seed the catalog was drawn from, which the per-user data derived from it shares.
+    pub(crate) fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Every album, in catalog order.
+    pub(crate) fn albums(&self) -> &[Album] {
+        &self.albums
+    }
+
+    /// Every track with its album, in catalog order.
+    pub(crate) fn all_tracks(&self) -> impl Iterator<Item = (&Album, &Track)> {
+        self.albums
+            .iter()
+            .flat_map(|album| album.tracks.iter().map(move |track| (album, track)))
+    }
+
+    /// A track and its album by the track's id.
+    pub(crate) fn track_by_id(&self, id: &str) -> Option<(&Album, &Track)> {
+        let at = self.track(id)?;
+        let album = &self.albums[at.album];
+        Some((album, &album.tracks[at.index]))
+    }
+
+    /// The catalog's artists, with their images.
+    pub(crate) fn artists(&self) -> &Artists {
+        &self.artists
+    }
+
+    /// The catalog's stations.
+    pub(crate) fn stations(&self) -> &Stations {
+        &self.stations
+    }
+
+    /// The catalog's podcast shows.
+    pub(crate) fn shows(&self) -> &Shows {
+        &self.shows
     }
 
     /// How many albums there are.
@@ -480,19 +702,8 @@ impl Album {
             "availableMarkets": self.markets.iter()
                 .map(|(id, name)| json!({"id": id, "name": name}))
                 .collect::<Vec<_>>(),
-            "artists": self.artists.iter()
-                .map(|a| json!({
-                    "id": a.id,
-                    "name": a.name,
-                    "url": format!("https://music.amazon.com/artists/{}", a.id),
-                }))
-                .collect::<Vec<_>>(),
-            "eligibility": {
-                "isDownloadable": true,
-                "isPurchaseable": true,
-                "isPreviewable": true,
-                "isPrimeEligible": self.prime_eligible,
-            },
+            "artists": self.artists_json(),
+            "eligibility": self.eligibility_json(),
             "parentalSettings": {
                 "isKidFriendly": false,
                 "hasExplicitLanguage": self.explicit,
@@ -503,6 +714,51 @@ impl Album {
             "trackCount": self.tracks.len(),
             "images": [{"height": 1800, "width": 1800, "url": self.image}],
             "label": self.label,
+        })
+    }
+
+    /// The artists as albums and tracks list them.
+    pub(crate) fn artists_json(&self) -> Vec<Value> {
+        self.artists
+            .iter()
+            .map(|a| {
+                json!({
+                    "id": a.id,
+                    "name": a.name,
+                    "url": artists::url(&a.id),
+                })
+            })
+            .collect()
+    }
+
+    /// A track of this album as the catalog operations (Get Track, searches, top tracks)
+    /// return it.
+    pub(crate) fn track_json(&self, track: &Track) -> Value {
+        let (code, country) = self.markets.first().copied().unwrap_or(MARKETS[0]);
+        json!({
+            "id": track.id,
+            "globalAsin": track.id,
+            "title": track.title,
+            "shortTitle": track.title.trim_end_matches(" [Explicit]"),
+            "duration": track.duration,
+            "url": self.track_url(track),
+            "album": self.summary_json(),
+            "releaseDate": track.release_date.unwrap_or(&self.release_date),
+            "isrc": track.isrc,
+            "artists": self.artists_json(),
+            "musicTerritory": {"code": code, "territoryName": country},
+            "market": {"id": code, "name": country},
+            "eligibility": self.eligibility_json(),
+            "audioQualities": track.qualities,
+        })
+    }
+
+    fn eligibility_json(&self) -> Value {
+        json!({
+            "isDownloadable": true,
+            "isPurchaseable": true,
+            "isPreviewable": true,
+            "isPrimeEligible": self.prime_eligible,
         })
     }
 
@@ -540,7 +796,7 @@ fn isrc(prng: &mut Prng) -> String {
     )
 }
 
-fn image(prng: &mut Prng) -> String {
+pub(crate) fn image(prng: &mut Prng) -> String {
     const CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let name: String = (0..11)
         .map(|_| CHARS[prng.below(CHARS.len() as u64) as usize] as char)
@@ -560,7 +816,7 @@ fn markets(prng: &mut Prng) -> Vec<(&'static str, &'static str)> {
     markets
 }
 
-fn artist_name(prng: &mut Prng) -> String {
+pub(crate) fn artist_name(prng: &mut Prng) -> String {
     if prng.below(3) == 0 {
         format!(
             "{} {} {}",
@@ -573,7 +829,12 @@ fn artist_name(prng: &mut Prng) -> String {
     }
 }
 
-fn track_title(prng: &mut Prng) -> String {
+/// A person's name, "Ada Rivers".
+pub(crate) fn person_name(prng: &mut Prng) -> String {
+    format!("{} {}", prng.pick(&FIRST), prng.pick(&LAST))
+}
+
+pub(crate) fn track_title(prng: &mut Prng) -> String {
     match prng.below(3) {
         0 => format!("{} {}", prng.pick(&ADJECTIVES), prng.pick(&NOUNS)),
         1 => format!("The {}", prng.pick(&NOUNS)),
@@ -590,7 +851,11 @@ mod tests {
         let a = Catalog::generate(42, 1000);
         let b = Catalog::generate(42, 1000);
         let c = Catalog::generate(43, 1000);
-        assert_eq!(a.len(), 1000 + DOCUMENTED.len());
+        assert_eq!(
+            a.len(),
+            1000 + DOCUMENTED.len() + 1,
+            "G I R L comes after them"
+        );
         assert!(a.album_ids().eq(b.album_ids()));
         assert!(!a.album_ids().eq(c.album_ids()));
         let ids: std::collections::HashSet<_> = a.album_ids().collect();
@@ -649,7 +914,7 @@ mod tests {
     #[test]
     fn generated_albums_have_valid_codes_and_varied_names() {
         let catalog = Catalog::generate(7, 2000);
-        let generated: Vec<&Album> = (DOCUMENTED.len()..catalog.len())
+        let generated: Vec<&Album> = (DOCUMENTED.len()..catalog.len() - 1)
             .map(|i| catalog.album_at(i))
             .collect();
         let share = |count: usize| count as f64 / generated.len() as f64;
@@ -766,7 +1031,7 @@ mod tests {
     #[test]
     fn a_seed_gives_the_same_catalog_in_every_release() {
         let catalog = Catalog::generate(5, 4);
-        let shown: Vec<String> = (DOCUMENTED.len()..catalog.len())
+        let shown: Vec<String> = (DOCUMENTED.len()..catalog.len() - 1)
             .map(|i| {
                 let a = catalog.album_at(i);
                 format!(
@@ -791,6 +1056,150 @@ mod tests {
                 "B0V4W9S039 \"Frozen Letters [Explicit]\" by Ada Bauer explicit=true prime=false markets=5 tracks=8 1728s",
             ]
         );
+    }
+
+    /// The examples of the Tracks, Artists, Station and Podcast pages are served as the pages
+    /// show them, whatever the seed.
+    #[test]
+    fn the_later_pages_examples_are_there_as_shown() {
+        for seed in [0, 9] {
+            let catalog = Catalog::generate(seed, 20);
+            let (album, happy) = catalog.track_by_id("B076YT2CBT").unwrap();
+            let json = album.track_json(happy);
+            assert_eq!(json["title"], "Happy (From \"Despicable Me 2\")");
+            assert_eq!(json["shortTitle"], json["title"]);
+            assert_eq!(json["duration"], 232);
+            assert_eq!(json["releaseDate"], "2013-06-18T04:00:00.000Z");
+            assert_eq!(json["isrc"], "USQ4E1300686");
+            assert_eq!(
+                json["album"],
+                json!({"id": "B076YSK8CS", "title": "G I R L",
+                       "url": "https://music.amazon.com/albums/B076YSK8CS"})
+            );
+            assert_eq!(
+                json["artists"],
+                json!([{"id": "B000QJPQTA", "name": "Pharrell Williams",
+                        "url": "https://music.amazon.com/artists/B000QJPQTA"}])
+            );
+            assert_eq!(
+                json["musicTerritory"],
+                json!({"code": "US", "territoryName": "United States"})
+            );
+            assert_eq!(json["market"], json!({"id": "US", "name": "United States"}));
+            assert_eq!(
+                json["eligibility"],
+                json!({"isDownloadable": true, "isPurchaseable": true,
+                       "isPreviewable": true, "isPrimeEligible": false})
+            );
+            assert_eq!(json["audioQualities"], json!(["SD", "HD", "UHD", "360RA"]));
+            assert_eq!(
+                album.duration,
+                album.tracks.iter().map(|t| t.duration).sum::<u64>()
+            );
+
+            let tash = catalog.artists().get("B01EJ9KLA6").unwrap().json();
+            assert_eq!(
+                tash,
+                json!({"id": "B01EJ9KLA6", "globalAsin": "B01EJ9KLA6", "name": "Tash Sultana",
+                       "url": "https://music.amazon.com/artists/B01EJ9KLA6",
+                       "images": [
+                           {"height": 1920, "width": 2560, "imageType": "BACKGROUND",
+                            "url": "https://m.media-amazon.com/images/I/71EUeu1uvbL.jpg"},
+                           {"height": 500, "width": 500, "imageType": "PROFILE",
+                            "url": "https://m.media-amazon.com/images/I/714AGFYsl8L.jpg"}]})
+            );
+            let radio = catalog.stations().get("A3QXXOBP9MU5LY").unwrap().json();
+            assert_eq!(radio["name"], "Pop Culture Radio");
+            assert_eq!(
+                radio["url"],
+                "https://music.amazon.com/stations/A3QXXOBP9MU5LY"
+            );
+            assert_eq!(radio["images"][0]["width"], 2400);
+            assert!(radio["images"][0].get("imageType").is_none());
+            let line = catalog
+                .shows()
+                .get("63825c25-4a0b-4389-a1cc-c72e5dc8bb7b")
+                .unwrap();
+            assert_eq!(line.title, "The Line");
+            assert_eq!(line.episodes[0].id, "4c580caf-3b61-4311-a9c5-2c006651aa23");
+            assert_eq!(line.episodes[0].title, "Introducing \"The Line\"");
+            assert_eq!(line.episodes[7].id, "7a0dc6a4-0ab8-46d5-9395-872a22110268");
+        }
+    }
+
+    /// Every artist credited on an album can be looked up, with pictures; the same seed gives
+    /// the same artists, stations and shows, another seed others.
+    #[test]
+    fn artists_stations_and_shows_come_from_the_seed() {
+        let shown = |catalog: &Catalog| {
+            let artists: Vec<String> = catalog
+                .artists()
+                .all()
+                .iter()
+                .map(|a| a.json().to_string())
+                .collect();
+            let stations: Vec<String> = catalog
+                .stations()
+                .all()
+                .iter()
+                .map(|s| s.json().to_string())
+                .collect();
+            let shows: Vec<String> = catalog
+                .shows()
+                .all()
+                .iter()
+                .flat_map(|s| {
+                    std::iter::once(s.json()).chain(s.episodes.iter().map(|e| s.episode_json(e)))
+                })
+                .map(|v| v.to_string())
+                .collect();
+            (artists, stations, shows)
+        };
+        let a = Catalog::generate(4, 40);
+        assert_eq!(shown(&a), shown(&Catalog::generate(4, 40)));
+        let other = shown(&Catalog::generate(5, 40));
+        let mine = shown(&a);
+        assert_ne!(mine.0, other.0);
+        assert_ne!(mine.1, other.1);
+        assert_ne!(mine.2, other.2);
+        for album in a.albums() {
+            for artist in &album.artists {
+                let entry = a.artists().get(&artist.id).unwrap();
+                assert_eq!(entry.name, artist.name);
+                assert!(!entry.images.is_empty());
+            }
+        }
+        let ids: std::collections::HashSet<&str> =
+            a.stations().all().iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids.len(), a.stations().all().len());
+        assert!(
+            a.stations()
+                .all()
+                .iter()
+                .any(|s| s.name == "Daft Punk Radio")
+        );
+    }
+
+    /// Tracks are timed to their album's second, and the documented hits lead the charts.
+    #[test]
+    fn tracks_share_their_albums_time_and_documented_hits_lead() {
+        let catalog = Catalog::generate(2, 50);
+        for album in catalog.albums() {
+            assert_eq!(
+                album.duration,
+                album.tracks.iter().map(|t| t.duration).sum::<u64>(),
+                "{}",
+                album.id
+            );
+            assert!(CATEGORIES.contains(&album.category));
+        }
+        let mut by_popularity: Vec<(u32, &str)> = catalog
+            .all_tracks()
+            .map(|(_, t)| (t.popularity, t.id.as_str()))
+            .collect();
+        by_popularity.sort_by(|a, b| b.cmp(a));
+        let top: Vec<&str> = by_popularity.iter().take(3).map(|(_, id)| *id).collect();
+        assert_eq!(top, ["B0BS2S4WXN", "B0064UPUDC", "B076YT2CBT"]);
     }
 
     /// A lookup renders the album asked for, documented or generated, with its own URL.

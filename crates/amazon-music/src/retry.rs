@@ -116,8 +116,8 @@ pub fn is_idempotent(method: &Method) -> bool {
 }
 
 /// The operations sent with POST that change nothing (their query is a body): as safe to send
-/// twice as a GET.
-const READ_ONLY_POSTS: &[&str] = &["searchTracks"];
+/// twice as a GET. Named as the generated crate hands them to the transport.
+const READ_ONLY_POSTS: &[&str] = &["search_tracks"];
 
 /// Whether a request of `operation` with this method may be sent twice without changing the
 /// outcome: an idempotent method, or a POST that only reads.
@@ -274,9 +274,9 @@ mod tests {
 
     #[test]
     fn a_post_is_repeated_only_when_it_only_reads() {
-        assert!(may_repeat(&Method::POST, "searchTracks"));
-        assert!(!may_repeat(&Method::POST, "createPlaybackSession"));
-        assert!(may_repeat(&Method::GET, "getAlbum"));
+        assert!(may_repeat(&Method::POST, "search_tracks"));
+        assert!(!may_repeat(&Method::POST, "create_playback_session"));
+        assert!(may_repeat(&Method::GET, "get_album"));
     }
 
     #[test]

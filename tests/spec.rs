@@ -342,6 +342,29 @@ fn every_example_satisfies_its_schema_and_none_is_orphaned() {
     assert!(orphans.is_empty(), "examples nobody uses: {orphans:?}");
 }
 
+/// Every operation shows what it answers and, when it takes a body, what it takes: a reader
+/// of the spec (and the mock, and the wire tests) can see each documented shape whole.
+#[test]
+fn every_success_body_and_request_body_has_an_example() {
+    let spec = spec();
+    let cases = example_cases(&spec);
+    let mut missing = Vec::new();
+    for op in spec.operations() {
+        let base = op.pointer();
+        let has = |media: &str| {
+            spec.pointer(media).is_none()
+                || cases.iter().any(|c| c.schema == format!("{media}/schema"))
+        };
+        if !has(&format!("{base}/requestBody/content/{JSON}")) {
+            missing.push(format!("{}: request body", op.id()));
+        }
+        if !has(&format!("{base}/responses/200/content/{JSON}")) {
+            missing.push(format!("{}: 200 response", op.id()));
+        }
+    }
+    assert!(missing.is_empty(), "no example for {missing:#?}");
+}
+
 /// The example check above is only worth something if a wrong example fails it.
 #[test]
 fn a_broken_example_is_caught() {

@@ -46,6 +46,9 @@ if (!baseUrl || !token || !apiKey) {
 const client = createClient<paths>({
   baseUrl,
   headers: { "x-api-key": apiKey, Authorization: `Bearer ${token}` },
+  // The spec's lists of ids are `style: form, explode: false` (ids=a,b); the generated types
+  // do not carry serialisation, and openapi-fetch explodes arrays unless told.
+  querySerializer: { array: { style: "form", explode: false } },
 });
 
 function check(condition: unknown, what: string): asserts condition {

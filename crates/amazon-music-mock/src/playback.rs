@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::catalog::{Catalog, TrackRef};
+use crate::catalog::{Catalog, TrackRef, catalog_id};
 use crate::error::ApiError;
 use crate::history::History;
 use crate::prng::Prng;
@@ -597,19 +597,21 @@ fn insert_after(order: &mut Vec<usize>, after: usize, new: usize) {
     order.insert(at, new);
 }
 
+/// The track `id` (a catalog id or the MRN a view gives) names.
 fn find_track(catalog: &Catalog, id: &str) -> Result<TrackRef, ApiError> {
     catalog
-        .track(id)
+        .track(catalog_id(id))
         .ok_or_else(|| ApiError::not_found(format!("No track has the id {id}.")))
 }
 
-/// The tracks of a container: all of an album's, or a single track given by id.
+/// The tracks of a container: all of an album's, or a single track given by id (a catalog id
+/// or the MRN a view gives).
 fn container_tracks(catalog: &Catalog, id: &str) -> Result<Vec<TrackRef>, ApiError> {
-    if let Some(track) = catalog.track(id) {
+    if let Some(track) = catalog.track(catalog_id(id)) {
         return Ok(vec![track]);
     }
     let album_index = catalog
-        .album_index(id)
+        .album_index(catalog_id(id))
         .ok_or_else(|| ApiError::not_found(format!("No album or track has the id {id}.")))?;
     let album = catalog.album_at(album_index);
     Ok((0..album.tracks.len())

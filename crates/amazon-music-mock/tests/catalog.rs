@@ -284,12 +284,17 @@ async fn track_searches_refuse_what_the_spec_refuses() {
         json!({"searchFilters": [{"query": "x"}], "limit": 101}),
         json!({"searchFilters": [{"query": "x"}], "sortBy": "random"}),
         json!({"searchFilters": [{"query": "x"}], "token": "not-a-token"}),
+        json!({"searchFilters": vec![json!({"query": "x"}); 51]}),
+        json!({"searchFilters": [{"query": "x ".repeat(501)}]}),
     ] {
         let reply = api
             .call(Method::POST, "/search/tracks", Some(body.clone()))
             .await;
         assert_eq!(reply.error(), (400, "BAD_REQUEST".into()), "{body}");
     }
+    // At the bounds, still a search.
+    let most = json!({"searchFilters": vec![json!({"query": "x".repeat(1000)}); 50]});
+    assert_eq!(search(&api, most).await["edgeCount"], 0);
 }
 
 #[tokio::test]
@@ -328,7 +333,13 @@ async fn search_all_groups_the_catalog_top_hits_first() {
     assert_eq!(top["_type"], "PodcastShow", "{line}");
     assert_eq!(top["title"], "The Line");
 
-    for bad in ["/search?query=", "/search", "/search?query=x&limit=0"] {
+    let long = format!("/search?query={}", "x".repeat(1001));
+    for bad in [
+        "/search?query=",
+        "/search",
+        "/search?query=x&limit=0",
+        &long,
+    ] {
         assert_eq!(
             api.get(bad).await.error(),
             (400, "BAD_REQUEST".into()),

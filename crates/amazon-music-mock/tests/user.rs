@@ -268,6 +268,34 @@ async fn the_home_view_groups_the_users_music_a_few_groups_at_a_time() {
     assert_eq!(played["content"]["entities"][0]["id"], "B0BS2S4WXN");
     assert_eq!(played["content"]["entities"][0]["_type"], "Track");
 
+    // What a view gives to play, playback takes: a track's MRN, an album's as a container.
+    let top = &home["content"]["entityGroups"][1];
+    assert_eq!(top["id"], "top-tracks");
+    let track = top["content"]["entities"][1].clone();
+    let entity = api
+        .session(json!({"playParams": track["playParams"]}))
+        .await;
+    assert_eq!(entity["track"]["id"], track["id"]);
+    let releases = home["content"]["entityGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "new-releases")
+        .unwrap()
+        .clone();
+    let album = &releases["content"]["entities"][0];
+    let mrn = album["playParams"]["id"].as_str().unwrap();
+    let entity = api
+        .session(json!({"playParams": {"containerIds": [mrn]}}))
+        .await;
+    let first = api
+        .ok(&format!("/albums/{}", album["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(
+        entity["track"]["id"],
+        first["data"]["album"]["tracks"][0]["id"]
+    );
+
     let localized = api
         .request(Method::GET, "/views/home")
         .header("accept-language", "de-DE")

@@ -11,6 +11,10 @@
 //! that starts with it, then one that holds every word; ties go to the more popular track,
 //! then catalog order. `sortBy` `release` puts the newest first, `popularity` the most played,
 //! `name` orders by title; each keeps relevance's order among equals.
+//!
+//! The spec bounds neither the number of filters nor a query's length; the mock takes at most
+//! 50 filters and 1,000 characters a query (400 `BAD_REQUEST` beyond), so that no single
+//! request can keep it busy.
 
 use axum::extract::{Extension, State};
 use serde_json::{Value, json};
@@ -182,16 +186,33 @@ fn search(catalog: &Catalog, filters: &[Filter], sort: SortBy) -> Vec<Hit> {
     match sort {
         SortBy::Relevance => {}
         SortBy::Popularity => hits.sort_by_key(|h| std::cmp::Reverse(track(h).1.popularity)),
-        SortBy::Release => hits.sort_by(|x, y| {
-            let date = |h: &Hit| {
-                let (album, t) = track(h);
-                t.release_date.unwrap_or(&album.release_date).to_owned()
-            };
-            date(y).cmp(&date(x))
-        }),
+        SortBy::Release => hits.sort_by(|x, y| release(catalog, y).cmp(release(catalog, x))),
         SortBy::Name => hits.sort_by_cached_key(|h| track(h).1.title.to_lowercase()),
     }
     hits
+}
+
+/// When the track of `hit` came out (an ISO date, so it sorts as text).
+fn release<'a>(catalog: &'a Catalog, hit: &Hit) -> &'a str {
+    let album = catalog.album_at(hit.album);
+    album.tracks[hit.index]
+        .release_date
+        .unwrap_or(&album.release_date)
+}
+
+/// The most filters a track search may have, and the longest query, in characters. The spec
+/// sets neither; every filter and word is compared with every track, so without them one
+/// request could keep the mock busy for minutes.
+const MAX_FILTERS: usize = 50;
+const MAX_QUERY: usize = 1000;
+
+fn bounded(query: &str, at: &str) -> Result<(), ApiError> {
+    if query.chars().count() > MAX_QUERY {
+        return Err(ApiError::bad_request(format!(
+            "{at} is longer than the {MAX_QUERY} characters this mock searches for"
+        )));
+    }
+    Ok(())
 }
 
 pub(crate) async fn search_tracks(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
@@ -199,7 +220,22 @@ pub(crate) async fn search_tracks(State(s): State<MockState>, Extension(ctx): Co
     let filters = body
         .get("searchFilters")
         .and_then(Value::as_array)
-        .ok_or_else(|| ApiError::bad_request("request body: searchFilters is required"))?
+        .ok_or_else(|| ApiError::bad_request("request body: searchFilters is required"))?;
+    if filters.len() > MAX_FILTERS {
+        return Err(ApiError::bad_request(format!(
+            "request body /searchFilters has {} filters, more than the {MAX_FILTERS} this mock \
+             searches by",
+            filters.len()
+        )));
+    }
+    for (at, filter) in filters.iter().enumerate() {
+        let query = filter
+            .get("query")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        bounded(query, &format!("request body /searchFilters/{at}/query"))?;
+    }
+    let filters = filters
         .iter()
         .map(Filter::parse)
         .collect::<Result<Vec<_>, _>>()?;
@@ -245,6 +281,7 @@ fn best(mut scored: Scored, limit: usize) -> Scored {
 
 pub(crate) async fn search_all(State(s): State<MockState>, Extension(ctx): Context) -> Answer {
     let query = ctx.checked.query_str("query").unwrap_or_default();
+    bounded(query, "query parameter query")?;
     let limit = ctx.limit(10);
     let catalog = &s.0.catalog;
     let wanted = words(query);
@@ -405,6 +442,30 @@ mod tests {
                 .is_empty()
             );
         }
+    }
+
+    /// Relevance is not catalog order: a track whose title is the query comes before tracks
+    /// that only hold its words, wherever it is in the catalog.
+    #[test]
+    fn a_title_that_is_the_query_leads_whatever_comes_first_in_the_catalog() {
+        let catalog = Catalog::generate(0, 1000);
+        let mut checked = 0;
+        for (_, track) in catalog.all_tracks().collect::<Vec<_>>().into_iter().rev() {
+            let query = track.title.to_lowercase();
+            let hits = search(&catalog, &[filter(None, &query)], SortBy::Relevance);
+            let title = |h: &Hit| words(&catalog.album_at(h.album).tracks[h.index].title);
+            let mut in_catalog_order = hits.clone();
+            in_catalog_order.sort_by_key(|h| (h.album, h.index));
+            if title(&in_catalog_order[0]) == words(&query) {
+                continue;
+            }
+            assert_eq!(title(&hits[0]), words(&query), "{query}");
+            checked += 1;
+            if checked == 20 {
+                return;
+            }
+        }
+        panic!("only {checked} titles had other matches before them");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::artists::followed;
 use super::request::{Answer, Context};
+use crate::catalog;
 use crate::catalog::artists::ArtistEntry;
 use crate::catalog::images::images_json;
 use crate::catalog::podcasts::Show;
@@ -21,9 +22,9 @@ use crate::paging::{by_position, position_token};
 use crate::playlists::{Playlist, owned};
 use crate::state::MockState;
 
-/// The id playback takes for a catalog item (an MRN, `mrn:1.0:catalog:<kind>:...`).
+/// `playParams` of a catalog item: its MRN, which playback takes.
 fn mrn(kind: &str, key: &str, id: &str) -> Value {
-    json!({"id": format!("mrn:1.0:catalog:{kind}:{key}:{id}")})
+    json!({"id": catalog::mrn(kind, key, id)})
 }
 
 fn artists_of(album: &Album) -> Vec<Value> {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::Album;
+use super::draw::image;
 use super::images::{Image, images_json};
 use crate::prng::Prng;
 
@@ -58,31 +58,29 @@ fn tash_sultana() -> ArtistEntry {
 }
 
 impl Artists {
-    /// The artists credited on `albums`, then the documented one, with pictures and follower
-    /// counts drawn from `seed`.
-    pub(crate) fn index(seed: u64, albums: &[Album]) -> Self {
+    /// The artists of `credits` (album index, artist id, artist name, in catalog order),
+    /// then the documented one, with pictures and follower counts drawn from `seed`.
+    pub(crate) fn index<'a>(
+        seed: u64,
+        credits: impl IntoIterator<Item = (usize, &'a str, &'a str)>,
+    ) -> Self {
         let mut prng = Prng::derived(seed, "artists", 0);
         let mut artists = Artists::default();
-        for (index, album) in albums.iter().enumerate() {
-            for artist in &album.artists {
-                let at = match artists.by_id.get(&artist.id) {
-                    Some(&at) => at,
-                    None => {
-                        let entry = ArtistEntry {
-                            id: artist.id.clone(),
-                            name: artist.name.clone(),
-                            images: vec![
-                                Image::new(super::image(&mut prng), 500, 500).kind("PROFILE"),
-                                Image::new(super::image(&mut prng), 2560, 1920).kind("BACKGROUND"),
-                            ],
-                            follower_count: Some(prng.range(100, 5_000_000)),
-                            albums: Vec::new(),
-                        };
-                        artists.push(entry)
-                    }
-                };
-                artists.list[at].albums.push(index);
-            }
+        for (index, id, name) in credits {
+            let at = match artists.by_id.get(id) {
+                Some(&at) => at,
+                None => artists.push(ArtistEntry {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                    images: vec![
+                        Image::new(image(&mut prng), 500, 500).kind("PROFILE"),
+                        Image::new(image(&mut prng), 2560, 1920).kind("BACKGROUND"),
+                    ],
+                    follower_count: Some(prng.range(100, 5_000_000)),
+                    albums: Vec::new(),
+                }),
+            };
+            artists.list[at].albums.push(index);
         }
         if !artists.by_id.contains_key("B01EJ9KLA6") {
             artists.push(tash_sultana());

@@ -10,6 +10,7 @@
 //! shows) is drawn from streams of its own, so the albums a seed gave before stay the same.
 
 pub(crate) mod artists;
+pub(crate) mod draw;
 pub(crate) mod images;
 pub(crate) mod podcasts;
 pub(crate) mod stations;
@@ -21,6 +22,11 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 use crate::prng::Prng;
 use artists::Artists;
+pub(crate) use draw::person_name;
+use draw::{
+    ADJECTIVES, CATEGORIES, LABELS, MARKETS, NOUNS, artist_name, asin, image, isrc, markets,
+    track_title,
+};
 use podcasts::Shows;
 use stations::Stations;
 
@@ -107,93 +113,6 @@ pub(crate) struct Catalog {
 /// How many tracks the charts (top tracks) hold.
 const CHARTS: usize = 100;
 
-const MARKETS: [(&str, &str); 8] = [
-    ("US", "United States"),
-    ("GB", "United Kingdom"),
-    ("DE", "Germany"),
-    ("FR", "France"),
-    ("JP", "Japan"),
-    ("CA", "Canada"),
-    ("ES", "Spain"),
-    ("IT", "Italy"),
-];
-pub(crate) const ADJECTIVES: [&str; 24] = [
-    "Electric", "Silent", "Golden", "Broken", "Endless", "Midnight", "Velvet", "Neon", "Hollow",
-    "Crimson", "Distant", "Wild", "Paper", "Northern", "Burning", "Quiet", "Lonely", "Bright",
-    "Secret", "Frozen", "Summer", "Restless", "Open", "Hidden",
-];
-pub(crate) const NOUNS: [&str; 24] = [
-    "Harbor",
-    "Dreams",
-    "Skyline",
-    "Echoes",
-    "Garden",
-    "Highway",
-    "Rivers",
-    "Mirrors",
-    "Engines",
-    "Lights",
-    "Season",
-    "Island",
-    "Signals",
-    "Horizon",
-    "Shadows",
-    "Tides",
-    "Circus",
-    "Machines",
-    "Letters",
-    "Stations",
-    "Waves",
-    "Heart",
-    "Satellites",
-    "Frontier",
-];
-const FIRST: [&str; 16] = [
-    "Ada", "Miles", "Nina", "Otis", "Ruby", "Leon", "Maya", "Jonah", "Iris", "Theo", "Lena",
-    "Hugo", "Zoe", "Felix", "Clara", "Omar",
-];
-const LAST: [&str; 16] = [
-    "Rivers",
-    "Stone",
-    "Vega",
-    "Marlow",
-    "Okafor",
-    "Lindqvist",
-    "Moreau",
-    "Tanaka",
-    "Reyes",
-    "Novak",
-    "Hart",
-    "Quinn",
-    "Sato",
-    "Bauer",
-    "Castillo",
-    "Wren",
-];
-const BANDS: [&str; 12] = [
-    "The",
-    "Los",
-    "Club",
-    "Orchestra",
-    "Collective",
-    "Brothers",
-    "Kids",
-    "Society",
-    "Union",
-    "Parade",
-    "Machine",
-    "Sound",
-];
-const LABELS: [&str; 8] = [
-    "Mock Records",
-    "Seeded Sound Ltd.",
-    "Loopback Music",
-    "Deterministic Discs",
-    "Cursor & Token",
-    "Localhost Recordings",
-    "Port 0 Music",
-    "Fixture Tapes",
-];
 const DISCOVERY_TRACKS: [&str; 14] = [
     "One More Time",
     "Aerodynamic",
@@ -209,20 +128,6 @@ const DISCOVERY_TRACKS: [&str; 14] = [
     "Short Circuit",
     "Face to Face",
     "Too Long",
-];
-
-/// The genres albums are filed under (the `categoryId`s of track searches).
-pub(crate) const CATEGORIES: [&str; 10] = [
-    "pop",
-    "rock",
-    "electronic",
-    "hip-hop",
-    "jazz",
-    "classical",
-    "country",
-    "reggae",
-    "indie",
-    "folk",
 ];
 
 /// The documented tracks lead the charts, so that top tracks and popularity sorts show them.
@@ -507,8 +412,20 @@ impl Catalog {
         let girl = girl(&mut later, &mut fresh_id);
         catalog.push(girl);
         catalog.fill_in(seed);
-        catalog.artists = Artists::index(seed, &catalog.albums);
-        catalog.stations = Stations::generate(seed, &catalog);
+        catalog.artists = Artists::index(
+            seed,
+            catalog
+                .albums
+                .iter()
+                .enumerate()
+                .flat_map(|(index, album)| {
+                    album
+                        .artists
+                        .iter()
+                        .map(move |a| (index, a.id.as_str(), a.name.as_str()))
+                }),
+        );
+        catalog.stations = Stations::generate(seed, &catalog.artists);
         catalog.shows = Shows::generate(seed);
         catalog.charts = catalog.chart();
         catalog
@@ -774,72 +691,18 @@ impl Album {
     }
 }
 
-const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
-fn asin(prng: &mut Prng) -> String {
-    let mut id = String::from("B0");
-    for _ in 0..8 {
-        id.push(ALNUM[prng.below(ALNUM.len() as u64) as usize] as char);
-    }
-    id
+/// The MRN of a catalog item, `mrn:1.0:catalog:<kind>:<key>:<id>`: the id the views give an
+/// entity to play (`playParams.id`), in the shape of the Views page's example.
+pub(crate) fn mrn(kind: &str, key: &str, id: &str) -> String {
+    format!("mrn:1.0:catalog:{kind}:{key}:{id}")
 }
 
-fn isrc(prng: &mut Prng) -> String {
-    let country = prng.pick(&MARKETS).0;
-    let registrant: String = (0..3)
-        .map(|_| ALNUM[prng.range(10, 35) as usize] as char)
-        .collect();
-    format!(
-        "{country}{registrant}{:02}{:05}",
-        prng.below(100),
-        prng.below(100_000)
-    )
-}
-
-pub(crate) fn image(prng: &mut Prng) -> String {
-    const CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    let name: String = (0..11)
-        .map(|_| CHARS[prng.below(CHARS.len() as u64) as usize] as char)
-        .collect();
-    format!("https://m.media-amazon.com/images/I/{name}.jpg")
-}
-
-fn markets(prng: &mut Prng) -> Vec<(&'static str, &'static str)> {
-    let mut markets: Vec<_> = MARKETS
-        .iter()
-        .copied()
-        .filter(|_| prng.below(3) != 0)
-        .collect();
-    if markets.is_empty() {
-        markets.push(MARKETS[0]);
-    }
-    markets
-}
-
-pub(crate) fn artist_name(prng: &mut Prng) -> String {
-    if prng.below(3) == 0 {
-        format!(
-            "{} {} {}",
-            prng.pick(&BANDS),
-            prng.pick(&ADJECTIVES),
-            prng.pick(&NOUNS)
-        )
-    } else {
-        format!("{} {}", prng.pick(&FIRST), prng.pick(&LAST))
-    }
-}
-
-/// A person's name, "Ada Rivers".
-pub(crate) fn person_name(prng: &mut Prng) -> String {
-    format!("{} {}", prng.pick(&FIRST), prng.pick(&LAST))
-}
-
-pub(crate) fn track_title(prng: &mut Prng) -> String {
-    match prng.below(3) {
-        0 => format!("{} {}", prng.pick(&ADJECTIVES), prng.pick(&NOUNS)),
-        1 => format!("The {}", prng.pick(&NOUNS)),
-        _ => format!("{} of {}", prng.pick(&NOUNS), prng.pick(&NOUNS)),
-    }
+/// The catalog id an MRN names (`mrn:1.0:catalog:track:asin:B0064UPUDC` is `B0064UPUDC`);
+/// any other id is itself.
+pub(crate) fn catalog_id(id: &str) -> &str {
+    id.strip_prefix("mrn:1.0:catalog:")
+        .and_then(|rest| rest.splitn(3, ':').nth(2))
+        .unwrap_or(id)
 }
 
 #[cfg(test)]
@@ -1200,6 +1063,15 @@ mod tests {
         by_popularity.sort_by(|a, b| b.cmp(a));
         let top: Vec<&str> = by_popularity.iter().take(3).map(|(_, id)| *id).collect();
         assert_eq!(top, ["B0BS2S4WXN", "B0064UPUDC", "B076YT2CBT"]);
+    }
+
+    #[test]
+    fn an_mrn_names_its_catalog_id() {
+        let id = mrn("track", "asin", "B0064UPUDC");
+        assert_eq!(id, "mrn:1.0:catalog:track:asin:B0064UPUDC");
+        assert_eq!(catalog_id(&id), "B0064UPUDC");
+        assert_eq!(catalog_id("B0064UPUDC"), "B0064UPUDC");
+        assert_eq!(catalog_id("mrn:1.0:catalog:album"), "mrn:1.0:catalog:album");
     }
 
     /// A lookup renders the album asked for, documented or generated, with its own URL.

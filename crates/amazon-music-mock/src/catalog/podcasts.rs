@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use super::draw::{ADJECTIVES, NOUNS, image, track_title};
 use super::images::{Image, images_json};
-use super::{ADJECTIVES, NOUNS};
 use crate::prng::Prng;
 
 /// An episode of a show.
@@ -65,7 +65,7 @@ fn the_line(prng: &mut Prng) -> Show {
         id: "63825c25-4a0b-4389-a1cc-c72e5dc8bb7b".to_owned(),
         title: "The Line".to_owned(),
         description: "<p>In 2018, a group of Navy SEALs broke ranks ...</p>".to_owned(),
-        images: vec![Image::new(super::image(prng), 1400, 1400)],
+        images: vec![Image::new(image(prng), 1400, 1400)],
         episodes,
     }
 }
@@ -82,7 +82,7 @@ fn generated(prng: &mut Prng) -> Show {
     let episodes = (0..count)
         .map(|n| Episode {
             id: prng.uuid(),
-            title: format!("{}. {}", n + 1, super::track_title(prng)),
+            title: format!("{}. {}", n + 1, track_title(prng)),
             duration: prng.range(600, 5400),
             release_date: format!(
                 "{}-{:02}-{:02}T07:00:00.000Z",
@@ -95,7 +95,7 @@ fn generated(prng: &mut Prng) -> Show {
     Show {
         id: prng.uuid(),
         description: format!("<p>Conversations about {}.</p>", topic.to_lowercase()),
-        images: vec![Image::new(super::image(prng), 1400, 1400)],
+        images: vec![Image::new(image(prng), 1400, 1400)],
         title,
         episodes,
     }

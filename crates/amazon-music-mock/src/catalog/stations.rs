@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use super::artists::Artists;
+use super::draw::{CATEGORIES, image};
 use super::images::{Image, images_json};
-use super::{CATEGORIES, Catalog};
 use crate::prng::Prng;
 
 /// A station of the catalog.
@@ -68,7 +69,7 @@ fn capitalized(word: &str) -> String {
 
 impl Stations {
     /// The documented station, then genre and artist stations drawn from `seed`.
-    pub(crate) fn generate(seed: u64, catalog: &Catalog) -> Self {
+    pub(crate) fn generate(seed: u64, artists: &Artists) -> Self {
         let mut prng = Prng::derived(seed, "stations", 0);
         let mut stations = Stations::default();
         stations.push(pop_culture_radio());
@@ -76,8 +77,7 @@ impl Stations {
             .iter()
             .map(|c| format!("{} Radio", capitalized(c)))
             .chain(
-                catalog
-                    .artists()
+                artists
                     .all()
                     .iter()
                     .take(ARTIST_STATIONS)
@@ -90,11 +90,11 @@ impl Stations {
                     break id;
                 }
             };
-            let image = super::image(&mut prng);
+            let picture = image(&mut prng);
             stations.push(Station {
                 id,
                 name,
-                images: vec![Image::new(image, 1000, 1000)],
+                images: vec![Image::new(picture, 1000, 1000)],
             });
         }
         stations

@@ -77,7 +77,7 @@ fn an_exchange_matching_no_operation_is_a_violation_not_a_crash() {
     let file = write(
         &dir,
         "x.json",
-        r#"{"method": "GET", "url": "https://h/v1/artists/1", "status": 200, "body": {}}"#,
+        r#"{"method": "GET", "url": "https://h/v1/no-such-things/1", "status": 200, "body": {}}"#,
     );
     let out = amazon_music(&["validate", "recorded", &file]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));

@@ -222,6 +222,38 @@ fn nested_body_fields_and_missing_ones() {
     );
 }
 
+/// The fields of a list's items are named after the list (`searchFilters.field`), as the
+/// Search page writes them: they are the spec's, so only their real differences are named.
+#[test]
+fn fields_of_a_list_of_objects_are_found_in_its_items() {
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let search = page::parse(
+        "Search Tracks\nPOST\n/search/tracks\nAuthorization Scope: [music::catalog]\n\
+         Request Parameters\nName | Data Type | Required | Description |\n---|---|---|---|\n\
+         searchFilters | array | Yes | Filters. |\n\
+         searchFilters.field | TrackFieldType | No | The field. |\n\
+         searchFilters.query | string | Yes | The text. |\n\
+         searchFilters.mood | string | No | Made up. |\n\
+         limit | integer | No | Minimum of 1, maximum of 100 (default: 100). |\n\
+         token | string | No | The page. |\nsortBy | string | No | The order. |\n",
+    )
+    .unwrap();
+    let key = "POST /search/tracks";
+    assert_eq!(
+        differences(&search, &empty),
+        [
+            unexplained(
+                &format!("{key} body searchFilters.field type=TrackFieldType"),
+                "type=string"
+            ),
+            unexplained(
+                &format!("{key} body searchFilters.mood"),
+                "no such parameter"
+            ),
+        ]
+    );
+}
+
 /// A response field the spec has and the page does not list is named; an example request's
 /// URL may carry the scheme and host, which are dropped.
 #[test]

@@ -354,8 +354,8 @@ fn sorted<'a>(keys: impl Iterator<Item = &'a String>) -> String {
     keys.join(", ")
 }
 
-/// Every property of a request body schema, dotted (`playParams.id`), with its required flag
-/// in its own object.
+/// Every property of a request body schema, dotted (`playParams.id`; a list's items take the
+/// list's name, `searchFilters.field`), with its required flag in its own object.
 fn flatten_body(
     spec: &Spec,
     schema: SchemaId,
@@ -367,6 +367,11 @@ fn flatten_body(
         return;
     }
     let schema = &spec.schemas()[schema];
+    // A list of objects: the pages name its items' fields after the list
+    // (`searchFilters.field` for the field of each filter).
+    if let Some(items) = schema.items() {
+        flatten_body(spec, items, prefix, out, depth + 1);
+    }
     for (name, child) in schema.properties() {
         let dotted = if prefix.is_empty() {
             name.clone()

@@ -374,10 +374,23 @@ fn ids_of_an_impossible_shape_are_refused_before_anything_is_sent() {
             .fails_with_one_line(2, "invalid album id");
         mock.run(&["play", "--album", id])
             .fails_with_one_line(2, "invalid album id");
+        mock.run(&["track", "get", id])
+            .fails_with_one_line(2, &format!("invalid track id {id:?}: {reason}"));
+        mock.run(&["artist", "get", "B01EJ9KLA6", id])
+            .fails_with_one_line(2, &format!("invalid artist id {id:?}: {reason}"));
+        mock.run(&["playlist", "get", id])
+            .fails_with_one_line(2, &format!("invalid playlist id {id:?}: {reason}"));
     }
     mock.run(&["play", "--tracks", "B0BS2S4WXN,,B0064UPU4G"])
         .fails_with_one_line(2, "invalid track id \"\": it is empty");
-    for operation in ["getAlbums", "addLibraryAlbum", "createPlaybackSession"] {
+    for operation in [
+        "getAlbums",
+        "addLibraryAlbum",
+        "createPlaybackSession",
+        "getTrack",
+        "getArtists",
+        "getPlaylist",
+    ] {
         assert_eq!(mock.requests(operation), 0, "{operation}: nothing sent");
     }
 }

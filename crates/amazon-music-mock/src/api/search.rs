@@ -477,10 +477,7 @@ mod tests {
                 &search(&catalog, &[filter(Some(field), query)], SortBy::Relevance),
             )
         };
-        assert_eq!(
-            one("id", "b0064updc".to_uppercase().as_str()),
-            Vec::<String>::new()
-        );
+        assert!(one("id", "B0064UPUD").is_empty(), "an id matches whole");
         assert_eq!(one("id", "b0064upudc"), ["B0064UPUDC"]);
         assert_eq!(one("asin", "B076YT2CBT"), ["B076YT2CBT"]);
         assert_eq!(one("isrc", "usq4e1300686"), ["B076YT2CBT"]);

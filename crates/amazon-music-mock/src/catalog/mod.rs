@@ -1074,6 +1074,58 @@ mod tests {
         assert_eq!(catalog_id("mrn:1.0:catalog:album"), "mrn:1.0:catalog:album");
     }
 
+    /// What was added after the albums is pinned too, as this code first drew it: stations,
+    /// shows, the artists' followers and the charts of one seed.
+    #[test]
+    fn a_seed_gives_the_same_stations_shows_and_charts_in_every_release() {
+        let catalog = Catalog::generate(5, 4);
+        let mut shown: Vec<String> = catalog
+            .stations()
+            .all()
+            .iter()
+            .skip(1)
+            .take(2)
+            .map(|s| format!("station {} {}", s.id, s.name))
+            .collect();
+        shown.extend(
+            catalog
+                .shows()
+                .all()
+                .iter()
+                .skip(1)
+                .take(2)
+                .map(|s| format!("show {} {:?} episodes={}", s.id, s.title, s.episodes.len())),
+        );
+        shown.extend(
+            catalog
+                .artists()
+                .all()
+                .iter()
+                .take(2)
+                .map(|a| format!("artist {} followers={:?}", a.name, a.follower_count)),
+        );
+        shown.extend(catalog.charts().iter().take(5).map(|at| {
+            let track = &catalog.album_at(at.album).tracks[at.index];
+            format!("chart {} {}", track.id, track.popularity)
+        }));
+        assert_eq!(
+            shown,
+            [
+                "station AKCFWAXVQGDP47 Pop Radio",
+                "station A047SWI660F7FA Rock Radio",
+                "show 602b8809-f64c-4774-ad53-81b3a253d091 \"Inside Paper Highway\" episodes=10",
+                "show b2487ec7-ead1-4fc4-b707-f8062a239218 \"Broken Engines Hour\" episodes=8",
+                "artist Daft Punk followers=Some(3469322)",
+                "artist Michael Franti & Spearhead followers=Some(55540)",
+                "chart B0BS2S4WXN 100",
+                "chart B0064UPUDC 99",
+                "chart B076YT2CBT 98",
+                "chart B0MX495SFQ 90",
+                "chart B0QGGU2TUO 90",
+            ]
+        );
+    }
+
     /// A lookup renders the album asked for, documented or generated, with its own URL.
     #[test]
     fn get_album_answers_the_album_asked_for() {

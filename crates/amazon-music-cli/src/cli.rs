@@ -10,7 +10,10 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{album, auth, completions, docs_check, library, mock, playback, validate};
+use crate::commands::{
+    album, artist, auth, completions, docs_check, library, me, mock, playback, playlist, search,
+    track, tracks, validate,
+};
 
 /// The examples and exit codes shown at the end of `amazon-music --help`.
 const AFTER_HELP: &str = "\
@@ -20,6 +23,8 @@ Examples:
   export AMAZON_MUSIC_BASE_URL=http://127.0.0.1:8080/v1 AMAZON_MUSIC_API_KEY=mock-api-key AMAZON_MUSIC_TOKEN=mock-token
   amazon-music library list --all
   amazon-music album get B0064UPU4G B00D3PLC1K
+  amazon-music search \"one more time\" --limit 5
+  amazon-music top tracks --json
   amazon-music play --album B0064UPU4G
   amazon-music session next
   amazon-music library list --ndjson | jq .title
@@ -39,7 +44,8 @@ Exit codes:
 
 /// amazon-music: the Amazon Music Web API from the command line.
 ///
-/// Albums, the library and playback sessions against the API or the project's mock, the mock
+/// Search, the catalog (albums, tracks, artists, playlists, top tracks), the user's profile,
+/// history and library, and playback sessions against the API or the project's mock, the mock
 /// itself, and the checks of traffic and of Amazon's docs against the project's spec.
 #[derive(Parser, Debug)]
 #[command(name = "amazon-music", version, after_help = AFTER_HELP)]
@@ -63,8 +69,22 @@ pub enum Command {
     Logout(auth::SignInCommandArgs),
     /// Show the stored sign-in: user, scopes, expiry (never a token).
     Status(auth::SignInCommandArgs),
+    /// Search the catalog: tracks, or everything.
+    Search(search::SearchArgs),
     /// Albums of the catalog.
     Album(album::AlbumArgs),
+    /// Tracks of the catalog.
+    Track(track::TrackArgs),
+    /// Artists of the catalog.
+    Artist(artist::ArtistArgs),
+    /// Playlists: one by id, or the signed-in user's.
+    Playlist(playlist::PlaylistArgs),
+    /// The catalog's most played.
+    Top(tracks::TopArgs),
+    /// The signed-in user's profile, and changing it.
+    Me(me::MeArgs),
+    /// The tracks the signed-in user played lately, most recent first.
+    Recent(tracks::RecentArgs),
     /// The signed-in user's library.
     Library(library::LibraryArgs),
     /// Start a playback session (remembered for `session`).

@@ -1,4 +1,4 @@
-//! Listings (the library, a queue): pages streamed from the client's paginator, cut at a limit,
+//! Listings (the library, a queue, search results, playlists, recent and top tracks): pages streamed from the client's paginator, cut at a limit,
 //! printed as a table, one JSON document or NDJSON as they arrive, and stopped cleanly by
 //! Ctrl-C with what arrived so far.
 
@@ -9,7 +9,7 @@ use futures_util::TryStreamExt;
 use serde::Serialize;
 
 use crate::exit::{Failure, Status};
-use crate::output::{self, ListingFormat, Out};
+use crate::output::{self, Align, ListingFormat, Out, Table};
 use crate::signal::Interrupt;
 
 /// How much of a listing to fetch.
@@ -17,23 +17,32 @@ use crate::signal::Interrupt;
 pub struct Extent {
     /// Items wanted; `None` for all of them.
     pub cap: Option<u32>,
+    /// The largest page the listing's operation serves.
+    page_max: u32,
 }
 
 impl Extent {
     /// `--all` or `--limit N`; neither is one page.
     pub fn new(all: bool, limit: Option<u32>) -> Self {
+        Self::paged(all, limit, MAX_PAGE_SIZE)
+    }
+
+    /// [`Extent::new`] for a listing whose pages hold at most `page_max` items (the top
+    /// tracks 20, the recently played 60): neither flag is one page of that size.
+    pub fn paged(all: bool, limit: Option<u32>, page_max: u32) -> Self {
         Self {
             cap: if all {
                 None
             } else {
-                Some(limit.unwrap_or(MAX_PAGE_SIZE))
+                Some(limit.unwrap_or(page_max))
             },
+            page_max,
         }
     }
 
     /// The page size to ask for: no more than wanted, no more than the API serves.
     pub fn page_size(self) -> u32 {
-        self.cap.map_or(MAX_PAGE_SIZE, |cap| cap.min(MAX_PAGE_SIZE))
+        self.cap.map_or(self.page_max, |cap| cap.min(self.page_max))
     }
 }
 
@@ -133,4 +142,52 @@ where
         ));
     }
     Ok(gathered)
+}
+
+/// Prints what [`gather`] gathered (NDJSON was printed as it came): one JSON document
+/// `{"<key>": [...]}`, or a table of `columns` and a note when the limit cut the listing; then
+/// the exit status.
+pub fn print<V: Serialize>(
+    gathered: &Gathered<V>,
+    format: ListingFormat,
+    key: &str,
+    what: &str,
+    columns: &[(&'static str, Align)],
+    row: impl Fn(&V) -> Vec<String>,
+) -> Result<Status, Failure> {
+    let out = Out::stdout();
+    if format.json {
+        let mut document = serde_json::Map::new();
+        let items = serde_json::to_value(&gathered.items)
+            .map_err(|e| Failure::refused(format!("cannot encode the output as JSON: {e}")))?;
+        document.insert(key.to_owned(), items);
+        out.json(&document)?;
+    } else if !format.ndjson {
+        let mut table = Table::new(columns);
+        for item in &gathered.items {
+            table.row(row(item));
+        }
+        out.table(&table)?;
+        if gathered.more {
+            output::note(&format!(
+                "(the first {} {what}; --all lists every one)",
+                gathered.items.len()
+            ));
+        }
+    }
+    Ok(gathered.status())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listing_with_smaller_pages_asks_for_no_more_than_it_serves() {
+        assert_eq!(Extent::paged(false, None, 20).cap, Some(20));
+        assert_eq!(Extent::paged(false, Some(50), 20).page_size(), 20);
+        assert_eq!(Extent::paged(false, Some(7), 20).page_size(), 7);
+        assert_eq!(Extent::paged(true, None, 60).page_size(), 60);
+        assert_eq!(Extent::new(false, None).page_size(), MAX_PAGE_SIZE);
+    }
 }

@@ -1,8 +1,8 @@
 //! `amazon-music`: the Amazon Music Web API from the command line.
 //!
-//! Albums, the library and playback sessions (on the ergonomic client `amazon-music`), the
-//! mock server (`amazon-music-mock`), and the conformance tools (`amazon-music-conformance`)
-//! in one installable binary. Exit codes are in [`exit::Status`] and in `--help`.
+//! Search, the catalog, the user, the library and playback sessions (on the ergonomic client
+//! `amazon-music`), the mock server (`amazon-music-mock`), and the conformance tools
+//! (`amazon-music-conformance`) in one installable binary. Exit codes are in [`exit::Status`] and in `--help`.
 
 mod checkout;
 mod cli;
@@ -24,7 +24,10 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
-use crate::commands::{album, auth, completions, docs_check, library, mock, playback, validate};
+use crate::commands::{
+    album, artist, auth, completions, docs_check, library, me, mock, playback, playlist, search,
+    track, tracks, validate,
+};
 use crate::credentials::{ApiArgs, Resolved, process_env};
 use crate::exit::{Failure, Status};
 use crate::output::note;
@@ -65,8 +68,29 @@ fn run(cli: Cli) -> Result<Status, Failure> {
         Command::Login(args) => auth::login(&args),
         Command::Logout(args) => auth::logout(&args),
         Command::Status(args) => auth::status(&args),
+        Command::Search(args) => with_client(args.api.clone(), verbose, |client| async move {
+            search::run(&client, args).await
+        }),
         Command::Album(args) => with_client(args.api.clone(), verbose, |client| async move {
             album::run(&client, args.command).await
+        }),
+        Command::Track(args) => with_client(args.api.clone(), verbose, |client| async move {
+            track::run(&client, args.command).await
+        }),
+        Command::Artist(args) => with_client(args.api.clone(), verbose, |client| async move {
+            artist::run(&client, args.command).await
+        }),
+        Command::Playlist(args) => with_client(args.api.clone(), verbose, |client| async move {
+            playlist::run(&client, args.command).await
+        }),
+        Command::Top(args) => with_client(args.api.clone(), verbose, |client| async move {
+            tracks::top(&client, &args.command).await
+        }),
+        Command::Me(args) => with_client(args.api.clone(), verbose, |client| async move {
+            me::run(&client, args).await
+        }),
+        Command::Recent(args) => with_client(args.api.clone(), verbose, |client| async move {
+            tracks::recent(&client, &args).await
         }),
         Command::Library(args) => with_client(args.api.clone(), verbose, |client| async move {
             library::run(&client, args.command).await

@@ -374,10 +374,23 @@ fn ids_of_an_impossible_shape_are_refused_before_anything_is_sent() {
             .fails_with_one_line(2, "invalid album id");
         mock.run(&["play", "--album", id])
             .fails_with_one_line(2, "invalid album id");
+        mock.run(&["track", "get", id])
+            .fails_with_one_line(2, &format!("invalid track id {id:?}: {reason}"));
+        mock.run(&["artist", "get", "B01EJ9KLA6", id])
+            .fails_with_one_line(2, &format!("invalid artist id {id:?}: {reason}"));
+        mock.run(&["playlist", "get", id])
+            .fails_with_one_line(2, &format!("invalid playlist id {id:?}: {reason}"));
     }
     mock.run(&["play", "--tracks", "B0BS2S4WXN,,B0064UPU4G"])
         .fails_with_one_line(2, "invalid track id \"\": it is empty");
-    for operation in ["getAlbums", "addLibraryAlbum", "createPlaybackSession"] {
+    for operation in [
+        "getAlbums",
+        "addLibraryAlbum",
+        "createPlaybackSession",
+        "getTrack",
+        "getArtists",
+        "getPlaylist",
+    ] {
         assert_eq!(mock.requests(operation), 0, "{operation}: nothing sent");
     }
 }
@@ -962,4 +975,290 @@ fn interrupt(pid: u32) {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+/// `search` finds Discovery's "One More Time" first, in every output mode.
+#[test]
+fn search_finds_tracks_in_every_format() {
+    let mock = Mock::start();
+    let json = mock.run(&["search", "one more time", "--json"]);
+    assert_eq!(json.code, Some(0), "{}", json.render());
+    let first = &json.json()["tracks"][0];
+    assert_eq!(first["id"], "B0064UPUDC");
+    assert_eq!(first["title"], "One More Time");
+    assert_eq!(first["album_id"], "B0064UPU4G");
+
+    let ndjson = mock.run(&["search", "one more time", "--ndjson", "--limit", "2"]);
+    assert_eq!(ndjson.code, Some(0), "{}", ndjson.render());
+    let lines: Vec<Value> = ndjson
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(!lines.is_empty() && lines.len() <= 2, "{}", ndjson.render());
+    assert_eq!(lines[0]["id"], "B0064UPUDC");
+
+    let human = mock.run(&["search", "one more time", "--limit", "1"]);
+    assert_eq!(human.code, Some(0), "{}", human.render());
+    let mut rows = human.stdout.lines();
+    assert!(rows.next().unwrap().starts_with("ID"), "{}", human.render());
+    assert!(
+        rows.next().unwrap().starts_with("B0064UPUDC"),
+        "{}",
+        human.render()
+    );
+}
+
+/// `--field`, `--sort` and `--all` reach the API; `--all` follows every page.
+#[test]
+fn search_by_field_sorted_across_every_page() {
+    let mock = Mock::start();
+    let all = mock.run(&[
+        "search",
+        "--field",
+        "artistName=Daft Punk",
+        "--sort",
+        "name",
+        "--all",
+        "--json",
+    ]);
+    assert_eq!(all.code, Some(0), "{}", all.render());
+    let tracks = all.json()["tracks"].as_array().unwrap().clone();
+    assert!(tracks.len() >= 2, "{}", all.render());
+    let titles: Vec<String> = tracks
+        .iter()
+        .map(|t| t["title"].as_str().unwrap_or_default().to_lowercase())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted, "sorted by name");
+    let one = mock.run(&[
+        "search",
+        "--field",
+        "artistName=Daft Punk",
+        "--limit",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(one.json()["tracks"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bad_searches_are_usage_errors_before_anything_is_sent() {
+    let mock = Mock::start();
+    for (args, needle) in [
+        (
+            &["search", "--field", "artist=Daft Punk"][..],
+            "no field \"artist\": one of id, asin, albumId, albumName, artistId, artistName",
+        ),
+        (
+            &["search", "x", "--sort", "loudness"],
+            "invalid value 'loudness'",
+        ),
+        (
+            &["search", "x", "--limit", "0"],
+            "invalid value '0' for '--limit <N>'",
+        ),
+        (
+            &["search", "--json"],
+            "the following required arguments were not provided",
+        ),
+        (
+            &["search", "--field", "name=x", "--everything"],
+            "cannot be used with",
+        ),
+        (&["search", "  "], "invalid search query: it is empty"),
+    ] {
+        let run = mock.run(args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.render());
+        let first = run.stderr.lines().next().unwrap_or_default();
+        assert!(first.starts_with("error: "), "{args:?}: {}", run.render());
+        assert!(first.contains(needle), "{args:?}: {}", run.render());
+    }
+    assert_eq!(
+        mock.requests("searchTracks") + mock.requests("searchAll"),
+        0
+    );
+}
+
+#[test]
+fn search_everything_groups_what_it_finds() {
+    let mock = Mock::start();
+    let run = mock.run(&[
+        "search",
+        "discovery",
+        "--everything",
+        "--limit",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.render());
+    let groups = run.json()["groups"].as_array().unwrap().clone();
+    assert!(!groups.is_empty(), "{}", run.render());
+    for group in groups {
+        let entities = group["entities"].as_array().unwrap();
+        assert!(entities.len() <= 3);
+        assert!(
+            entities
+                .iter()
+                .all(|e| e["type"].is_string() && e["id"].is_string())
+        );
+    }
+    assert_eq!(mock.requests("searchAll"), 1);
+}
+
+#[test]
+fn track_get_shows_one_track_or_exits_1() {
+    let mock = Mock::start();
+    let json = mock.run(&["track", "get", "B0064UPUDC", "--json"]);
+    assert_eq!(json.code, Some(0), "{}", json.render());
+    assert_eq!(json.json()["title"], "One More Time");
+    assert_eq!(json.json()["album_id"], "B0064UPU4G");
+    let human = mock.run(&["track", "get", "B0064UPUDC"]);
+    assert_eq!(human.code, Some(0), "{}", human.render());
+    assert!(human.stdout.contains("One More Time"), "{}", human.render());
+    mock.run(&["track", "get", "B000000000"])
+        .fails_with_one_line(1, "RESOURCE_NOT_FOUND");
+    mock.run(&["track", "get", "B00/64"])
+        .fails_with_one_line(2, "invalid track id");
+}
+
+#[test]
+fn artist_get_takes_one_id_or_several() {
+    let mock = Mock::start();
+    let one = mock.run(&["artist", "get", "B01EJ9KLA6", "--json"]);
+    assert_eq!(one.code, Some(0), "{}", one.render());
+    assert_eq!(one.json()["artists"][0]["name"], "Tash Sultana");
+    let some_missing = mock.run(&["artist", "get", "B01EJ9KLA6", "B0000NOPE0", "--json"]);
+    assert_eq!(some_missing.code, Some(1), "{}", some_missing.render());
+    assert_eq!(some_missing.json()["artists"][0]["id"], "B01EJ9KLA6");
+    assert_eq!(some_missing.json()["missing"][0], "B0000NOPE0");
+    mock.run(&["artist", "get", "B0000NOPE0"])
+        .fails_with_one_line(1, "RESOURCE_NOT_FOUND: no artist has the id B0000NOPE0");
+    assert_eq!(mock.requests("getArtists"), 3, "one batch a run");
+}
+
+#[test]
+fn playlist_get_and_list() {
+    let mock = Mock::start();
+    let one = mock.run(&["playlist", "get", "4a5afe86-7316", "--json"]);
+    assert_eq!(one.code, Some(0), "{}", one.render());
+    assert_eq!(one.json()["title"], "A day of Pink Floyd");
+    mock.run(&["playlist", "get", "no-such-playlist"])
+        .fails_with_one_line(1, "RESOURCE_NOT_FOUND");
+    let all = mock.run(&["playlist", "list", "--all", "--json"]);
+    assert_eq!(all.code, Some(0), "{}", all.render());
+    let playlists = all.json()["playlists"].as_array().unwrap().len();
+    assert!(playlists >= 1, "{}", all.render());
+    let first = mock.run(&["playlist", "list", "--limit", "1", "--ndjson"]);
+    assert_eq!(first.stdout.lines().count(), 1, "{}", first.render());
+}
+
+#[test]
+fn me_shows_the_profile_and_me_set_changes_it() {
+    let mock = Mock::start();
+    let before = mock.run(&["me", "--json"]);
+    assert_eq!(before.code, Some(0), "{}", before.render());
+    let id = before.json()["id"].clone();
+    assert!(id.is_string(), "{}", before.render());
+    let set = mock.run(&[
+        "me",
+        "set",
+        "--name",
+        "Tony Starked",
+        "--visibility",
+        "public",
+        "--playback-visibility",
+        "private",
+        "--json",
+    ]);
+    assert_eq!(set.code, Some(0), "{}", set.render());
+    assert_eq!(set.json()["name"], "Tony Starked");
+    let after = mock.run(&["me", "--json"]).json();
+    assert_eq!(after["name"], "Tony Starked", "the change is kept");
+    assert_eq!(after["id"], id);
+    let human = mock.run(&["me"]);
+    assert!(human.stdout.contains("Tony Starked"), "{}", human.render());
+    // All three are needed: the API replaces the profile whole.
+    let partial = mock.run(&["me", "set", "--name", "X"]);
+    assert_eq!(partial.code, Some(2), "{}", partial.render());
+    assert!(
+        partial.stderr.contains("--visibility"),
+        "{}",
+        partial.render()
+    );
+    let bad = mock.run(&[
+        "me",
+        "set",
+        "--name",
+        "X",
+        "--visibility",
+        "friends",
+        "--playback-visibility",
+        "public",
+    ]);
+    assert_eq!(bad.code, Some(2), "{}", bad.render());
+    assert!(bad.stderr.contains("friends"), "{}", bad.render());
+    mock.run(&[
+        "me",
+        "set",
+        "--name",
+        " ",
+        "--visibility",
+        "public",
+        "--playback-visibility",
+        "public",
+    ])
+    .fails_with_one_line(2, "invalid --name: it is empty");
+    assert_eq!(mock.requests("updateCurrentUser"), 1);
+}
+
+#[test]
+fn recent_and_top_tracks_list_in_pages_of_their_own_size() {
+    let mock = Mock::start();
+    let nothing = mock.run(&["recent", "--json"]);
+    assert_eq!(nothing.code, Some(0), "{}", nothing.render());
+    assert_eq!(nothing.json()["tracks"], serde_json::json!([]));
+    for track in ["B0064UPUDC", "B0BS2S4WXN", "B076YT2CBT", "B0064UPUDC"] {
+        let run = mock.run(&["play", "--track", track]);
+        assert_eq!(run.code, Some(0), "{}", run.render());
+    }
+    let recent = mock.run(&["recent", "--json", "--limit", "2"]);
+    assert_eq!(recent.code, Some(0), "{}", recent.render());
+    let played = recent.json()["tracks"].as_array().unwrap().clone();
+    let ids: Vec<&str> = played.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["B0064UPUDC", "B076YT2CBT"],
+        "newest first, each track once"
+    );
+    assert!(played.iter().all(|t| t["played_at"].is_string()));
+    let all = mock.run(&["recent", "--ndjson", "--all"]);
+    assert_eq!(all.stdout.lines().count(), 3, "{}", all.render());
+
+    let top = mock.run(&["top", "tracks", "--json"]);
+    assert_eq!(top.code, Some(0), "{}", top.render());
+    let first_page = top.json()["tracks"].as_array().unwrap().len();
+    assert!((1..=20).contains(&first_page), "one page of at most 20");
+    let all = mock.run(&["top", "tracks", "--all", "--ndjson"]);
+    assert_eq!(all.code, Some(0), "{}", all.render());
+    assert!(all.stdout.lines().count() >= first_page);
+}
+
+#[test]
+fn the_new_commands_are_completed() {
+    let mock = Mock::start();
+    let run = mock.bare().args(["completions", "bash"]).output().unwrap();
+    let script = String::from_utf8(run.stdout).unwrap();
+    for command in [
+        "search", "track", "artist", "playlist", "me", "recent", "top",
+    ] {
+        // Each subcommand is a case of the script's dispatch on the words typed so far.
+        let case = format!("amazon__music,{command})");
+        assert!(script.contains(&case), "{command} not completed");
+    }
+    assert!(
+        script.contains("amazon__music__subcmd__top,tracks)"),
+        "top tracks not completed"
+    );
 }

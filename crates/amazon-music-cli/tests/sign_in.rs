@@ -608,3 +608,33 @@ fn a_token_file_others_can_read_is_refused_with_the_fix() {
         )
     );
 }
+
+/// `login --for-operations` asks for what the new operations need, from the spec's scope
+/// table, and the sign-in works for them and for nothing more.
+#[test]
+fn login_for_the_profile_and_history_asks_for_their_scopes_only() {
+    let env = Env::start();
+    let login = env.login(&[
+        "--for-operations",
+        "getCurrentUser,getRecentlyPlayedTracks",
+        "--json",
+    ]);
+    assert_eq!(
+        login.status.code(),
+        Some(0),
+        "{}{}",
+        text(&login.stdout),
+        text(&login.stderr)
+    );
+    assert_eq!(
+        json(&login)["scopes"],
+        serde_json::json!(["music::history", "music::profile"])
+    );
+    let me = env.run(&["me", "--json"]);
+    assert_eq!(me.status.code(), Some(0), "{}", text(&me.stderr));
+    assert!(json(&me)["id"].is_string());
+    let recent = env.run(&["recent", "--json"]);
+    assert_eq!(recent.status.code(), Some(0), "{}", text(&recent.stderr));
+    // The catalog was not asked for: the API refuses a search.
+    fails_with_one_line(&env.run(&["search", "one more time"]), 1, "ACCESS_DENIED");
+}

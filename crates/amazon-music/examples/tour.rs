@@ -1,5 +1,6 @@
-//! A walk through the whole API: albums, a batched lookup, the library (save, stream, remove)
-//! and a playback session driven through its queue.
+//! A walk through the whole API: albums, a batched lookup, a track found by name, the library
+//! (save, stream, remove) and a playback session of the found track's album, driven through its
+//! queue.
 //!
 //! With no `AMAZON_MUSIC_BASE_URL` set it starts the project's mock in-process on loopback and
 //! says so; with it set (plus `AMAZON_MUSIC_API_KEY` and `AMAZON_MUSIC_TOKEN`) it talks to that
@@ -56,8 +57,9 @@ async fn main() -> Result<(), Failure> {
 /// The tour's steps against `client`, told on `out`; a test runs them against other servers.
 pub async fn walk(client: &Client, out: &mut impl Write) -> Result<(), Failure> {
     albums(client, out).await?;
+    let album = search(client, out).await?;
     library(client, out).await?;
-    playback(client, out).await?;
+    playback(client, out, &album).await?;
     Ok(())
 }
 
@@ -132,6 +134,57 @@ async fn albums(client: &Client, out: &mut impl Write) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The album the playback section plays when the search cannot name one: Discovery.
+const FALLBACK_ALBUM: &str = "B0064UPU4G";
+
+/// Finds a track by name and shows it; returns the id of its album, for playback to play.
+async fn search(client: &Client, out: &mut impl Write) -> Result<String, Failure> {
+    writeln!(out, "\n== search")?;
+    let name = "one more time";
+    let Some(track) = client.find_track(name).await? else {
+        skipped(
+            out,
+            &format!("playing the album of {name:?}"),
+            format!("the search found no track, so playback plays {FALLBACK_ALBUM}"),
+        )?;
+        return Ok(FALLBACK_ALBUM.to_owned());
+    };
+    let artists: Vec<&str> = track
+        .artists
+        .iter()
+        .filter_map(|a| a.name.as_deref())
+        .collect();
+    writeln!(
+        out,
+        "found {name:?}: {} {} by {}",
+        track.id.as_str(),
+        track.title.as_deref().unwrap_or("?"),
+        artists.join(", ")
+    )?;
+    if let Some(seconds) = track.duration {
+        writeln!(out, "  length {}:{:02}", seconds / 60, seconds % 60)?;
+    }
+    match &track.album {
+        Some(album) => {
+            writeln!(
+                out,
+                "  on {} ({})",
+                album.title.as_deref().unwrap_or("?"),
+                album.id.as_str()
+            )?;
+            Ok(album.id.to_string())
+        }
+        None => {
+            skipped(
+                out,
+                "playing the track's album",
+                format!("the track came without its album, so playback plays {FALLBACK_ALBUM}"),
+            )?;
+            Ok(FALLBACK_ALBUM.to_owned())
+        }
+    }
+}
+
 async fn library(client: &Client, out: &mut impl Write) -> Result<(), Failure> {
     writeln!(out, "\n== library")?;
     let albums = ["B091MTJT3P", "B0064UPU4G", "B00D3PLC1K"];
@@ -191,18 +244,18 @@ fn answered_for(out: &mut impl Write, asked: &str, answered: &str) -> Result<(),
     Ok(())
 }
 
-async fn playback(client: &Client, out: &mut impl Write) -> Result<(), Failure> {
+async fn playback(client: &Client, out: &mut impl Write, album: &str) -> Result<(), Failure> {
     writeln!(out, "\n== playback")?;
     let mut session = client
         .start_playback(
-            PlayRequest::album("B0064UPU4G")
+            PlayRequest::album(album)
                 .loop_mode(LoopMode::LoopOff)
                 .device_id("tour"),
         )
         .await?;
     writeln!(
         out,
-        "session {} playing {}",
+        "session {} playing album {album}: {}",
         session.id(),
         describe(session.current())
     )?;

@@ -1,14 +1,10 @@
 //! Albums of the catalog, one at a time or any number at once.
 
-use std::collections::{HashMap, HashSet};
-
-use futures_util::{StreamExt, TryStreamExt, stream};
-
 use crate::types::{Album, CatalogId};
-use crate::{Client, Error, Result};
+use crate::{Client, Result, batch, ids};
 
 /// The most ids one `GET /albums` request takes (the spec's `maxItems`).
-pub const MAX_IDS_PER_REQUEST: usize = 100;
+pub const MAX_IDS_PER_REQUEST: usize = batch::MAX_IDS_PER_REQUEST;
 
 /// The answer to a batched lookup.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -21,25 +17,7 @@ pub struct AlbumBatch {
 
 /// Parses an album id, refusing what cannot be one before anything is sent.
 pub(crate) fn catalog_id(id: &str) -> Result<CatalogId> {
-    path_segment("album id", id)?;
-    id.parse()
-        .map_err(|e| Error::validation("album id", format!("{id:?}: {e}")))
-}
-
-/// Refuses what the generated crate refuses as a path parameter (the empty string, `.` and
-/// `..`, which no encoding changes and which move the request to another path: `/albums/..`
-/// goes out as `/`, `/albums/` is not `/albums/{id}`), here naming the parameter as the caller
-/// knows it. Everything else is percent-encoded into one segment by the generated crate.
-pub(crate) fn path_segment(what: &'static str, value: &str) -> Result<()> {
-    let problem = match value {
-        "" => "it is empty",
-        "." | ".." => "it is a dot segment",
-        _ => return Ok(()),
-    };
-    Err(Error::validation(
-        what,
-        format!("{value:?}: {problem}, which would change the request's path"),
-    ))
+    ids::catalog_id("album id", id)
 }
 
 impl Client {
@@ -88,40 +66,24 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut seen = HashSet::new();
-        let mut asked = Vec::new();
-        for id in ids {
-            let id = catalog_id(id.as_ref())?;
-            if seen.insert(id.to_string()) {
-                asked.push(id);
-            }
-        }
-        let chunks: Vec<Vec<CatalogId>> = asked
-            .chunks(MAX_IDS_PER_REQUEST)
-            .map(<[CatalogId]>::to_vec)
-            .collect();
-        let responses: Vec<Vec<Album>> = stream::iter(chunks)
-            .map(|chunk| {
-                self.call("getAlbums", |api| async move {
-                    api.get_albums().ids(chunk).send().await
-                })
-            })
-            .buffered(self.concurrency())
-            .map_ok(|response| response.data.albums)
-            .try_collect()
-            .await?;
-        let mut found: HashMap<String, Album> = responses
-            .into_iter()
-            .flatten()
-            .map(|album| (album.id.to_string(), album))
-            .collect();
-        let mut batch = AlbumBatch::default();
-        for id in asked {
-            match found.remove(id.as_str()) {
-                Some(album) => batch.albums.push(album),
-                None => batch.missing.push(id.to_string()),
-            }
-        }
-        Ok(batch)
+        let found = batch::lookup(
+            "album id",
+            ids,
+            self.concurrency(),
+            |chunk| async move {
+                let response = self
+                    .call("getAlbums", |api| async move {
+                        api.get_albums().ids(chunk).send().await
+                    })
+                    .await?;
+                Ok(response.data.albums)
+            },
+            |album: &Album| album.id.as_str(),
+        )
+        .await?;
+        Ok(AlbumBatch {
+            albums: found.found,
+            missing: found.missing,
+        })
     }
 }

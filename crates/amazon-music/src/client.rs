@@ -58,7 +58,7 @@ impl Client {
     /// through `AMAZON_MUSIC_LWA_URL` (Amazon's by default); a stored sign-in made with another
     /// Login with Amazon host or for another API than these name is refused (see
     /// [`LwaTokenProvider`](crate::auth::LwaTokenProvider)). `AMAZON_MUSIC_RECORD=dir`
-    /// records every exchange there (see [`ClientBuilder::record_to`]).
+    /// records every exchange there (see `ClientBuilder::record_to`, feature `record`).
     pub fn from_env() -> Result<Self> {
         Self::from_vars(|name| std::env::var(name).ok())
     }

@@ -11,10 +11,15 @@
 //!   path, transport, timeout, validation before sending);
 //! * [`retry`]: jittered exponential backoff for `429 THROTTLED`, 502/503/504 and connection
 //!   failures, honouring `Retry-After`, for idempotent calls only;
-//! * [`pagination`]: the library and the playback queue as `Stream`s in flat memory, resumable
+//! * [`pagination`]: every collection (the library, the queue, playlists, followed artists,
+//!   search results, top and recently played tracks, podcast episodes) as a `Stream` in flat memory, resumable
 //!   from a cursor, guarded against a server that repeats a cursor, with optional prefetch and
 //!   opt-in de-duplication ([`pagination::Paginator::unique_by`]);
-//! * [`albums`]: batched lookups of any number of ids;
+//! * [`albums`] and [`artists`]: batched lookups of any number of ids;
+//! * the rest of the catalog and the user: [`tracks`], [`playlists`], [`stations`],
+//!   [`podcasts`], [`search`] (a [`search::TrackSearch`] paged by the body's token,
+//!   [`Client::find_track`], everything at once), [`browse`] (top tracks, the home view),
+//!   [`user`] (the profile, recently played);
 //! * [`playback`]: a session handle that knows what the service allows.
 //!
 //! ```
@@ -38,21 +43,31 @@
 #![deny(missing_docs)]
 
 pub mod albums;
+pub mod artists;
 pub mod auth;
 mod base_url;
+mod batch;
+pub mod browse;
 mod client;
 #[cfg(feature = "drift-check")]
 pub mod drift;
 mod error;
+mod ids;
 pub mod library;
 #[cfg(any(feature = "record", feature = "drift-check"))]
 mod observe;
 pub mod pagination;
 pub mod playback;
+pub mod playlists;
+pub mod podcasts;
 #[cfg(feature = "record")]
 mod record;
 pub mod retry;
+pub mod search;
+pub mod stations;
+pub mod tracks;
 mod transport;
+pub mod user;
 
 pub use amazon_music_api as api;
 pub use amazon_music_api::types;

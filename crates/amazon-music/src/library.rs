@@ -1,11 +1,9 @@
 //! The current user's library albums: save, remove, and list as a stream.
 
-use std::sync::Arc;
-
 use crate::albums::catalog_id;
-use crate::pagination::{self, Page, Paginator};
+use crate::pagination::{self, Page, Paginator, next_cursor};
 use crate::types::{LibraryAlbumEdge, SaveAlbumResult};
-use crate::{Client, Error, Result};
+use crate::{Client, Result};
 
 impl Client {
     /// Saves an album to the library (saving one already there changes nothing).
@@ -90,35 +88,13 @@ impl Client {
     pub fn library_albums(&self, page_size: u32) -> Result<Paginator<LibraryAlbumEdge>> {
         pagination::page_size(page_size)?;
         let client = self.clone();
-        Ok(Paginator::new(
-            "getLibraryAlbums",
-            Arc::new(move |cursor: Option<String>| {
-                let client = client.clone();
-                Box::pin(async move {
-                    client
-                        .library_albums_page(page_size, cursor.as_deref())
-                        .await
-                })
-            }),
-        ))
-    }
-}
-
-/// The next page's cursor, when the page says there is one; a next page announced without a
-/// cursor is an error, not the end of the listing.
-pub(crate) fn next_cursor(
-    operation: &'static str,
-    at: &str,
-    info: crate::types::PageInfo,
-) -> Result<Option<String>> {
-    match (info.has_next_page, info.token) {
-        (false, _) => Ok(None),
-        (true, Some(token)) => Ok(Some(token.to_string())),
-        (true, None) => Err(Error::Decode {
-            operation,
-            path: format!("{at}.token"),
-            message: "hasNextPage is true but no token says where the next page starts".into(),
-            excerpt: String::new(),
-        }),
+        Ok(Paginator::from_fn("getLibraryAlbums", move |cursor| {
+            let client = client.clone();
+            async move {
+                client
+                    .library_albums_page(page_size, cursor.as_deref())
+                    .await
+            }
+        }))
     }
 }

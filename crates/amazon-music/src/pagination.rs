@@ -58,14 +58,20 @@ impl<T> std::fmt::Debug for Paginator<T> {
 
 /// Checks a page size before anything is sent.
 pub(crate) fn page_size(limit: u32) -> Result<std::num::NonZeroU32> {
-    std::num::NonZeroU32::new(limit)
-        .filter(|l| l.get() <= MAX_PAGE_SIZE)
-        .ok_or_else(|| {
-            Error::validation(
-                "page size",
-                format!("{limit} is outside 1..={MAX_PAGE_SIZE}"),
-            )
-        })
+    page_size_up_to(limit, MAX_PAGE_SIZE)
+}
+
+/// Checks a page size against an operation's own cap (the top tracks serve at most 20, the
+/// recently played at most 60) before anything is sent.
+pub(crate) fn page_size_up_to(limit: u32, max: u32) -> Result<std::num::NonZeroU32> {
+    bounded("page size", limit, max)
+}
+
+/// Checks that `value` (named `what`) lies in `1..=max` before anything is sent.
+pub(crate) fn bounded(what: &'static str, value: u32, max: u32) -> Result<std::num::NonZeroU32> {
+    std::num::NonZeroU32::new(value)
+        .filter(|v| v.get() <= max)
+        .ok_or_else(|| Error::validation(what, format!("{value} is outside 1..={max}")))
 }
 
 /// Checks a cursor before anything is sent (a saved cursor may have been mangled).
@@ -78,6 +84,25 @@ pub(crate) fn cursor(cursor: Option<&str>) -> Result<Option<crate::types::PageTo
         .transpose()
 }
 
+/// The next page's cursor, when the page says there is one; a next page announced without a
+/// cursor is an error, not the end of the listing.
+pub(crate) fn next_cursor(
+    operation: &'static str,
+    at: &str,
+    info: crate::types::PageInfo,
+) -> Result<Option<String>> {
+    match (info.has_next_page, info.token) {
+        (false, _) => Ok(None),
+        (true, Some(token)) => Ok(Some(token.to_string())),
+        (true, None) => Err(Error::Decode {
+            operation,
+            path: format!("{at}.token"),
+            message: "hasNextPage is true but no token says where the next page starts".into(),
+            excerpt: String::new(),
+        }),
+    }
+}
+
 impl<T: Send + 'static> Paginator<T> {
     pub(crate) fn new(operation: &'static str, fetch: Fetch<T>) -> Self {
         Self {
@@ -86,6 +111,15 @@ impl<T: Send + 'static> Paginator<T> {
             start: None,
             prefetch: false,
         }
+    }
+
+    /// A listing whose pages `fetch` reads, given the cursor of the page (`None` for the first).
+    pub(crate) fn from_fn<F, Fut>(operation: &'static str, fetch: F) -> Self
+    where
+        F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<Page<T>>> + Send + 'static,
+    {
+        Self::new(operation, Arc::new(move |cursor| Box::pin(fetch(cursor))))
     }
 
     /// Starts from a cursor saved from [`Page::next_cursor`] instead of the first page.
@@ -483,5 +517,13 @@ mod tests {
         assert!(page_size(0).is_err());
         assert!(page_size(101).is_err());
         assert_eq!(page_size(100).unwrap().get(), 100);
+    }
+
+    #[test]
+    fn an_operations_own_cap_is_checked() {
+        assert_eq!(page_size_up_to(20, 20).unwrap().get(), 20);
+        let error = page_size_up_to(21, 20).unwrap_err();
+        assert_eq!(error.to_string(), "invalid page size: 21 is outside 1..=20");
+        assert!(page_size_up_to(0, 20).is_err());
     }
 }

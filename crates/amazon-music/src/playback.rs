@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::albums::catalog_id;
-use crate::library::next_cursor;
-use crate::pagination::{self, Page, Paginator};
+use crate::ids::parse;
+use crate::pagination::{self, Page, Paginator, next_cursor};
 use crate::types::{
     self, CatalogId, ContainerIds, EntityReferenceId, LoopMode, PlayParams, PlaybackActions,
     PlaybackEntity, PlaybackEventType, QueuedTrack, SessionId, ShuffleMode,
@@ -218,15 +218,6 @@ impl Client {
             current,
         })
     }
-}
-
-fn parse<T: std::str::FromStr>(what: &'static str, text: &str) -> Result<T>
-where
-    T::Err: std::fmt::Display,
-{
-    crate::albums::path_segment(what, text)?;
-    text.parse()
-        .map_err(|e| Error::validation(what, format!("{text:?}: {e}")))
 }
 
 fn first(response: types::PlaybackResponse, operation: &'static str) -> Result<PlaybackEntity> {

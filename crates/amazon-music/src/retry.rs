@@ -1,7 +1,8 @@
 //! When a failed request is sent again, and how long to wait first.
 //!
 //! Retried: `429 THROTTLED`, 502, 503 and 504, timeouts and connection failures, and only for
-//! idempotent methods (GET, PUT, DELETE). The playback POSTs (create session, queue next/last,
+//! idempotent methods (GET, PUT, DELETE) and the POSTs that only read (`searchTracks`, a search
+//! whose query travels in the body). The playback POSTs (create session, queue next/last,
 //! report event) are never sent twice, and `429 MAX_CONCURRENCY_REACHED` (a concurrent-stream
 //! limit, not a rate limit) is never retried. Waits grow exponentially with full jitter; a
 //! `Retry-After` header, when present, says how long to wait instead. Both the number of
@@ -112,6 +113,16 @@ pub fn is_idempotent(method: &Method) -> bool {
         *method,
         Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS
     )
+}
+
+/// The operations sent with POST that change nothing (their query is a body): as safe to send
+/// twice as a GET. Named as the generated crate hands them to the transport.
+const READ_ONLY_POSTS: &[&str] = &["search_tracks"];
+
+/// Whether a request of `operation` with this method may be sent twice without changing the
+/// outcome: an idempotent method, or a POST that only reads.
+pub(crate) fn may_repeat(method: &Method, operation: &str) -> bool {
+    is_idempotent(method) || *method == Method::POST && READ_ONLY_POSTS.contains(&operation)
 }
 
 /// Statuses worth another attempt (429 still needs its code checked).
@@ -259,6 +270,13 @@ mod tests {
         }
         assert_eq!(parse_retry_after("soon"), None);
         assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn a_post_is_repeated_only_when_it_only_reads() {
+        assert!(may_repeat(&Method::POST, "search_tracks"));
+        assert!(!may_repeat(&Method::POST, "create_playback_session"));
+        assert!(may_repeat(&Method::GET, "get_album"));
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl RetryingTransport {
         request: Request,
         operation: &'static str,
     ) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
-        let idempotent = retry::is_idempotent(request.method());
+        let idempotent = retry::may_repeat(request.method(), operation);
         let mut kept = Some(request);
         async move {
             let started = Instant::now();

@@ -8,6 +8,8 @@ use amazon_music_workspace_tests::client as support;
 
 use std::collections::BTreeSet;
 
+use futures::StreamExt;
+
 use amazon_music::playback::PlayRequest;
 use amazon_music::{Client, DriftKind, DriftSeen, DriftStats};
 use amazon_music_conformance::escape_pointer_token;
@@ -31,6 +33,38 @@ async fn walk(client: &Client) {
     session.previous().await.unwrap();
     session.queue_page(3, None).await.unwrap();
     client.active_sessions().await.unwrap();
+    // The operations of the other V1 pages.
+    client.get_track("B0064UPUDC").await.unwrap();
+    client.get_artist("B01EJ9KLA6").await.unwrap();
+    client
+        .get_artists(["B01EJ9KLA6", "B000000000"])
+        .await
+        .unwrap();
+    client.get_playlist("4a5afe86-7316").await.unwrap();
+    client.get_station("A3QXXOBP9MU5LY").await.unwrap();
+    let show = "63825c25-4a0b-4389-a1cc-c72e5dc8bb7b";
+    client.get_podcast_show(show).await.unwrap();
+    client.find_track("one more time").await.unwrap();
+    client.search_all("discovery", Some(2)).await.unwrap();
+    client.home_view(Some(2)).await.unwrap();
+    client.me().await.unwrap();
+    for listing in [
+        first_page(client.podcast_episodes(show, 2)).await,
+        first_page(client.my_playlists(2)).await,
+        first_page(client.followed_artists(2)).await,
+        first_page(client.top_tracks(2)).await,
+        first_page(client.recently_played(2)).await,
+    ] {
+        listing.unwrap();
+    }
+}
+
+/// Fetches the first page of a listing, keeping only whether it came.
+async fn first_page<T: Send + 'static>(
+    listing: amazon_music::Result<amazon_music::pagination::Paginator<T>>,
+) -> amazon_music::Result<()> {
+    let mut pages = Box::pin(listing?.pages());
+    pages.next().await.expect("a first page").map(drop)
 }
 
 /// A kind of drift as the client reports it, without its operation: what the mock's list of

@@ -11,10 +11,16 @@
 //! source of the token in `crate::credentials`.
 
 pub mod album;
+pub mod artist;
 pub mod auth;
 pub mod completions;
 pub mod docs_check;
 pub mod library;
+pub mod me;
 pub mod mock;
 pub mod playback;
+pub mod playlist;
+pub mod search;
+pub mod track;
+pub mod tracks;
 pub mod validate;

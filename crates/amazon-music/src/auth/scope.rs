@@ -10,7 +10,7 @@ use crate::Error;
 
 /// A Login with Amazon scope of the Music API.
 ///
-/// The four the spec declares are variants; a scope Login with Amazon grants that this
+/// The ones the spec declares are variants; a scope Login with Amazon grants that this
 /// version does not know (`profile`, say) is kept as [`Scope::Other`], so reading a stored
 /// grant never fails on it.
 ///
@@ -27,12 +27,16 @@ use crate::Error;
 pub enum Scope {
     /// `music::catalog`: read the catalog.
     Catalog,
+    /// `music::history`: read what the user played recently.
+    History,
     /// `music::library`: read and change the user's library (includes [`Scope::LibraryRead`]).
     Library,
     /// `music::library::read`: read the user's library.
     LibraryRead,
     /// `music::playback`: start and drive playback sessions.
     Playback,
+    /// `music::profile`: read and change the user's profile.
+    Profile,
     /// A scope this version does not know, as Login with Amazon spells it.
     Other(String),
 }
@@ -50,9 +54,11 @@ impl Scope {
     pub fn as_str(&self) -> &str {
         match self {
             Scope::Catalog => "music::catalog",
+            Scope::History => "music::history",
             Scope::Library => "music::library",
             Scope::LibraryRead => "music::library::read",
             Scope::Playback => "music::playback",
+            Scope::Profile => "music::profile",
             Scope::Other(name) => name,
         }
     }
@@ -68,9 +74,11 @@ impl Scope {
     fn from_known(name: &str) -> Scope {
         match name {
             "music::catalog" => Scope::Catalog,
+            "music::history" => Scope::History,
             "music::library" => Scope::Library,
             "music::library::read" => Scope::LibraryRead,
             "music::playback" => Scope::Playback,
+            "music::profile" => Scope::Profile,
             other => Scope::Other(other.to_owned()),
         }
     }
@@ -163,7 +171,7 @@ mod tests {
     #[test]
     fn every_declared_scope_is_a_variant_and_round_trips() {
         let all = Scope::all();
-        assert_eq!(all.len(), 4);
+        assert_eq!(all.len(), 6);
         for scope in all {
             assert!(!matches!(scope, Scope::Other(_)), "{scope} has no variant");
             assert_eq!(scope.as_str().parse::<Scope>().unwrap(), scope);
@@ -184,7 +192,8 @@ mod tests {
 
     #[test]
     fn every_operation_needs_a_declared_scope() {
-        assert_eq!(OPERATION_SCOPES.len(), 17);
+        // Albums and Web Playback (17), and the operations of the other V1 pages (15).
+        assert_eq!(OPERATION_SCOPES.len(), 32);
         for (operation, _) in OPERATION_SCOPES {
             let scopes = scopes_for(&[operation]).unwrap();
             assert_eq!(scopes.len(), 1, "{operation}");
@@ -198,6 +207,50 @@ mod tests {
         assert_eq!(
             scopes_for(&["getLibraryAlbums"]).unwrap(),
             [Scope::LibraryRead]
+        );
+    }
+
+    /// The operations of the pages beyond Albums and Web Playback get their scopes from the
+    /// same generated table: a profile, the listening history, the catalog, the library.
+    #[test]
+    fn the_new_operations_need_the_scopes_the_spec_gives_them() {
+        assert_eq!(scopes_for(&["getCurrentUser"]).unwrap(), [Scope::Profile]);
+        assert_eq!(
+            scopes_for(&["updateCurrentUser"]).unwrap(),
+            [Scope::Profile]
+        );
+        assert_eq!(
+            scopes_for(&["getRecentlyPlayedTracks"]).unwrap(),
+            [Scope::History]
+        );
+        assert_eq!(
+            scopes_for(&["getMyPlaylists", "getFollowedArtists"]).unwrap(),
+            [Scope::Library]
+        );
+        assert_eq!(
+            scopes_for(&[
+                "searchTracks",
+                "searchAll",
+                "getTrack",
+                "getArtists",
+                "getTopTracks",
+                "getHomeView",
+                "getStation",
+                "getPodcastShow",
+            ])
+            .unwrap(),
+            [Scope::Catalog]
+        );
+        // What the tour calls, sorted and without repeats.
+        assert_eq!(
+            scopes_for(&[
+                "searchTracks",
+                "getRecentlyPlayedTracks",
+                "getCurrentUser",
+                "getTrack"
+            ])
+            .unwrap(),
+            [Scope::Catalog, Scope::History, Scope::Profile]
         );
     }
 

@@ -1,6 +1,7 @@
 //! The client and the tour against a server that answers every operation with the spec's
 //! example for it and nothing more (as Stoplight Prism's `mock` does): the same album whatever
-//! is asked, the same page whatever the cursor, and playback entities without a `metricId`.
+//! is asked, the same page whatever the cursor, and playback entities without a `metricId`;
+//! and the tour against the mock, as `cargo run -p amazon-music --example tour` runs it.
 
 use std::time::Duration;
 
@@ -53,6 +54,30 @@ async fn the_tour_finishes_and_says_what_it_skipped_and_why() {
         !requests.iter().any(|r| r.ends_with("/playback/event")),
         "a report without a metricId went out: {requests:?}"
     );
+}
+
+/// Against the mock the tour finds "One More Time" by name and plays its album, Discovery,
+/// whose first track it is.
+#[tokio::test]
+async fn the_tour_finds_a_track_by_name_and_plays_its_album() {
+    let (server, client) =
+        amazon_music_workspace_tests::client::start(amazon_music_mock::MockConfig::default()).await;
+    let mut out = Vec::new();
+    let result = tour::walk(&client, &mut out).await;
+    let text = String::from_utf8(out).unwrap();
+    assert!(result.is_ok(), "{:?}\n{text}", result.err());
+    for expected in [
+        "found \"one more time\": B0064UPUDC One More Time by Daft Punk",
+        "  on Discovery (B0064UPU4G)",
+        "playing album B0064UPU4G: One More Time (",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+    assert!(
+        !text.contains("skipped"),
+        "the mock serves every step:\n{text}"
+    );
+    assert_eq!(server.requests("searchTracks"), 1);
 }
 
 #[tokio::test]

@@ -12,17 +12,22 @@ use amazon_music_workspace_tests::client as support;
 mod albums;
 mod auth;
 mod bounded;
+mod browse;
+mod catalog;
 mod docs_examples;
 mod errors_and_retries;
 mod fault_matrix;
 mod library;
+mod limits;
 mod load;
 mod pagination_props;
 mod path_injection;
 mod playback;
 #[cfg(feature = "record")]
 mod recording;
+mod search;
 #[cfg(feature = "lwa")]
 mod sign_in;
 mod transport_security;
 mod typed_mocks;
+mod user;

@@ -1,16 +1,19 @@
 //! Crafted ids and other parameters cannot reach another endpoint or crash anything.
 //!
 //! Each hostile value goes through every call that puts a caller's string into a path or a
-//! query. The call must end in `Error::Validation` (nothing sent) or in the API's 4xx for the
+//! query (ids, and saved cursors resumed from). The call must end in `Error::Validation` (nothing sent) or in the API's 4xx for the
 //! operation that was called; the mock's per-operation counters must show that no request
 //! reached any other operation, and none reached a path that is no operation at all (which a
 //! dot segment such as `..` would, once the URL is normalized).
 
 use crate::support;
 
+use amazon_music::pagination::{Page, Paginator};
 use amazon_music::playback::PlayRequest;
+use amazon_music::search::TrackSearch;
 use amazon_music::{Error, Result};
 use amazon_music_mock::{MockConfig, MockServer};
+use futures::StreamExt;
 
 fn hostile() -> Vec<String> {
     let mut values: Vec<String> = [
@@ -136,9 +139,44 @@ async fn crafted_path_parameters_reach_only_their_own_operation() {
             session.queue_page(10, Some(value)).await,
         );
         check.probe("queueNext", session.play_next(value).await);
+        check.probe("getTrack", client.get_track(value).await);
+        check.probe("getArtist", client.get_artist(value).await);
+        check.probe("getArtists", client.get_artists([value]).await);
+        check.probe("getPlaylist", client.get_playlist(value).await);
+        check.probe("getStation", client.get_station(value).await);
+        check.probe("getPodcastShow", client.get_podcast_show(value).await);
+        let episodes = client.podcast_episodes(value, 10);
+        check.probe("getPodcastShow", first_page(episodes).await);
+        // Cursors travel in the query (the search's in the body): a saved one resumes there.
+        let show = "63825c25-4a0b-4389-a1cc-c72e5dc8bb7b";
+        let resumed = client
+            .podcast_episodes(show, 10)
+            .map(|p| p.resume_from(value));
+        check.probe("getPodcastShow", first_page(resumed).await);
+        let resumed = client.my_playlists(10).map(|p| p.resume_from(value));
+        check.probe("getMyPlaylists", first_page(resumed).await);
+        let resumed = client.followed_artists(10).map(|p| p.resume_from(value));
+        check.probe("getFollowedArtists", first_page(resumed).await);
+        let resumed = client.top_tracks(10).map(|p| p.resume_from(value));
+        check.probe("getTopTracks", first_page(resumed).await);
+        let resumed = client.recently_played(10).map(|p| p.resume_from(value));
+        check.probe("getRecentlyPlayedTracks", first_page(resumed).await);
+        let search = client
+            .search_tracks(TrackSearch::new("one more time"))
+            .map(|p| p.resume_from(value));
+        check.probe("searchTracks", first_page(search).await);
         failures.extend(check.failures);
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The first page of a listing, or why there is none.
+async fn first_page<T: Send + 'static>(listing: Result<Paginator<T>>) -> Result<Page<T>> {
+    let mut pages = Box::pin(listing?.pages());
+    pages
+        .next()
+        .await
+        .unwrap_or_else(|| panic!("a listing yields a first page"))
 }
 
 /// An album id with backslashes stays an album id: URL parsing reads `\` as `/`, so sent as it
@@ -191,6 +229,19 @@ async fn an_empty_or_dot_segment_id_is_refused_naming_the_parameter() {
             (
                 refusal(client.resume_session("s", dots).await),
                 "entity reference id",
+            ),
+            (refusal(client.get_track(dots).await), "track id"),
+            (refusal(client.get_artist(dots).await), "artist id"),
+            (refusal(client.get_artists([dots]).await), "artist id"),
+            (refusal(client.get_playlist(dots).await), "playlist id"),
+            (refusal(client.get_station(dots).await), "station id"),
+            (
+                refusal(client.get_podcast_show(dots).await),
+                "podcast show id",
+            ),
+            (
+                refusal(client.podcast_episodes(dots, 10)),
+                "podcast show id",
             ),
         ] {
             assert_eq!(result, (what, said.clone()));

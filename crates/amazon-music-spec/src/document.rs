@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use crate::drift_model::DriftModel;
 use crate::operation::{
     Example, Location, MediaType, Operation, Parameter, Part, RequestBody, Requirement, Response,
     Style,
@@ -94,6 +95,8 @@ pub struct Spec {
     broken: Vec<BrokenRef>,
     path_item_refs: Vec<String>,
     router: Router,
+    /// The schemas compiled for finding drift (`Spec::drift_in`).
+    drift_model: DriftModel,
 }
 
 impl Spec {
@@ -160,7 +163,9 @@ impl Spec {
             .filter_map(|(i, op)| Some((op.operation_id()?.to_owned(), i)))
             .collect();
         let router = Router::build(base_path.clone(), &operations);
+        let drift_model = DriftModel::compile(&builder.schemas);
         Ok(Self {
+            drift_model,
             schemas: builder.schemas,
             raw,
             api,
@@ -228,6 +233,11 @@ impl Spec {
     /// The operation with this `operationId`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.by_id.get(id).map(|i| &self.operations[*i])
+    }
+
+    /// The schemas compiled for finding drift.
+    pub(crate) fn drift_model(&self) -> &DriftModel {
+        &self.drift_model
     }
 
     /// Every schema.

@@ -18,8 +18,9 @@ use serde_json::Value;
 
 use crate::Spec;
 use crate::drift::Drift;
-use crate::schema::{SchemaId, Schemas};
-use crate::walk::{MAX_DEPTH, Member, Token, pointer_of};
+use crate::drift_model::DriftModel;
+use crate::schema::{Additional, SchemaId, Schemas};
+use crate::walk::{MAX_DEPTH, Token, pointer_of};
 
 /// One step of a path in the body; a key borrowed from the text unless it had escapes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,6 +44,7 @@ impl Spec {
     pub fn drift_in(&self, root: SchemaId, bytes: &[u8]) -> Result<Vec<Drift>, serde_json::Error> {
         let mut walk = Walk {
             schemas: self.schemas(),
+            model: self.drift_model(),
             path: Vec::new(),
             found: Vec::new(),
             names: Vec::new(),
@@ -96,6 +98,7 @@ fn maps_keep_insertion_order() -> bool {
 
 struct Walk<'s, 'de> {
     schemas: &'s Schemas,
+    model: &'s DriftModel,
     path: Vec<Step<'de>>,
     /// Each finding with the path it was found at, for the walk's order.
     found: Vec<(Vec<Step<'de>>, Drift)>,
@@ -123,9 +126,9 @@ impl Walk<'_, '_> {
     }
 }
 
-/// A declared member, whose `null` is drift if it is optional: the object's schema and the
-/// member's name.
-type NullRule<'de> = (SchemaId, Cow<'de, str>);
+/// A declared member, whose `null` is drift if it is optional: the object's schema, the
+/// member's place among its properties, and its name.
+type NullRule<'de> = (SchemaId, usize, Cow<'de, str>);
 
 /// The walk at one value: its schema and depth.
 struct Node<'w, 's, 'de> {
@@ -181,9 +184,7 @@ impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
             deserializer.deserialize_ignored_any(IgnoredAny)?;
             return Ok(());
         }
-        let schema = self.walk.schemas.get(self.schema);
-        if schema.extensible().is_none() && schema.items().is_none() && !schema.describes_members()
-        {
+        if self.walk.model.node(self.schema).is_leaf() {
             // A leaf of the walk: nothing in the value can be drift but a `null`, so the value
             // is skipped, not read (a string is not copied out or checked).
             return match self.null {
@@ -222,25 +223,31 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        if let Some((object, name)) = self.null {
-            let schemas = self.walk.schemas;
-            let object = schemas.get(object);
-            if object.is_required(&name) {
-                return Ok(());
-            }
-            let property = schemas.get(self.schema);
-            let walk = &*self.walk;
-            if let Some(drift) =
-                Drift::null_not_nullable(object, &name, property, || walk.pointer())
-            {
-                self.walk.push(drift);
-            }
+        let Some((object_id, at, name)) = self.null else {
+            return Ok(());
+        };
+        let model = self.walk.model;
+        if model.node(self.schema).nullable {
+            return Ok(());
+        }
+        let schemas = self.walk.schemas;
+        let object = schemas.get(object_id);
+        let required = model
+            .is_required(model.node(object_id), at)
+            .unwrap_or_else(|| object.is_required(&name));
+        if required {
+            return Ok(());
+        }
+        let property = schemas.get(self.schema);
+        let walk = &*self.walk;
+        if let Some(drift) = Drift::null_not_nullable(object, &name, property, || walk.pointer()) {
+            self.walk.push(drift);
         }
         Ok(())
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || !self.walk.model.node(self.schema).extensible {
             return Ok(());
         }
         let schema = self.walk.schemas.get(self.schema);
@@ -268,10 +275,9 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let schema = self.walk.schemas.get(self.schema);
-        // An extensible string's schema is a leaf: the walk does not look inside.
-        let item = match (self.depth > MAX_DEPTH, schema.extensible(), schema.items()) {
-            (false, None, Some(item)) => item,
+        // An extensible string's schema is a leaf: the model gives it no items.
+        let item = match self.walk.model.node(self.schema).items {
+            Some(item) if self.depth <= MAX_DEPTH => item,
             _ => {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 return Ok(());
@@ -294,60 +300,54 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let schemas = self.walk.schemas;
-        let schema = schemas.get(self.schema);
-        if self.depth > MAX_DEPTH || schema.extensible().is_some() || !schema.describes_members() {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let model = self.walk.model;
+        let node = model.node(self.schema);
+        if self.depth > MAX_DEPTH || node.extensible || !node.describes_members {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(());
         }
         // A name given twice is noticed without comparing names: declared members by their
         // place among the properties (one bit each), the rest, which are rare, by name.
-        let properties = schema.properties();
         let mut declared_seen: u64 = 0;
         let first = self.walk.names.len();
         // Bodies usually give an object's members in one order, often the properties' own
         // (sorted) order: the property after the last one found is tried before a search.
         let mut next = 0;
+        let count = model.member_count(node);
         while let Some(name) = map.next_key_seed(Key)? {
-            let index = match properties.get(next) {
-                Some((property, _)) if *property == *name => Some(next),
-                _ => schema.property_index(&name),
+            let index = if next < count && model.member(node, next).0 == name {
+                Some(next)
+            } else {
+                model.find(node, &name)
             };
-            if let Some(at) = index {
-                next = at + 1;
-            }
             match index {
-                Some(at) if at < 64 => {
-                    let bit = 1u64 << at;
-                    if declared_seen & bit != 0 {
-                        self.walk.duplicate_key = true;
+                Some(at) => {
+                    next = at + 1;
+                    if at < 64 {
+                        let bit = 1u64 << at;
+                        if declared_seen & bit != 0 {
+                            self.walk.duplicate_key = true;
+                        }
+                        declared_seen |= bit;
+                    } else {
+                        self.note_name(first, name.clone());
                     }
-                    declared_seen |= bit;
                 }
-                _ => {
-                    if self.walk.names[first..].contains(&name) {
-                        self.walk.duplicate_key = true;
-                    }
-                    self.walk.names.push(name.clone());
-                }
+                None => self.note_name(first, name.clone()),
             }
             self.walk.path.push(Step::Key(name.clone()));
-            let member = match index {
-                Some(at) => Member::Declared(properties[at].1),
-                None => schema.member(&name),
-            };
-            match member {
-                Member::Declared(child) => {
-                    let null = Some((self.schema, name));
+            match (index, node.additional) {
+                (Some(at), _) => {
+                    let child = model.member(node, at).1;
                     map.next_value_seed(Node {
                         walk: &mut *self.walk,
                         schema: child,
                         depth: self.depth + 1,
-                        null,
+                        null: Some((self.schema, at, name)),
                     })?;
                 }
-                Member::Additional(child) => {
+                (None, Additional::Schema(child)) => {
                     map.next_value_seed(Node {
                         walk: &mut *self.walk,
                         schema: child,
@@ -355,10 +355,11 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
                         null: None,
                     })?;
                 }
-                Member::Allowed => {
+                (None, Additional::Allowed) => {
                     map.next_value::<IgnoredAny>()?;
                 }
-                Member::Undeclared => {
+                (None, Additional::Absent | Additional::Forbidden) => {
+                    let schema = self.walk.schemas.get(self.schema);
                     let walk = &*self.walk;
                     let drift = Drift::unknown_field(schema, &name, || walk.pointer());
                     self.walk.push(drift);
@@ -369,6 +370,17 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
         }
         self.walk.names.truncate(first);
         Ok(())
+    }
+}
+
+impl<'de> Node<'_, '_, 'de> {
+    /// Notes an undeclared member's name (or a declared one past the first 64), and whether
+    /// the object being read already had it.
+    fn note_name(&mut self, first: usize, name: Cow<'de, str>) {
+        if self.walk.names[first..].contains(&name) {
+            self.walk.duplicate_key = true;
+        }
+        self.walk.names.push(name);
     }
 }
 

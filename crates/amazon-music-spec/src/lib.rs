@@ -34,6 +34,8 @@ mod document;
 #[cfg(feature = "model")]
 mod drift;
 #[cfg(feature = "model")]
+mod drift_model;
+#[cfg(feature = "model")]
 mod drift_stream;
 pub mod exchange;
 #[cfg(feature = "model")]

@@ -10,7 +10,7 @@
 //! A kind of drift ([`DriftSeen`]) is an operation, a [`DriftKind`] and a JSON pointer into the
 //! spec. The first time a client sees a kind, it emits one `tracing::warn!` with target
 //! `amazon_music::drift`, naming the operation, the kind and the pointer, with a hint: record
-//! traffic ([`ClientBuilder::record_to`](crate::ClientBuilder::record_to)) and run
+//! traffic (`ClientBuilder::record_to`, feature `record`) and run
 //! `amazon-music validate recorded DIR --suggest` for the change to the spec. It never logs a
 //! value from the response, nor the body. Further findings of a known kind are only counted:
 //! [`Client::drift_stats`](crate::Client::drift_stats).
@@ -20,14 +20,16 @@
 //! into its model once per process, on the first response checked; the check walks the
 //! response's resolved schema as the body's bytes are parsed (`Spec::drift_in`: no JSON value
 //! is built, and no JSON Schema validation is run: a body that breaks the spec is the
-//! decoder's error, not drift), on the task that made the request, before the generated code
-//! decodes the body (its cost: BENCHMARKS.md).
+//! decoder's error, not drift). It runs on a task of its own, not on the call that received
+//! the response, so a call waits for no check; [`Client::drift_stats`](crate::Client::drift_stats)
+//! first checks whatever still waits, so what it reports is exact (its cost: BENCHMARKS.md).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use amazon_music_spec::{Exchange, Spec, escape_pointer_token};
+use bytes::Bytes;
 
 pub use amazon_music_spec::DriftKind;
 
@@ -110,23 +112,26 @@ fn by_generated_name(spec: &'static Spec) -> &'static HashMap<String, usize> {
     })
 }
 
-/// The operation `exchange` is for and the drift its body carries: the operation the client
-/// called (by the URL's route if its name is not the spec's), the status its declared
-/// response, and that response's JSON schema is walked beside the body. Nothing to check is no
-/// drift.
+/// The spec's operation a response answers: the one the client called, by the name the
+/// generated code gives it, else (a name the spec does not know) the one the URL routes to.
+fn operation_index(spec: &'static Spec, operation: &str, exchange: &Exchange) -> Option<usize> {
+    match by_generated_name(spec).get(operation) {
+        Some(index) => Some(*index),
+        None => Some(spec.router().find(&exchange.method, &exchange.url)?.index),
+    }
+}
+
+/// The drift in `body`, a response of operation `index` with `status`: that response's JSON
+/// schema is walked beside the body. Nothing to check is no drift.
 fn drift_of(
     spec: &'static Spec,
-    operation: &str,
-    exchange: &Exchange,
+    index: usize,
+    status: u16,
     body: &[u8],
-) -> Option<(&'static str, Vec<amazon_music_spec::Drift>)> {
-    let index = match by_generated_name(spec).get(operation) {
-        Some(index) => *index,
-        None => spec.router().find(&exchange.method, &exchange.url)?.index,
-    };
+) -> (&'static str, Vec<amazon_music_spec::Drift>) {
     let operation = &spec.operations()[index];
     let schema = operation
-        .response_for(exchange.status)
+        .response_for(status)
         .and_then(|response| response.json())
         .and_then(|media| media.schema());
     // Found as the bytes are parsed: no JSON value is built. A body that is not JSON has no
@@ -134,15 +139,30 @@ fn drift_of(
     let drift = schema
         .and_then(|schema| spec.drift_in(schema, body).ok())
         .unwrap_or_default();
-    Some((operation.id(), drift))
+    (operation.id(), drift)
 }
 
-/// A client's drift check: counters, and the kinds seen.
+/// A response waiting to be checked.
+struct Pending {
+    /// Its operation in the spec, if it routes to one.
+    index: Option<usize>,
+    status: u16,
+    body: Bytes,
+}
+
+/// How many responses may wait to be checked; beyond, a response is checked on the spot.
+const MAX_PENDING: usize = 64;
+
+/// A client's drift check: counters, the kinds seen, and the responses not checked yet.
 #[derive(Default)]
 pub(crate) struct DriftWatcher {
     checked: AtomicU64,
     findings: AtomicU64,
     seen: Mutex<Seen>,
+    pending: Mutex<VecDeque<Pending>>,
+    /// Held while responses are taken from `pending` and checked, so that reading the
+    /// statistics waits for a check under way.
+    checking: Mutex<()>,
 }
 
 #[derive(Default)]
@@ -153,6 +173,8 @@ struct Seen {
 
 impl DriftWatcher {
     pub(crate) fn stats(&self) -> DriftStats {
+        // Every response received so far is counted: those still waiting are checked first.
+        self.check_pending();
         let kinds = self
             .seen
             .lock()
@@ -166,12 +188,57 @@ impl DriftWatcher {
         }
     }
 
-    /// Checks one response of `operation` (the generated code's name for it: `get_album`):
-    /// `exchange`'s request and status, and the `body` it carried. Warns once for each kind of
-    /// drift not seen before.
-    pub(crate) fn check(&self, operation: &str, exchange: &Exchange, body: &[u8]) {
+    /// Takes one response of `operation` (the generated code's name for it: `get_album`):
+    /// `exchange`'s request and status, and the `body` it carried. On a tokio runtime it is
+    /// checked by a task of its own, off the path of the call that received it: on a
+    /// current-thread runtime while the caller waits for its next response, on a multi-thread
+    /// one on any worker. Without a runtime, or with [`MAX_PENDING`] responses waiting, it is
+    /// checked here. Nothing is lost either way: [`DriftWatcher::stats`] checks what still
+    /// waits before it counts.
+    pub(crate) fn submit(self: &Arc<Self>, operation: &str, exchange: &Exchange, body: Bytes) {
         let Some(spec) = spec() else { return };
-        let found = drift_of(spec, operation, exchange, body);
+        let pending = Pending {
+            index: operation_index(spec, operation, exchange),
+            status: exchange.status,
+            body,
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return self.check(spec, pending);
+        };
+        {
+            let mut queue = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            if queue.len() >= MAX_PENDING {
+                drop(queue);
+                return self.check(spec, pending);
+            }
+            queue.push_back(pending);
+        }
+        let watcher = Arc::clone(self);
+        runtime.spawn(async move { watcher.check_pending() });
+    }
+
+    /// Checks every response waiting, oldest first.
+    fn check_pending(&self) {
+        let Some(spec) = spec() else { return };
+        let _checking = self.checking.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            let next = self
+                .pending
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop_front();
+            match next {
+                Some(pending) => self.check(spec, pending),
+                None => return,
+            }
+        }
+    }
+
+    /// Checks one response; warns once for each kind of drift not seen before.
+    fn check(&self, spec: &'static Spec, pending: Pending) {
+        let found = pending
+            .index
+            .map(|index| drift_of(spec, index, pending.status, &pending.body));
         self.checked.fetch_add(1, Ordering::Relaxed);
         // Drift is only found in a response routed to an operation.
         let Some((operation_id, drift)) = found.filter(|(_, drift)| !drift.is_empty()) else {
@@ -221,6 +288,58 @@ impl DriftWatcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Get Album answer with a field the spec does not declare.
+    fn drifting_album() -> (Exchange, Bytes) {
+        let exchange = Exchange {
+            method: "GET".into(),
+            url: "/v1/albums/B1".into(),
+            status: 200,
+            headers: Default::default(),
+            body: amazon_music_spec::Body::Empty,
+        };
+        let body = br#"{"data": {"album": {"id": "B1", "mood": "sunny"}}}"#;
+        (exchange, Bytes::from_static(body))
+    }
+
+    /// Responses handed over on a runtime wait for a task, at most `MAX_PENDING` of them, and
+    /// reading the statistics checks what still waits: every response is counted, every
+    /// finding found.
+    #[test]
+    fn waiting_responses_are_bounded_and_counted_when_read() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let watcher = Arc::new(DriftWatcher::default());
+        let (exchange, body) = drifting_album();
+        runtime.block_on(async {
+            // No await in between: the spawned checks cannot run yet.
+            for _ in 0..100 {
+                watcher.submit("get_album", &exchange, body.clone());
+            }
+            let waiting = watcher.pending.lock().unwrap().len();
+            assert_eq!(waiting, MAX_PENDING);
+            assert_eq!(
+                watcher.checked.load(Ordering::Relaxed),
+                100 - MAX_PENDING as u64
+            );
+        });
+        let stats = watcher.stats();
+        assert_eq!(stats.responses_checked, 100);
+        assert_eq!(stats.findings, 100);
+        assert_eq!(stats.distinct_kinds(), 1);
+        assert!(watcher.pending.lock().unwrap().is_empty());
+    }
+
+    /// Without a runtime a response is checked on the spot.
+    #[test]
+    fn without_a_runtime_a_response_is_checked_at_once() {
+        let watcher = Arc::new(DriftWatcher::default());
+        let (exchange, body) = drifting_album();
+        watcher.submit("get_album", &exchange, body);
+        assert_eq!(watcher.checked.load(Ordering::Relaxed), 1);
+        assert_eq!(watcher.findings.load(Ordering::Relaxed), 1);
+    }
 
     /// The check finds the spec's operation by the name the generated code passes, so every
     /// operation's name there must be the one `snake_case` makes of its id.

@@ -114,7 +114,7 @@ impl Observers {
         };
         #[cfg(feature = "drift-check")]
         if let Some(drift) = &self.drift {
-            drift.check(operation, &exchange, &bytes);
+            drift.submit(operation, &exchange, bytes.clone());
         }
         #[cfg(feature = "record")]
         if let Some(recorder) = &self.recorder {

@@ -44,7 +44,8 @@ struct MemberEntry {
 pub(crate) struct DriftModel {
     nodes: Vec<DriftNode>,
     members: Vec<MemberEntry>,
-    names: String,
+    /// Every member name, one after another (compared as bytes: UTF-8 orders as `str` does).
+    names: Vec<u8>,
 }
 
 impl DriftModel {
@@ -55,7 +56,7 @@ impl DriftModel {
             let mut required = 0u64;
             for (at, (name, child)) in schema.properties().iter().enumerate() {
                 let from = model.names.len() as u32;
-                model.names.push_str(name);
+                model.names.extend_from_slice(name.as_bytes());
                 model.members.push(MemberEntry {
                     name: (from, name.len() as u32),
                     schema: *child,
@@ -88,7 +89,7 @@ impl DriftModel {
     }
 
     /// Member `at` of `node`: its name and schema.
-    pub(crate) fn member(&self, node: &DriftNode, at: usize) -> (&str, SchemaId) {
+    pub(crate) fn member(&self, node: &DriftNode, at: usize) -> (&[u8], SchemaId) {
         let entry = &self.members[node.members.0 as usize + at];
         let (from, len) = entry.name;
         (
@@ -99,6 +100,7 @@ impl DriftModel {
 
     /// Where `name` is among `node`'s members (sorted by name, as the schema keeps them).
     pub(crate) fn find(&self, node: &DriftNode, name: &str) -> Option<usize> {
+        let name = name.as_bytes();
         let (mut low, mut high) = (0, self.member_count(node));
         while low < high {
             let middle = (low + high) / 2;
@@ -143,7 +145,7 @@ mod tests {
             }
             assert_eq!(model.member_count(node), schema.properties().len());
             for (at, (name, child)) in schema.properties().iter().enumerate() {
-                assert_eq!(model.member(node, at), (name.as_str(), *child));
+                assert_eq!(model.member(node, at), (name.as_bytes(), *child));
                 assert_eq!(model.find(node, name), Some(at));
                 assert_eq!(model.is_required(node, at), Some(schema.is_required(name)));
             }

@@ -316,7 +316,7 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
         let mut next = 0;
         let count = model.member_count(node);
         while let Some(name) = map.next_key_seed(Key)? {
-            let index = if next < count && model.member(node, next).0 == name {
+            let index = if next < count && model.member(node, next).0 == name.as_bytes() {
                 Some(next)
             } else {
                 model.find(node, &name)

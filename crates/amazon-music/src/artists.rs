@@ -1,7 +1,7 @@
 //! Artists of the catalog, one at a time or any number at once, and the artists the user
 //! follows.
 
-use crate::pagination::{self, Page, Paginator, next_cursor};
+use crate::pagination::{self, Page, Paginator};
 use crate::types::{Artist, ArtistEdge};
 use crate::{Client, Result, batch, ids};
 
@@ -114,15 +114,13 @@ impl Client {
                     })
                     .await?;
                 let connection = response.data.user.followed_artists;
-                Ok(Page {
-                    items: connection.edges,
-                    next_cursor: next_cursor(
-                        "getFollowedArtists",
-                        "data.user.followedArtists.pageInfo",
-                        connection.page_info,
-                    )?,
+                Page::of(
+                    "getFollowedArtists",
+                    "data.user.followedArtists.pageInfo",
+                    connection.edges,
+                    connection.page_info,
                     cursor,
-                })
+                )
             }
         }))
     }

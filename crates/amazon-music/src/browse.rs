@@ -1,6 +1,6 @@
 //! Browsing: the catalog's top tracks, and the user's home view.
 
-use crate::pagination::{self, Page, Paginator, next_cursor};
+use crate::pagination::{self, Page, Paginator};
 use crate::types::{TrackEdge, View};
 use crate::{Client, Result};
 
@@ -43,15 +43,13 @@ impl Client {
                     })
                     .await?;
                 let connection = response.data.top_tracks;
-                Ok(Page {
-                    items: connection.edges,
-                    next_cursor: next_cursor(
-                        "getTopTracks",
-                        "data.topTracks.pageInfo",
-                        connection.page_info,
-                    )?,
+                Page::of(
+                    "getTopTracks",
+                    "data.topTracks.pageInfo",
+                    connection.edges,
+                    connection.page_info,
                     cursor,
-                })
+                )
             }
         }))
     }

@@ -1,7 +1,7 @@
 //! The current user's library albums: save, remove, and list as a stream.
 
 use crate::albums::catalog_id;
-use crate::pagination::{self, Page, Paginator, next_cursor};
+use crate::pagination::{self, Page, Paginator};
 use crate::types::{LibraryAlbumEdge, SaveAlbumResult};
 use crate::{Client, Result};
 
@@ -46,15 +46,13 @@ impl Client {
             })
             .await?;
         let connection = response.data.user.library_albums;
-        Ok(Page {
-            items: connection.edges,
-            cursor: cursor.map(str::to_owned),
-            next_cursor: next_cursor(
-                "getLibraryAlbums",
-                "data.user.libraryAlbums.pageInfo",
-                connection.page_info,
-            )?,
-        })
+        Page::of(
+            "getLibraryAlbums",
+            "data.user.libraryAlbums.pageInfo",
+            connection.edges,
+            connection.page_info,
+            cursor.map(str::to_owned),
+        )
     }
 
     /// The whole library as a stream of edges (the album and whether it was purchased or

@@ -84,9 +84,28 @@ pub(crate) fn cursor(cursor: Option<&str>) -> Result<Option<crate::types::PageTo
         .transpose()
 }
 
+impl<T> Page<T> {
+    /// A page of a connection: its `items`, the `cursor` it was asked with, and the next
+    /// cursor its `pageInfo` gives (`at`: where that is in `operation`'s answer, for the error
+    /// when it announces a next page without one).
+    pub(crate) fn of(
+        operation: &'static str,
+        at: &str,
+        items: Vec<T>,
+        info: crate::types::PageInfo,
+        cursor: Option<String>,
+    ) -> Result<Self> {
+        Ok(Self {
+            items,
+            cursor,
+            next_cursor: next_cursor(operation, at, info)?,
+        })
+    }
+}
+
 /// The next page's cursor, when the page says there is one; a next page announced without a
 /// cursor is an error, not the end of the listing.
-pub(crate) fn next_cursor(
+fn next_cursor(
     operation: &'static str,
     at: &str,
     info: crate::types::PageInfo,

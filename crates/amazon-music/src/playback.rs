@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::albums::catalog_id;
 use crate::ids::parse;
-use crate::pagination::{self, Page, Paginator, next_cursor};
+use crate::pagination::{self, Page, Paginator};
 use crate::types::{
     self, CatalogId, ContainerIds, EntityReferenceId, LoopMode, PlayParams, PlaybackActions,
     PlaybackEntity, PlaybackEventType, QueuedTrack, SessionId, ShuffleMode,
@@ -444,11 +444,13 @@ impl PlaybackSession {
             })
             .await?;
         let queue = response.data.queue;
-        Ok(Page {
-            items: queue.edges.into_iter().map(|edge| edge.node).collect(),
-            cursor: cursor.map(str::to_owned),
-            next_cursor: next_cursor("getPlaybackQueue", "data.queue.pageInfo", queue.page_info)?,
-        })
+        Page::of(
+            "getPlaybackQueue",
+            "data.queue.pageInfo",
+            queue.edges.into_iter().map(|edge| edge.node).collect(),
+            queue.page_info,
+            cursor.map(str::to_owned),
+        )
     }
 
     /// The queue as a stream, `page_size` entities per request.

@@ -1,6 +1,6 @@
 //! Playlists: one by id, and the user's own as a stream.
 
-use crate::pagination::{self, Page, Paginator, next_cursor};
+use crate::pagination::{self, Page, Paginator};
 use crate::types::{Playlist, PlaylistEdge, PlaylistId};
 use crate::{Client, Result, ids};
 
@@ -59,15 +59,13 @@ impl Client {
                     })
                     .await?;
                 let connection = response.data.user.playlists;
-                Ok(Page {
-                    items: connection.edges,
-                    next_cursor: next_cursor(
-                        "getMyPlaylists",
-                        "data.user.playlists.pageInfo",
-                        connection.page_info,
-                    )?,
+                Page::of(
+                    "getMyPlaylists",
+                    "data.user.playlists.pageInfo",
+                    connection.edges,
+                    connection.page_info,
                     cursor,
-                })
+                )
             }
         }))
     }

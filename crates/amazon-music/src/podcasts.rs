@@ -1,6 +1,6 @@
 //! Podcasts: a show, and its episodes as a stream.
 
-use crate::pagination::{self, Page, Paginator, next_cursor};
+use crate::pagination::{self, Page, Paginator};
 use crate::types::{PodcastEpisodeEdge, PodcastId, PodcastShow};
 use crate::{Client, Error, Result, ids};
 
@@ -79,15 +79,13 @@ impl Client {
                             message: "the show came without its episodes".into(),
                             excerpt: String::new(),
                         })?;
-                Ok(Page {
-                    items: connection.edges,
-                    next_cursor: next_cursor(
-                        "getPodcastShow",
-                        "data.podcastShow.episodes.pageInfo",
-                        connection.page_info,
-                    )?,
+                Page::of(
+                    "getPodcastShow",
+                    "data.podcastShow.episodes.pageInfo",
+                    connection.edges,
+                    connection.page_info,
                     cursor,
-                })
+                )
             }
         }))
     }

@@ -1,7 +1,7 @@
 //! Searching the catalog: tracks by any of their fields, page by page, the best match for a
 //! name, and everything at once.
 
-use crate::pagination::{self, Page, Paginator, next_cursor};
+use crate::pagination::{self, Page, Paginator};
 use crate::types::{
     SearchFilter, SearchSortBy, SearchTracksRequest, Track, TrackEdge, TrackFieldType, View,
 };
@@ -138,15 +138,13 @@ impl Client {
                     })
                     .await?;
                 let connection = response.data.search_tracks;
-                Ok(Page {
-                    items: connection.edges,
-                    next_cursor: next_cursor(
-                        "searchTracks",
-                        "data.searchTracks.pageInfo",
-                        connection.page_info,
-                    )?,
+                Page::of(
+                    "searchTracks",
+                    "data.searchTracks.pageInfo",
+                    connection.edges,
+                    connection.page_info,
                     cursor,
-                })
+                )
             }
         }))
     }

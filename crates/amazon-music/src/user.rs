@@ -1,6 +1,6 @@
 //! The signed-in user: the profile, changing it, and what they played lately.
 
-use crate::pagination::{self, Page, Paginator, next_cursor};
+use crate::pagination::{self, Page, Paginator};
 use crate::types::{RecentTrackPlaybackEdge, UpdateUserRequest, User};
 use crate::{Client, Result};
 
@@ -77,15 +77,13 @@ impl Client {
                         })
                         .await?;
                     let connection = response.data.user.recent_track_playback;
-                    Ok(Page {
-                        items: connection.edges,
-                        next_cursor: next_cursor(
-                            "getRecentlyPlayedTracks",
-                            "data.user.recentTrackPlayback.pageInfo",
-                            connection.page_info,
-                        )?,
+                    Page::of(
+                        "getRecentlyPlayedTracks",
+                        "data.user.recentTrackPlayback.pageInfo",
+                        connection.edges,
+                        connection.page_info,
                         cursor,
-                    })
+                    )
                 }
             },
         ))

@@ -37,6 +37,13 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
     }
 
+    /// 400 `BAD_REQUEST` for a `cursor` no page of this listing gave out.
+    pub(crate) fn foreign_cursor(cursor: &str) -> Self {
+        Self::bad_request(format!(
+            "cursor {cursor:?} is not a token this API gave (pageInfo.token)"
+        ))
+    }
+
     /// 404 `RESOURCE_NOT_FOUND`.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", message)

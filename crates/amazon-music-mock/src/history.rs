@@ -98,11 +98,7 @@ impl History {
             Some(text) => text
                 .split_once(':')
                 .and_then(|(_, seq)| seq.parse::<u64>().ok())
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "cursor {text:?} is not a token this API gave (pageInfo.token)"
-                    ))
-                })?,
+                .ok_or_else(|| ApiError::foreign_cursor(text))?,
         };
         let users = self.users.lock().unwrap_or_else(|e| e.into_inner());
         let empty = BTreeMap::new();

@@ -92,11 +92,10 @@ impl Libraries {
     ) -> Result<Value, ApiError> {
         let after = match cursor {
             None => None,
-            Some(text) => Some(text.parse::<u64>().map_err(|_| {
-                ApiError::bad_request(format!(
-                    "cursor {text:?} is not a token this API gave (pageInfo.token)"
-                ))
-            })?),
+            Some(text) => Some(
+                text.parse::<u64>()
+                    .map_err(|_| ApiError::foreign_cursor(text))?,
+            ),
         };
         let filter: Option<HashSet<&str>> =
             album_ids.map(|ids| ids.iter().map(String::as_str).collect());

@@ -21,12 +21,6 @@ impl Window {
     }
 }
 
-fn foreign(token: &str) -> ApiError {
-    ApiError::bad_request(format!(
-        "cursor {token:?} is not a token this API gave (pageInfo.token)"
-    ))
-}
-
 /// The page of `limit` items of a list of `len` that `token` (a position) continues at.
 pub(crate) fn by_position(
     len: usize,
@@ -35,7 +29,10 @@ pub(crate) fn by_position(
 ) -> Result<Window, ApiError> {
     let start = match token {
         None => 0,
-        Some(text) => text.parse::<usize>().map_err(|_| foreign(text))?.min(len),
+        Some(text) => text
+            .parse::<usize>()
+            .map_err(|_| ApiError::foreign_cursor(text))?
+            .min(len),
     };
     Ok(Window {
         start,
@@ -63,10 +60,12 @@ pub(crate) fn after_cursor(
     let start = match cursor {
         None => 0,
         Some(text) => {
-            let (index, id) = text.split_once(':').ok_or_else(|| foreign(text))?;
-            let index: usize = index.parse().map_err(|_| foreign(text))?;
+            let (index, id) = text
+                .split_once(':')
+                .ok_or_else(|| ApiError::foreign_cursor(text))?;
+            let index: usize = index.parse().map_err(|_| ApiError::foreign_cursor(text))?;
             if ids.get(index) != Some(&id) {
-                return Err(foreign(text));
+                return Err(ApiError::foreign_cursor(text));
             }
             index + 1
         }

@@ -362,11 +362,10 @@ impl Playback {
     ) -> Result<Value, ApiError> {
         let start = match cursor {
             None => None,
-            Some(text) => Some(text.parse::<usize>().map_err(|_| {
-                ApiError::bad_request(format!(
-                    "cursor {text:?} is not a token this API gave (pageInfo.token)"
-                ))
-            })?),
+            Some(text) => Some(
+                text.parse::<usize>()
+                    .map_err(|_| ApiError::foreign_cursor(text))?,
+            ),
         };
         self.with_session(user, id, |s| {
             let start = start.unwrap_or(s.pos).min(s.order.len());

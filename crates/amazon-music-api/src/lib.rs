@@ -54,6 +54,7 @@ mod hooks;
 mod null;
 mod path;
 mod redirect;
+mod status;
 /// The Login with Amazon scopes the spec declares, and which ones each operation needs (from
 /// the operations' security requirements), so that an application asks for what it calls.
 #[rustfmt::skip]
@@ -73,4 +74,5 @@ pub use body::{DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, bounded_response};
 pub use generated::*;
 #[cfg(not(target_arch = "wasm32"))]
 pub use redirect::same_origin_redirects;
+pub use status::{HttpStatus, InvalidHttpStatus};
 pub use transport::{Transport, TransportFuture};

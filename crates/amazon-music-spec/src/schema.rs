@@ -366,8 +366,9 @@ impl Schema {
 }
 
 /// A schema's `pattern`: an ECMA-262 regular expression, as OpenAPI and JSON Schema define it,
-/// compiled with `regress`, the engine the generated crate's types check their patterns with,
-/// so that the mock, the drift check and the client agree on what matches.
+/// compiled with `regress` (an ECMA-262 engine), so that the mock, the drift check and the
+/// conformance library agree on what matches. The generated crate checks the spec's one
+/// pattern with a hand-written type that a test holds equal to this one.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: String,

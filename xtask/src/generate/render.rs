@@ -4,7 +4,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use amazon_music_spec::Spec;
 use anyhow::{Context, anyhow};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 /// The crate path the httpmock helpers use to reach the generated client.
 const CRATE_PATH: &str = "crate";
@@ -68,6 +68,14 @@ fn generator() -> Result<Generator, progenitor::Error> {
         )
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
+    // Schemas the crate implements by hand (see `checks::HAND_WRITTEN`).
+    for (schema, rust_type) in super::checks::HAND_WRITTEN {
+        settings.with_replacement(
+            schema,
+            rust_type,
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        );
+    }
     Ok(Generator::new(&settings))
 }
 

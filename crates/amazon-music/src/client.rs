@@ -194,12 +194,13 @@ impl Client {
         }
         match result {
             Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(convert::<T>(operation, error, &outcome).await),
+            Err(error) => Err(convert(operation, error, &outcome).await),
         }
     }
 }
 
-async fn convert<T: DeserializeOwned>(
+// Not generic over the answer's type: one copy for every operation.
+async fn convert(
     operation: &'static str,
     error: api::Error<types::ErrorResponse>,
     outcome: &Outcome,
@@ -219,7 +220,7 @@ async fn convert<T: DeserializeOwned>(
                     .unwrap_or_else(|| "none".into()),
                 excerpt: excerpt(&body),
             },
-            _ => decode_error::<T>(operation, &body, &source),
+            _ => decode_error(operation, &body, &source),
         },
         api::Error::UnexpectedResponse(response) => {
             let status = response.status();
@@ -291,21 +292,12 @@ fn api_error(
     })
 }
 
-/// Decodes again, tracking the path, to say where the body departs from the spec.
-fn decode_error<T: DeserializeOwned>(
-    operation: &'static str,
-    body: &[u8],
-    source: &serde_json::Error,
-) -> Error {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(error) => (error.path().to_string(), error.inner().to_string()),
-        Ok(_) => (".".to_owned(), source.to_string()),
-    };
+/// Says where the body departs from the spec: the JSON path at which decoding stopped.
+fn decode_error(operation: &'static str, body: &[u8], source: &serde_json::Error) -> Error {
     Error::Decode {
         operation,
-        path,
-        message,
+        path: crate::json_path::of_error(body, source),
+        message: source.to_string(),
         excerpt: excerpt(body),
     }
 }

@@ -53,6 +53,7 @@ mod client;
 pub mod drift;
 mod error;
 mod ids;
+mod json_path;
 pub mod library;
 #[cfg(any(feature = "record", feature = "drift-check"))]
 mod observe;

@@ -122,10 +122,9 @@ pub(super) fn decode<T: serde::de::DeserializeOwned>(
     body: &[u8],
     what: &str,
 ) -> Result<T, LwaError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let category = match e.inner().classify() {
+    serde_json::from_slice(body).map_err(|e| {
+        let path = crate::json_path::of_error(body, &e);
+        let category = match e.classify() {
             serde_json::error::Category::Io => "unreadable",
             serde_json::error::Category::Syntax => "not JSON",
             serde_json::error::Category::Data => "a field is missing or of the wrong type",

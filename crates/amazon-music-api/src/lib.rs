@@ -30,9 +30,12 @@
 //! sent, a path parameter is percent-encoded into one path segment (every byte but RFC 3986's
 //! unreserved characters) and the empty string, `.` and `..` are refused with
 //! [`Error::InvalidRequest`] (URL parsing would otherwise send the request to another
-//! operation's path), and every
+//! operation's path), every
 //! optional field of [`types`] reads `null` as absent (the spec has no `nullable`, but services
-//! send `null` for values they lack).
+//! send `null` for values they lack), and the types have no struct builders (their fields are
+//! public: build them as struct literals; an operation's `body` takes the type itself). The
+//! error object's `status` is [`HttpStatus`], checked by hand rather than by a regular-expression
+//! engine.
 //!
 //! Response bodies are read up to a limit, 16 MiB unless
 //! [`Credentials::with_max_response_bytes`] says otherwise: a longer body ends the operation

@@ -43,3 +43,41 @@ async fn every_request_goes_through_the_transport_with_its_operation() {
     assert_eq!(request.headers["x-layer"], "seen");
     assert_eq!(request.headers["x-api-key"], API_KEY);
 }
+
+/// An operation with a request body refuses to send without one: nothing reaches the
+/// transport, and the error says what is missing.
+#[tokio::test]
+async fn an_operation_sent_without_its_body_is_refused_before_the_transport() {
+    let capture = Capture::start().await;
+    let transport = Arc::new(Recording::default());
+    let credentials = Credentials::new(API_KEY, TOKEN).with_transport(transport.clone());
+    let client = Client::new(&capture.base_url, credentials);
+
+    let error = client
+        .set_loop_mode()
+        .session_id("session-1")
+        .send()
+        .await
+        .unwrap_err();
+
+    match error {
+        amazon_music_api::Error::InvalidRequest(message) => {
+            assert!(message.contains("body"), "{message}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert!(transport.operations.lock().unwrap().is_empty());
+
+    // With the body, the same call goes out.
+    capture.reply(200, &serde_json::json!({}));
+    client
+        .set_loop_mode()
+        .session_id("session-1")
+        .body(amazon_music_api::types::SetLoopModeRequest {
+            loop_mode: amazon_music_api::types::LoopMode::LoopAll,
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(*transport.operations.lock().unwrap(), ["set_loop_mode"]);
+}

@@ -263,6 +263,183 @@ pub fn client(mut file: syn::File) -> syn::File {
     file
 }
 
+/// Removes typify's struct builders (`types::builder`, `types::X::builder()`).
+///
+/// progenitor's builder interface gives every generated type a builder of its own, about half
+/// of the generated code, and compiling it lay on the serial end of every dependant's build
+/// (after reqwest, before the client). Every type's fields are public, so a struct literal
+/// builds any of them; the one use progenitor itself makes of the builders, an operation's
+/// request body, holds the body type instead:
+///
+/// * `types::builder::X` becomes `types::X` (the body's field and `body_map`'s signature);
+/// * `.body(value)` stores `value.try_into()` without converting it to a builder;
+/// * `send` takes the body as it is, without converting it back;
+/// * an operation whose body type has no `Default` starts without a body (sending it unset is
+///   `Error::InvalidRequest`, as an incomplete builder was).
+pub fn without_struct_builders(mut file: syn::File) -> syn::File {
+    use syn::visit_mut::VisitMut;
+
+    // Types that derive `Default`, as typify writes them.
+    let mut with_default = std::collections::BTreeSet::new();
+    for item in all_items(&file.items) {
+        if let syn::Item::Struct(item) = item
+            && derives(&item.attrs, "Default")
+        {
+            with_default.insert(item.ident.to_string());
+        }
+    }
+
+    struct Strip<'a> {
+        with_default: &'a std::collections::BTreeSet<String>,
+        /// The body type of the operation builder whose `impl` is being visited.
+        body: Option<String>,
+        /// Operation builder → its body type.
+        bodies: std::collections::BTreeMap<String, String>,
+        /// Inside a method named `body`.
+        in_body_setter: bool,
+    }
+
+    impl VisitMut for Strip<'_> {
+        fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+            if module.ident == "types"
+                && let Some((_, items)) = &mut module.content
+            {
+                items.retain(|item| match item {
+                    syn::Item::Mod(inner) => inner.ident != "builder",
+                    syn::Item::Impl(imp) => !is_builder_constructor(imp),
+                    _ => true,
+                });
+            }
+            syn::visit_mut::visit_item_mod_mut(self, module);
+        }
+
+        fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
+            let name = match &*imp.self_ty {
+                syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            };
+            let outer = std::mem::replace(
+                &mut self.body,
+                name.and_then(|n| self.bodies.get(&n).cloned()),
+            );
+            syn::visit_mut::visit_item_impl_mut(self, imp);
+            self.body = outer;
+        }
+
+        fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
+            let outer = std::mem::replace(&mut self.in_body_setter, method.sig.ident == "body");
+            syn::visit_mut::visit_impl_item_fn_mut(self, method);
+            self.in_body_setter = outer;
+        }
+
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if names.len() == 3 && names[0] == "types" && names[1] == "builder" {
+                let last = path.segments.pop().unwrap().into_value();
+                path.segments.pop();
+                path.segments.push(last);
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+
+        fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+            if let syn::Member::Named(ident) = &field.member
+                && ident == "body"
+                && let Some(body) = &self.body
+                && !self.with_default.contains(body)
+            {
+                field.expr = syn::parse_quote! { Err("body was not initialized".to_string()) };
+                return;
+            }
+            syn::visit_mut::visit_field_value_mut(self, field);
+        }
+
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(call) = expr {
+                // `.map(From::from)` in `body`: the value no longer becomes a builder.
+                let from_from = call.method == "map"
+                    && call.args.len() == 1
+                    && quote::quote!(#call)
+                        .to_string()
+                        .ends_with("map (From :: from)");
+                // `body.and_then(|v| types::X::try_from(v)...)` in `send`.
+                let converts_back = call.method == "and_then"
+                    && is_ident(&call.receiver, "body")
+                    && quote::quote!(#call).to_string().contains(":: try_from (v)");
+                if (from_from && self.in_body_setter) || converts_back {
+                    *expr = (*call.receiver).clone();
+                    self.visit_expr_mut(expr);
+                    return;
+                }
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    // Each operation builder's body type, read before any `impl` is visited.
+    let mut bodies = std::collections::BTreeMap::new();
+    for item in all_items(&file.items) {
+        if let syn::Item::Struct(item) = item {
+            for field in &item.fields {
+                if field.ident.as_ref().is_some_and(|i| i == "body")
+                    && let Some(name) = builder_type(&field.ty)
+                {
+                    bodies.insert(item.ident.to_string(), name);
+                }
+            }
+        }
+    }
+    Strip {
+        with_default: &with_default,
+        body: None,
+        bodies,
+        in_body_setter: false,
+    }
+    .visit_file_mut(&mut file);
+    file
+}
+
+/// Every item of `items`, those of inline modules included.
+fn all_items(items: &[syn::Item]) -> Vec<&syn::Item> {
+    let mut out = Vec::new();
+    for item in items {
+        out.push(item);
+        if let syn::Item::Mod(module) = item
+            && let Some((_, inner)) = &module.content
+        {
+            out.extend(all_items(inner));
+        }
+    }
+    out
+}
+
+/// `impl X { pub fn builder() -> builder::X { ... } }`: typify's way to a type's builder.
+fn is_builder_constructor(imp: &syn::ItemImpl) -> bool {
+    imp.trait_.is_none()
+        && !imp.items.is_empty()
+        && imp
+            .items
+            .iter()
+            .all(|item| matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "builder"))
+}
+
+/// `X` of `Result<types::builder::X, String>`.
+fn builder_type(ty: &syn::Type) -> Option<String> {
+    let text = quote::quote!(#ty).to_string().replace(' ', "");
+    let rest = text.strip_prefix("Result<types::builder::")?;
+    Some(rest.split(',').next()?.to_owned())
+}
+
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("derive")
+            && quote::quote!(#attr)
+                .to_string()
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| word == name)
+    })
+}
+
 /// The handwritten helper [`null_as_absent`] points fields at.
 const NULL_OR_DEFAULT: &str = "crate::null::or_default";
 
@@ -301,13 +478,7 @@ pub fn null_as_absent(mut file: syn::File) -> syn::File {
 }
 
 fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().is_ident("derive")
-            && quote::quote!(#attr)
-                .to_string()
-                .split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|word| word == "Deserialize")
-    })
+    derives(attrs, "Deserialize")
 }
 
 fn is_option(ty: &syn::Type) -> bool {

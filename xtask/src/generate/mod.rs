@@ -141,6 +141,22 @@ mod tests {
         }
     }
 
+    /// typify's struct builders are gone, and no operation's body refers to one.
+    #[test]
+    fn the_client_has_no_struct_builders() {
+        let spec = crate::workspace_root().join("spec/openapi.yaml");
+        let files = generate(&spec).unwrap();
+        let client = &files
+            .iter()
+            .find(|f| f.path.ends_with("client.rs"))
+            .unwrap()
+            .text;
+        assert!(!client.contains("types::builder"));
+        assert!(!client.contains("pub fn builder()"));
+        assert!(client.contains("body: Result<types::SetLoopModeRequest, String>,"));
+        assert!(client.contains("body: Err(\"body was not initialized\".to_string()),"));
+    }
+
     /// The last step of the loop from traffic to spec: a property that `validate recorded
     /// --apply` adds (the same library edit) comes out of generation as a typed field.
     #[test]

@@ -32,9 +32,9 @@ pub fn render(spec: &Spec, spec_sha256: &str) -> anyhow::Result<Vec<GeneratedFil
             path: "src/generated/client.rs",
             text: format!(
                 "{header}{}",
-                format_file(&super::adapt::null_as_absent(super::adapt::client(parse(
-                    client
-                )?)))
+                format_file(&super::adapt::null_as_absent(
+                    super::adapt::without_struct_builders(super::adapt::client(parse(client)?))
+                ))
             ),
         },
         GeneratedFile {

@@ -82,11 +82,6 @@ carry a few fields, the album endpoints carry them all.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl Album {
-        pub fn builder() -> builder::Album {
-            Default::default()
-        }
-    }
     /**An artist of the catalog. Only `id` is always present: an album or track lists its
 artists with a few fields, the artist endpoints carry more.
 */
@@ -128,11 +123,6 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl Artist {
-        pub fn builder() -> builder::Artist {
-            Default::default()
-        }
-    }
     ///One page of artists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ArtistConnection {
@@ -146,11 +136,6 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(rename = "pageInfo")]
         pub page_info: PageInfo,
     }
-    impl ArtistConnection {
-        pub fn builder() -> builder::ArtistConnection {
-            Default::default()
-        }
-    }
     ///`ArtistEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ArtistEdge {
@@ -158,11 +143,6 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
         pub node: Artist,
-    }
-    impl ArtistEdge {
-        pub fn builder() -> builder::ArtistEdge {
-            Default::default()
-        }
     }
     ///An Amazon catalog id (ASIN), such as `B0064UPU4G`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -255,11 +235,6 @@ artists with a few fields, the artist endpoints carry more.
         )]
         pub playback_options: ::std::option::Option<PlaybackOptions>,
     }
-    impl CreatePlaybackSessionRequest {
-        pub fn builder() -> builder::CreatePlaybackSessionRequest {
-            Default::default()
-        }
-    }
     ///What the user may do with the item (album, track, playlist).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Eligibility {
@@ -294,11 +269,6 @@ artists with a few fields, the artist endpoints carry more.
         )]
         pub playback_subscription_tiers: ::std::vec::Vec<::std::string::String>,
     }
-    impl Eligibility {
-        pub fn builder() -> builder::Eligibility {
-            Default::default()
-        }
-    }
     ///One section of a view; `viewType` tells how to lay it out.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EntityGroup {
@@ -314,11 +284,6 @@ artists with a few fields, the artist endpoints carry more.
         )]
         pub view_type: ::std::option::Option<::std::string::String>,
     }
-    impl EntityGroup {
-        pub fn builder() -> builder::EntityGroup {
-            Default::default()
-        }
-    }
     ///The entities of an entity group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EntityGroupContent {
@@ -331,21 +296,11 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(rename = "_type")]
         pub type_: ::std::string::String,
     }
-    impl EntityGroupContent {
-        pub fn builder() -> builder::EntityGroupContent {
-            Default::default()
-        }
-    }
     ///What to play for an entity.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EntityPlayParams {
         ///The entity's MRN (`mrn:1.0:catalog:...`), the id playback takes.
         pub id: ::std::string::String,
-    }
-    impl EntityPlayParams {
-        pub fn builder() -> builder::EntityPlayParams {
-            Default::default()
-        }
     }
     ///The id of one entity in a session's queue; the same catalog item queued twice has two.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -423,20 +378,10 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl Error {
-        pub fn builder() -> builder::Error {
-            Default::default()
-        }
-    }
     ///`ErrorResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponse {
         pub error: Error,
-    }
-    impl ErrorResponse {
-        pub fn builder() -> builder::ErrorResponse {
-            Default::default()
-        }
     }
     ///The current user, with one page of the artists they follow.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -446,200 +391,100 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<UserId>,
     }
-    impl FollowedArtistsUser {
-        pub fn builder() -> builder::FollowedArtistsUser {
-            Default::default()
-        }
-    }
     ///`GetAlbumData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetAlbumData {
         pub album: Album,
-    }
-    impl GetAlbumData {
-        pub fn builder() -> builder::GetAlbumData {
-            Default::default()
-        }
     }
     ///`GetAlbumResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetAlbumResponse {
         pub data: GetAlbumData,
     }
-    impl GetAlbumResponse {
-        pub fn builder() -> builder::GetAlbumResponse {
-            Default::default()
-        }
-    }
     ///`GetAlbumsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetAlbumsData {
         pub albums: ::std::vec::Vec<Album>,
-    }
-    impl GetAlbumsData {
-        pub fn builder() -> builder::GetAlbumsData {
-            Default::default()
-        }
     }
     ///`GetAlbumsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetAlbumsResponse {
         pub data: GetAlbumsData,
     }
-    impl GetAlbumsResponse {
-        pub fn builder() -> builder::GetAlbumsResponse {
-            Default::default()
-        }
-    }
     ///`GetArtistData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetArtistData {
         pub artist: Artist,
-    }
-    impl GetArtistData {
-        pub fn builder() -> builder::GetArtistData {
-            Default::default()
-        }
     }
     ///`GetArtistResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetArtistResponse {
         pub data: GetArtistData,
     }
-    impl GetArtistResponse {
-        pub fn builder() -> builder::GetArtistResponse {
-            Default::default()
-        }
-    }
     ///`GetArtistsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetArtistsData {
         pub artists: ::std::vec::Vec<Artist>,
-    }
-    impl GetArtistsData {
-        pub fn builder() -> builder::GetArtistsData {
-            Default::default()
-        }
     }
     ///`GetArtistsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetArtistsResponse {
         pub data: GetArtistsData,
     }
-    impl GetArtistsResponse {
-        pub fn builder() -> builder::GetArtistsResponse {
-            Default::default()
-        }
-    }
     ///`GetCurrentUserData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetCurrentUserData {
         pub user: User,
-    }
-    impl GetCurrentUserData {
-        pub fn builder() -> builder::GetCurrentUserData {
-            Default::default()
-        }
     }
     ///`GetCurrentUserResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetCurrentUserResponse {
         pub data: GetCurrentUserData,
     }
-    impl GetCurrentUserResponse {
-        pub fn builder() -> builder::GetCurrentUserResponse {
-            Default::default()
-        }
-    }
     ///`GetFollowedArtistsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetFollowedArtistsData {
         pub user: FollowedArtistsUser,
-    }
-    impl GetFollowedArtistsData {
-        pub fn builder() -> builder::GetFollowedArtistsData {
-            Default::default()
-        }
     }
     ///`GetFollowedArtistsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetFollowedArtistsResponse {
         pub data: GetFollowedArtistsData,
     }
-    impl GetFollowedArtistsResponse {
-        pub fn builder() -> builder::GetFollowedArtistsResponse {
-            Default::default()
-        }
-    }
     ///`GetHomeViewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetHomeViewResponse {
         pub data: View,
-    }
-    impl GetHomeViewResponse {
-        pub fn builder() -> builder::GetHomeViewResponse {
-            Default::default()
-        }
     }
     ///`GetLibraryAlbumsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetLibraryAlbumsData {
         pub user: LibraryUser,
     }
-    impl GetLibraryAlbumsData {
-        pub fn builder() -> builder::GetLibraryAlbumsData {
-            Default::default()
-        }
-    }
     ///`GetLibraryAlbumsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetLibraryAlbumsResponse {
         pub data: GetLibraryAlbumsData,
-    }
-    impl GetLibraryAlbumsResponse {
-        pub fn builder() -> builder::GetLibraryAlbumsResponse {
-            Default::default()
-        }
     }
     ///`GetMyPlaylistsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetMyPlaylistsData {
         pub user: PlaylistsUser,
     }
-    impl GetMyPlaylistsData {
-        pub fn builder() -> builder::GetMyPlaylistsData {
-            Default::default()
-        }
-    }
     ///`GetMyPlaylistsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetMyPlaylistsResponse {
         pub data: GetMyPlaylistsData,
-    }
-    impl GetMyPlaylistsResponse {
-        pub fn builder() -> builder::GetMyPlaylistsResponse {
-            Default::default()
-        }
     }
     ///`GetPlaylistData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetPlaylistData {
         pub playlist: Playlist,
     }
-    impl GetPlaylistData {
-        pub fn builder() -> builder::GetPlaylistData {
-            Default::default()
-        }
-    }
     ///`GetPlaylistResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetPlaylistResponse {
         pub data: GetPlaylistData,
-    }
-    impl GetPlaylistResponse {
-        pub fn builder() -> builder::GetPlaylistResponse {
-            Default::default()
-        }
     }
     ///`GetPodcastShowData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -647,60 +492,30 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(rename = "podcastShow")]
         pub podcast_show: PodcastShow,
     }
-    impl GetPodcastShowData {
-        pub fn builder() -> builder::GetPodcastShowData {
-            Default::default()
-        }
-    }
     ///`GetPodcastShowResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetPodcastShowResponse {
         pub data: GetPodcastShowData,
-    }
-    impl GetPodcastShowResponse {
-        pub fn builder() -> builder::GetPodcastShowResponse {
-            Default::default()
-        }
     }
     ///`GetRecentlyPlayedTracksData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetRecentlyPlayedTracksData {
         pub user: RecentlyPlayedUser,
     }
-    impl GetRecentlyPlayedTracksData {
-        pub fn builder() -> builder::GetRecentlyPlayedTracksData {
-            Default::default()
-        }
-    }
     ///`GetRecentlyPlayedTracksResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetRecentlyPlayedTracksResponse {
         pub data: GetRecentlyPlayedTracksData,
-    }
-    impl GetRecentlyPlayedTracksResponse {
-        pub fn builder() -> builder::GetRecentlyPlayedTracksResponse {
-            Default::default()
-        }
     }
     ///`GetStationData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetStationData {
         pub station: Station,
     }
-    impl GetStationData {
-        pub fn builder() -> builder::GetStationData {
-            Default::default()
-        }
-    }
     ///`GetStationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetStationResponse {
         pub data: GetStationData,
-    }
-    impl GetStationResponse {
-        pub fn builder() -> builder::GetStationResponse {
-            Default::default()
-        }
     }
     ///`GetTopTracksData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -708,40 +523,20 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(rename = "topTracks")]
         pub top_tracks: TrackConnection,
     }
-    impl GetTopTracksData {
-        pub fn builder() -> builder::GetTopTracksData {
-            Default::default()
-        }
-    }
     ///`GetTopTracksResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetTopTracksResponse {
         pub data: GetTopTracksData,
-    }
-    impl GetTopTracksResponse {
-        pub fn builder() -> builder::GetTopTracksResponse {
-            Default::default()
-        }
     }
     ///`GetTrackData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetTrackData {
         pub track: Track,
     }
-    impl GetTrackData {
-        pub fn builder() -> builder::GetTrackData {
-            Default::default()
-        }
-    }
     ///`GetTrackResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetTrackResponse {
         pub data: GetTrackData,
-    }
-    impl GetTrackResponse {
-        pub fn builder() -> builder::GetTrackResponse {
-            Default::default()
-        }
     }
     ///`Image`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -760,11 +555,6 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub width: ::std::option::Option<i32>,
     }
-    impl Image {
-        pub fn builder() -> builder::Image {
-            Default::default()
-        }
-    }
     ///One page of the user's library albums.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LibraryAlbumConnection {
@@ -777,11 +567,6 @@ artists with a few fields, the artist endpoints carry more.
         pub edges: ::std::vec::Vec<LibraryAlbumEdge>,
         #[serde(rename = "pageInfo")]
         pub page_info: PageInfo,
-    }
-    impl LibraryAlbumConnection {
-        pub fn builder() -> builder::LibraryAlbumConnection {
-            Default::default()
-        }
     }
     ///An album in the user's library, with how it got there.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -800,11 +585,6 @@ artists with a few fields, the artist endpoints carry more.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uploaded: ::std::option::Option<bool>,
     }
-    impl LibraryAlbumEdge {
-        pub fn builder() -> builder::LibraryAlbumEdge {
-            Default::default()
-        }
-    }
     ///The current user, with one page of their library albums.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LibraryUser {
@@ -812,11 +592,6 @@ artists with a few fields, the artist endpoints carry more.
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "libraryAlbums")]
         pub library_albums: LibraryAlbumConnection,
-    }
-    impl LibraryUser {
-        pub fn builder() -> builder::LibraryUser {
-            Default::default()
-        }
     }
     ///`LOOP_ONE` repeats the current entity, `LOOP_ALL` the whole queue.
     #[derive(
@@ -884,11 +659,6 @@ artists with a few fields, the artist endpoints carry more.
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-    }
-    impl Market {
-        pub fn builder() -> builder::Market {
-            Default::default()
-        }
     }
     ///A rendition of a track.
     #[derive(
@@ -1010,11 +780,6 @@ artists with a few fields, the artist endpoints carry more.
         )]
         pub territory_name: ::std::option::Option<::std::string::String>,
     }
-    impl MusicTerritory {
-        pub fn builder() -> builder::MusicTerritory {
-            Default::default()
-        }
-    }
     ///Where a page stands in its collection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PageInfo {
@@ -1022,11 +787,6 @@ artists with a few fields, the artist endpoints carry more.
         pub has_next_page: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<PageToken>,
-    }
-    impl PageInfo {
-        pub fn builder() -> builder::PageInfo {
-            Default::default()
-        }
     }
     ///An opaque cursor that continues a paginated listing.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1096,11 +856,6 @@ artists with a few fields, the artist endpoints carry more.
         )]
         pub is_kid_friendly: ::std::option::Option<bool>,
     }
-    impl ParentalSettings {
-        pub fn builder() -> builder::ParentalSettings {
-            Default::default()
-        }
-    }
     /**What to play: a track (`id`), its container context (`containerIds`), or both. At
 least one of the two is required.
 */
@@ -1113,11 +868,6 @@ least one of the two is required.
         pub container_ids: ::std::option::Option<ContainerIds>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<CatalogId>,
-    }
-    impl PlayParams {
-        pub fn builder() -> builder::PlayParams {
-            Default::default()
-        }
     }
     ///Whether a player control may be used now, and if not why.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1137,11 +887,6 @@ least one of the two is required.
         )]
         pub remaining_skips: ::std::option::Option<i32>,
     }
-    impl PlaybackAction {
-        pub fn builder() -> builder::PlaybackAction {
-            Default::default()
-        }
-    }
     ///The player controls and whether each may be used now.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PlaybackActions {
@@ -1154,20 +899,10 @@ least one of the two is required.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shuffle: ::std::option::Option<PlaybackAction>,
     }
-    impl PlaybackActions {
-        pub fn builder() -> builder::PlaybackActions {
-            Default::default()
-        }
-    }
     ///`PlaybackData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlaybackData {
         pub entities: ::std::vec::Vec<PlaybackEntity>,
-    }
-    impl PlaybackData {
-        pub fn builder() -> builder::PlaybackData {
-            Default::default()
-        }
     }
     ///How the user may play the item.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1183,11 +918,6 @@ least one of the two is required.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub shuffle_type: ::std::option::Option<::std::string::String>,
-    }
-    impl PlaybackEligibility {
-        pub fn builder() -> builder::PlaybackEligibility {
-            Default::default()
-        }
     }
     ///An item of a playback queue and what the player may do with it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1205,11 +935,6 @@ least one of the two is required.
         pub session_id: SessionId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub track: ::std::option::Option<Track>,
-    }
-    impl PlaybackEntity {
-        pub fn builder() -> builder::PlaybackEntity {
-            Default::default()
-        }
     }
     /**What happened to an entity. The published page names this object without defining it;
 this shape is the project's best reading and must be confirmed against live traffic.
@@ -1231,11 +956,6 @@ this shape is the project's best reading and must be confirmed against live traf
         pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(rename = "type")]
         pub type_: PlaybackEventType,
-    }
-    impl PlaybackEvent {
-        pub fn builder() -> builder::PlaybackEvent {
-            Default::default()
-        }
     }
     ///`PlaybackEventType`
     #[derive(
@@ -1325,11 +1045,6 @@ this shape is the project's best reading and must be confirmed against live traf
         ///The stream manifest.
         pub url: ::std::string::String,
     }
-    impl PlaybackInformation {
-        pub fn builder() -> builder::PlaybackInformation {
-            Default::default()
-        }
-    }
     ///`PlaybackOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PlaybackOptions {
@@ -1356,11 +1071,6 @@ this shape is the project's best reading and must be confirmed against live traf
         )]
         pub start_as_station: ::std::option::Option<bool>,
     }
-    impl PlaybackOptions {
-        pub fn builder() -> builder::PlaybackOptions {
-            Default::default()
-        }
-    }
     ///One page of a session's queue.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlaybackQueueConnection {
@@ -1374,50 +1084,25 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(rename = "pageInfo")]
         pub page_info: PageInfo,
     }
-    impl PlaybackQueueConnection {
-        pub fn builder() -> builder::PlaybackQueueConnection {
-            Default::default()
-        }
-    }
     ///`PlaybackQueueData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlaybackQueueData {
         pub queue: PlaybackQueueConnection,
-    }
-    impl PlaybackQueueData {
-        pub fn builder() -> builder::PlaybackQueueData {
-            Default::default()
-        }
     }
     ///`PlaybackQueueEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlaybackQueueEdge {
         pub node: PlaybackEntity,
     }
-    impl PlaybackQueueEdge {
-        pub fn builder() -> builder::PlaybackQueueEdge {
-            Default::default()
-        }
-    }
     ///`PlaybackQueueResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlaybackQueueResponse {
         pub data: PlaybackQueueData,
     }
-    impl PlaybackQueueResponse {
-        pub fn builder() -> builder::PlaybackQueueResponse {
-            Default::default()
-        }
-    }
     ///`PlaybackResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlaybackResponse {
         pub data: PlaybackData,
-    }
-    impl PlaybackResponse {
-        pub fn builder() -> builder::PlaybackResponse {
-            Default::default()
-        }
     }
     ///A playlist's metadata; its tracks are not part of it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1452,11 +1137,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub visibility: ::std::option::Option<::std::string::String>,
     }
-    impl Playlist {
-        pub fn builder() -> builder::Playlist {
-            Default::default()
-        }
-    }
     ///One page of playlists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlaylistConnection {
@@ -1470,11 +1150,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(rename = "pageInfo")]
         pub page_info: PageInfo,
     }
-    impl PlaylistConnection {
-        pub fn builder() -> builder::PlaylistConnection {
-            Default::default()
-        }
-    }
     ///`PlaylistEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlaylistEdge {
@@ -1482,11 +1157,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
         pub node: Playlist,
-    }
-    impl PlaylistEdge {
-        pub fn builder() -> builder::PlaylistEdge {
-            Default::default()
-        }
     }
     ///The id of a playlist, such as `4a5afe86-7316`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1549,11 +1219,6 @@ this shape is the project's best reading and must be confirmed against live traf
         pub id: ::std::option::Option<UserId>,
         pub playlists: PlaylistConnection,
     }
-    impl PlaylistsUser {
-        pub fn builder() -> builder::PlaylistsUser {
-            Default::default()
-        }
-    }
     ///An episode of a podcast show.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodcastEpisode {
@@ -1583,11 +1248,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl PodcastEpisode {
-        pub fn builder() -> builder::PodcastEpisode {
-            Default::default()
-        }
-    }
     ///One page of a show's episodes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodcastEpisodeConnection {
@@ -1601,11 +1261,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(rename = "pageInfo")]
         pub page_info: PageInfo,
     }
-    impl PodcastEpisodeConnection {
-        pub fn builder() -> builder::PodcastEpisodeConnection {
-            Default::default()
-        }
-    }
     ///`PodcastEpisodeEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodcastEpisodeEdge {
@@ -1613,11 +1268,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
         pub node: PodcastEpisode,
-    }
-    impl PodcastEpisodeEdge {
-        pub fn builder() -> builder::PodcastEpisodeEdge {
-            Default::default()
-        }
     }
     ///The id of a podcast show or episode, a UUID such as `63825c25-4a0b-4389-a1cc-c72e5dc8bb7b`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1694,21 +1344,11 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl PodcastShow {
-        pub fn builder() -> builder::PodcastShow {
-            Default::default()
-        }
-    }
     ///`QueueLastRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct QueueLastRequest {
         #[serde(rename = "playParams")]
         pub play_params: QueuedTrack,
-    }
-    impl QueueLastRequest {
-        pub fn builder() -> builder::QueueLastRequest {
-            Default::default()
-        }
     }
     ///`QueueNextRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1721,11 +1361,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(rename = "playParams")]
         pub play_params: QueuedTrack,
     }
-    impl QueueNextRequest {
-        pub fn builder() -> builder::QueueNextRequest {
-            Default::default()
-        }
-    }
     ///What to insert into a queue, a track, with the container it plays in when given.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct QueuedTrack {
@@ -1735,11 +1370,6 @@ this shape is the project's best reading and must be confirmed against live traf
         )]
         pub container_ids: ::std::option::Option<ContainerIds>,
         pub id: CatalogId,
-    }
-    impl QueuedTrack {
-        pub fn builder() -> builder::QueuedTrack {
-            Default::default()
-        }
     }
     ///One page of recently played tracks, most recent first.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1754,11 +1384,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(rename = "pageInfo")]
         pub page_info: PageInfo,
     }
-    impl RecentTrackPlaybackConnection {
-        pub fn builder() -> builder::RecentTrackPlaybackConnection {
-            Default::default()
-        }
-    }
     ///A track the user played, and when.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RecentTrackPlaybackEdge {
@@ -1769,11 +1394,6 @@ this shape is the project's best reading and must be confirmed against live traf
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub played_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    }
-    impl RecentTrackPlaybackEdge {
-        pub fn builder() -> builder::RecentTrackPlaybackEdge {
-            Default::default()
-        }
     }
     ///The current user, with one page of the tracks they played recently.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1788,31 +1408,16 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl RecentlyPlayedUser {
-        pub fn builder() -> builder::RecentlyPlayedUser {
-            Default::default()
-        }
-    }
     ///`RemoveAlbumData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RemoveAlbumData {
         #[serde(rename = "removeAlbum")]
         pub remove_album: SaveAlbumResult,
     }
-    impl RemoveAlbumData {
-        pub fn builder() -> builder::RemoveAlbumData {
-            Default::default()
-        }
-    }
     ///`RemoveAlbumResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RemoveAlbumResponse {
         pub data: RemoveAlbumData,
-    }
-    impl RemoveAlbumResponse {
-        pub fn builder() -> builder::RemoveAlbumResponse {
-            Default::default()
-        }
     }
     ///`ReportEventOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1823,11 +1428,6 @@ this shape is the project's best reading and must be confirmed against live traf
         )]
         pub take_over_type: ::std::option::Option<TakeOverType>,
     }
-    impl ReportEventOptions {
-        pub fn builder() -> builder::ReportEventOptions {
-            Default::default()
-        }
-    }
     ///`ReportPlaybackEventRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReportPlaybackEventRequest {
@@ -1837,31 +1437,16 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<ReportEventOptions>,
     }
-    impl ReportPlaybackEventRequest {
-        pub fn builder() -> builder::ReportPlaybackEventRequest {
-            Default::default()
-        }
-    }
     ///`SaveAlbumData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SaveAlbumData {
         #[serde(rename = "saveAlbum")]
         pub save_album: SaveAlbumResult,
     }
-    impl SaveAlbumData {
-        pub fn builder() -> builder::SaveAlbumData {
-            Default::default()
-        }
-    }
     ///`SaveAlbumResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SaveAlbumResponse {
         pub data: SaveAlbumData,
-    }
-    impl SaveAlbumResponse {
-        pub fn builder() -> builder::SaveAlbumResponse {
-            Default::default()
-        }
     }
     ///`SaveAlbumResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1869,11 +1454,6 @@ this shape is the project's best reading and must be confirmed against live traf
         pub album: Album,
         #[serde(rename = "saveState")]
         pub save_state: SaveState,
-    }
-    impl SaveAlbumResult {
-        pub fn builder() -> builder::SaveAlbumResult {
-            Default::default()
-        }
     }
     ///Whether the album is in the library after the call.
     #[derive(
@@ -1975,11 +1555,6 @@ this shape is the project's best reading and must be confirmed against live traf
     pub struct SearchAllResponse {
         pub data: ::std::vec::Vec<View>,
     }
-    impl SearchAllResponse {
-        pub fn builder() -> builder::SearchAllResponse {
-            Default::default()
-        }
-    }
     ///One condition of a search; without `field`, a match query over the track's text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SearchFilter {
@@ -1987,11 +1562,6 @@ this shape is the project's best reading and must be confirmed against live traf
         pub field: ::std::option::Option<TrackFieldType>,
         ///The text to match.
         pub query: SearchFilterQuery,
-    }
-    impl SearchFilter {
-        pub fn builder() -> builder::SearchFilter {
-            Default::default()
-        }
     }
     ///The text to match.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2116,11 +1686,6 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(rename = "searchTracks")]
         pub search_tracks: TrackConnection,
     }
-    impl SearchTracksData {
-        pub fn builder() -> builder::SearchTracksData {
-            Default::default()
-        }
-    }
     ///`SearchTracksRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SearchTracksRequest {
@@ -2137,20 +1702,10 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<PageToken>,
     }
-    impl SearchTracksRequest {
-        pub fn builder() -> builder::SearchTracksRequest {
-            Default::default()
-        }
-    }
     ///`SearchTracksResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SearchTracksResponse {
         pub data: SearchTracksData,
-    }
-    impl SearchTracksResponse {
-        pub fn builder() -> builder::SearchTracksResponse {
-            Default::default()
-        }
     }
     ///The id of a playback session.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2212,21 +1767,11 @@ this shape is the project's best reading and must be confirmed against live traf
         #[serde(rename = "loopMode")]
         pub loop_mode: LoopMode,
     }
-    impl SetLoopModeRequest {
-        pub fn builder() -> builder::SetLoopModeRequest {
-            Default::default()
-        }
-    }
     ///`SetShuffleModeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SetShuffleModeRequest {
         #[serde(rename = "shuffleMode")]
         pub shuffle_mode: ShuffleMode,
-    }
-    impl SetShuffleModeRequest {
-        pub fn builder() -> builder::SetShuffleModeRequest {
-            Default::default()
-        }
     }
     ///`ShuffleMode`
     #[derive(
@@ -2298,11 +1843,6 @@ this shape is the project's best reading and must be confirmed against live traf
         ///The station's page on Amazon Music.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
-    }
-    impl Station {
-        pub fn builder() -> builder::Station {
-            Default::default()
-        }
     }
     /**What to do when another stream of the user is playing: `AUTO` fails with 429
 `MAX_CONCURRENCY_REACHED` so the client can decide, `FORCE` takes the other stream over
@@ -2440,11 +1980,6 @@ it (`id`, `title`, `url`). Only `id` is always present.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl Track {
-        pub fn builder() -> builder::Track {
-            Default::default()
-        }
-    }
     ///One page of tracks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TrackConnection {
@@ -2458,11 +1993,6 @@ it (`id`, `title`, `url`). Only `id` is always present.
         #[serde(rename = "pageInfo")]
         pub page_info: PageInfo,
     }
-    impl TrackConnection {
-        pub fn builder() -> builder::TrackConnection {
-            Default::default()
-        }
-    }
     ///`TrackEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TrackEdge {
@@ -2470,11 +2000,6 @@ it (`id`, `title`, `url`). Only `id` is always present.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
         pub node: Track,
-    }
-    impl TrackEdge {
-        pub fn builder() -> builder::TrackEdge {
-            Default::default()
-        }
     }
     ///The track field a search filter matches against.
     #[derive(
@@ -2569,31 +2094,16 @@ it (`id`, `title`, `url`). Only `id` is always present.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl TrackSummary {
-        pub fn builder() -> builder::TrackSummary {
-            Default::default()
-        }
-    }
     ///`UpdateCurrentUserData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateCurrentUserData {
         #[serde(rename = "updateUser")]
         pub update_user: User,
     }
-    impl UpdateCurrentUserData {
-        pub fn builder() -> builder::UpdateCurrentUserData {
-            Default::default()
-        }
-    }
     ///`UpdateCurrentUserResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateCurrentUserResponse {
         pub data: UpdateCurrentUserData,
-    }
-    impl UpdateCurrentUserResponse {
-        pub fn builder() -> builder::UpdateCurrentUserResponse {
-            Default::default()
-        }
     }
     ///`UpdateUserRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2603,11 +2113,6 @@ it (`id`, `title`, `url`). Only `id` is always present.
         #[serde(rename = "playbackVisibility")]
         pub playback_visibility: Visibility,
         pub visibility: Visibility,
-    }
-    impl UpdateUserRequest {
-        pub fn builder() -> builder::UpdateUserRequest {
-            Default::default()
-        }
     }
     ///A user of Amazon Music.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2625,11 +2130,6 @@ it (`id`, `title`, `url`). Only `id` is always present.
         ///The user's profile page on Amazon Music.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
-    }
-    impl User {
-        pub fn builder() -> builder::User {
-            Default::default()
-        }
     }
     ///The id of a user, such as `6ozjgidgbvjdv3j6dd5jm7ipom`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2701,11 +2201,6 @@ it (`id`, `title`, `url`). Only `id` is always present.
         #[serde(rename = "_type")]
         pub type_: ::std::string::String,
     }
-    impl View {
-        pub fn builder() -> builder::View {
-            Default::default()
-        }
-    }
     ///The entity groups of a view.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ViewContent {
@@ -2718,11 +2213,6 @@ it (`id`, `title`, `url`). Only `id` is always present.
         pub next_page_token: ::std::option::Option<PageToken>,
         #[serde(rename = "_type")]
         pub type_: ::std::string::String,
-    }
-    impl ViewContent {
-        pub fn builder() -> builder::ViewContent {
-            Default::default()
-        }
     }
     /**An item of an entity group: an album, track, artist, playlist, podcast show, ...,
 named by `_type`. Fields beyond these depend on the type.
@@ -2751,11 +2241,6 @@ named by `_type`. Fields beyond these depend on the type.
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(rename = "_type")]
         pub type_: ::std::string::String,
-    }
-    impl ViewEntity {
-        pub fn builder() -> builder::ViewEntity {
-            Default::default()
-        }
     }
     ///Who may see a profile or what it plays.
     #[derive(
@@ -2810,7470 +2295,6 @@ named by `_type`. Fields beyond these depend on the type.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Album {
-            artists: ::std::result::Result<
-                ::std::vec::Vec<super::Artist>,
-                ::std::string::String,
-            >,
-            available_markets: ::std::result::Result<
-                ::std::vec::Vec<super::Market>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            eligibility: ::std::result::Result<
-                ::std::option::Option<super::Eligibility>,
-                ::std::string::String,
-            >,
-            global_asin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::CatalogId, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            parental_settings: ::std::result::Result<
-                ::std::option::Option<super::ParentalSettings>,
-                ::std::string::String,
-            >,
-            release_date: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            short_title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            track_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            tracks: ::std::result::Result<
-                ::std::vec::Vec<super::TrackSummary>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Album {
-            fn default() -> Self {
-                Self {
-                    artists: Ok(Default::default()),
-                    available_markets: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    eligibility: Ok(Default::default()),
-                    global_asin: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    label: Ok(Default::default()),
-                    parental_settings: Ok(Default::default()),
-                    release_date: Ok(Default::default()),
-                    short_title: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    track_count: Ok(Default::default()),
-                    tracks: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl Album {
-            pub fn artists<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Artist>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.artists = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for artists: {e}")
-                    });
-                self
-            }
-            pub fn available_markets<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Market>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.available_markets = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for available_markets: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn eligibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Eligibility>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.eligibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for eligibility: {e}")
-                    });
-                self
-            }
-            pub fn global_asin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.global_asin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for global_asin: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CatalogId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn parental_settings<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ParentalSettings>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.parental_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for parental_settings: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn release_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.release_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for release_date: {e}")
-                    });
-                self
-            }
-            pub fn short_title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.short_title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for short_title: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn track_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for track_count: {e}")
-                    });
-                self
-            }
-            pub fn tracks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TrackSummary>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tracks = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tracks: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Album> for super::Album {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Album,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    artists: value.artists?,
-                    available_markets: value.available_markets?,
-                    duration: value.duration?,
-                    eligibility: value.eligibility?,
-                    global_asin: value.global_asin?,
-                    id: value.id?,
-                    images: value.images?,
-                    label: value.label?,
-                    parental_settings: value.parental_settings?,
-                    release_date: value.release_date?,
-                    short_title: value.short_title?,
-                    title: value.title?,
-                    track_count: value.track_count?,
-                    tracks: value.tracks?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Album> for Album {
-            fn from(value: super::Album) -> Self {
-                Self {
-                    artists: Ok(value.artists),
-                    available_markets: Ok(value.available_markets),
-                    duration: Ok(value.duration),
-                    eligibility: Ok(value.eligibility),
-                    global_asin: Ok(value.global_asin),
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    label: Ok(value.label),
-                    parental_settings: Ok(value.parental_settings),
-                    release_date: Ok(value.release_date),
-                    short_title: Ok(value.short_title),
-                    title: Ok(value.title),
-                    track_count: Ok(value.track_count),
-                    tracks: Ok(value.tracks),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Artist {
-            follower_count: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            global_asin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::CatalogId, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            local_asin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            music_territory: ::std::result::Result<
-                ::std::option::Option<super::MusicTerritory>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Artist {
-            fn default() -> Self {
-                Self {
-                    follower_count: Ok(Default::default()),
-                    global_asin: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    local_asin: Ok(Default::default()),
-                    music_territory: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl Artist {
-            pub fn follower_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.follower_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for follower_count: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn global_asin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.global_asin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for global_asin: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CatalogId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn local_asin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.local_asin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for local_asin: {e}")
-                    });
-                self
-            }
-            pub fn music_territory<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::MusicTerritory>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.music_territory = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for music_territory: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Artist> for super::Artist {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Artist,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    follower_count: value.follower_count?,
-                    global_asin: value.global_asin?,
-                    id: value.id?,
-                    images: value.images?,
-                    local_asin: value.local_asin?,
-                    music_territory: value.music_territory?,
-                    name: value.name?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Artist> for Artist {
-            fn from(value: super::Artist) -> Self {
-                Self {
-                    follower_count: Ok(value.follower_count),
-                    global_asin: Ok(value.global_asin),
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    local_asin: Ok(value.local_asin),
-                    music_territory: Ok(value.music_territory),
-                    name: Ok(value.name),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ArtistConnection {
-            edge_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            edges: ::std::result::Result<
-                ::std::vec::Vec<super::ArtistEdge>,
-                ::std::string::String,
-            >,
-            page_info: ::std::result::Result<super::PageInfo, ::std::string::String>,
-        }
-        impl ::std::default::Default for ArtistConnection {
-            fn default() -> Self {
-                Self {
-                    edge_count: Ok(Default::default()),
-                    edges: Err("no value supplied for edges".to_string()),
-                    page_info: Err("no value supplied for page_info".to_string()),
-                }
-            }
-        }
-        impl ArtistConnection {
-            pub fn edge_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edge_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edge_count: {e}")
-                    });
-                self
-            }
-            pub fn edges<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ArtistEdge>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edges = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edges: {e}")
-                    });
-                self
-            }
-            pub fn page_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PageInfo>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_info: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ArtistConnection> for super::ArtistConnection {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ArtistConnection,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    edge_count: value.edge_count?,
-                    edges: value.edges?,
-                    page_info: value.page_info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ArtistConnection> for ArtistConnection {
-            fn from(value: super::ArtistConnection) -> Self {
-                Self {
-                    edge_count: Ok(value.edge_count),
-                    edges: Ok(value.edges),
-                    page_info: Ok(value.page_info),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ArtistEdge {
-            cursor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            node: ::std::result::Result<super::Artist, ::std::string::String>,
-        }
-        impl ::std::default::Default for ArtistEdge {
-            fn default() -> Self {
-                Self {
-                    cursor: Ok(Default::default()),
-                    node: Err("no value supplied for node".to_string()),
-                }
-            }
-        }
-        impl ArtistEdge {
-            pub fn cursor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cursor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cursor: {e}")
-                    });
-                self
-            }
-            pub fn node<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Artist>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ArtistEdge> for super::ArtistEdge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ArtistEdge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cursor: value.cursor?,
-                    node: value.node?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ArtistEdge> for ArtistEdge {
-            fn from(value: super::ArtistEdge) -> Self {
-                Self {
-                    cursor: Ok(value.cursor),
-                    node: Ok(value.node),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreatePlaybackSessionRequest {
-            limit: ::std::result::Result<
-                ::std::option::Option<::std::num::NonZeroU32>,
-                ::std::string::String,
-            >,
-            play_params: ::std::result::Result<super::PlayParams, ::std::string::String>,
-            playback_options: ::std::result::Result<
-                ::std::option::Option<super::PlaybackOptions>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreatePlaybackSessionRequest {
-            fn default() -> Self {
-                Self {
-                    limit: Ok(Default::default()),
-                    play_params: Err("no value supplied for play_params".to_string()),
-                    playback_options: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreatePlaybackSessionRequest {
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU32>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
-                self
-            }
-            pub fn play_params<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlayParams>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.play_params = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for play_params: {e}")
-                    });
-                self
-            }
-            pub fn playback_options<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PlaybackOptions>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.playback_options = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for playback_options: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreatePlaybackSessionRequest>
-        for super::CreatePlaybackSessionRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreatePlaybackSessionRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    limit: value.limit?,
-                    play_params: value.play_params?,
-                    playback_options: value.playback_options?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreatePlaybackSessionRequest>
-        for CreatePlaybackSessionRequest {
-            fn from(value: super::CreatePlaybackSessionRequest) -> Self {
-                Self {
-                    limit: Ok(value.limit),
-                    play_params: Ok(value.play_params),
-                    playback_options: Ok(value.playback_options),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Eligibility {
-            is_downloadable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_previewable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_prime_eligible: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_purchaseable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            playback: ::std::result::Result<
-                ::std::option::Option<super::PlaybackEligibility>,
-                ::std::string::String,
-            >,
-            playback_subscription_tiers: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Eligibility {
-            fn default() -> Self {
-                Self {
-                    is_downloadable: Ok(Default::default()),
-                    is_previewable: Ok(Default::default()),
-                    is_prime_eligible: Ok(Default::default()),
-                    is_purchaseable: Ok(Default::default()),
-                    playback: Ok(Default::default()),
-                    playback_subscription_tiers: Ok(Default::default()),
-                }
-            }
-        }
-        impl Eligibility {
-            pub fn is_downloadable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_downloadable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_downloadable: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn is_previewable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_previewable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_previewable: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn is_prime_eligible<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_prime_eligible = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_prime_eligible: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn is_purchaseable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_purchaseable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_purchaseable: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn playback<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PlaybackEligibility>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.playback = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for playback: {e}")
-                    });
-                self
-            }
-            pub fn playback_subscription_tiers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.playback_subscription_tiers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for playback_subscription_tiers: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Eligibility> for super::Eligibility {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Eligibility,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    is_downloadable: value.is_downloadable?,
-                    is_previewable: value.is_previewable?,
-                    is_prime_eligible: value.is_prime_eligible?,
-                    is_purchaseable: value.is_purchaseable?,
-                    playback: value.playback?,
-                    playback_subscription_tiers: value.playback_subscription_tiers?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Eligibility> for Eligibility {
-            fn from(value: super::Eligibility) -> Self {
-                Self {
-                    is_downloadable: Ok(value.is_downloadable),
-                    is_previewable: Ok(value.is_previewable),
-                    is_prime_eligible: Ok(value.is_prime_eligible),
-                    is_purchaseable: Ok(value.is_purchaseable),
-                    playback: Ok(value.playback),
-                    playback_subscription_tiers: Ok(value.playback_subscription_tiers),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EntityGroup {
-            content: ::std::result::Result<
-                super::EntityGroupContent,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            view_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for EntityGroup {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    title: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    view_type: Ok(Default::default()),
-                }
-            }
-        }
-        impl EntityGroup {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EntityGroupContent>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn view_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.view_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for view_type: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EntityGroup> for super::EntityGroup {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EntityGroup,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    content: value.content?,
-                    id: value.id?,
-                    title: value.title?,
-                    type_: value.type_?,
-                    view_type: value.view_type?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EntityGroup> for EntityGroup {
-            fn from(value: super::EntityGroup) -> Self {
-                Self {
-                    content: Ok(value.content),
-                    id: Ok(value.id),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                    view_type: Ok(value.view_type),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EntityGroupContent {
-            entities: ::std::result::Result<
-                ::std::vec::Vec<super::ViewEntity>,
-                ::std::string::String,
-            >,
-            next_page_token: ::std::result::Result<
-                ::std::option::Option<super::PageToken>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EntityGroupContent {
-            fn default() -> Self {
-                Self {
-                    entities: Err("no value supplied for entities".to_string()),
-                    next_page_token: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl EntityGroupContent {
-            pub fn entities<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ViewEntity>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.entities = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for entities: {e}")
-                    });
-                self
-            }
-            pub fn next_page_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PageToken>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_page_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for next_page_token: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EntityGroupContent> for super::EntityGroupContent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EntityGroupContent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    entities: value.entities?,
-                    next_page_token: value.next_page_token?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EntityGroupContent> for EntityGroupContent {
-            fn from(value: super::EntityGroupContent) -> Self {
-                Self {
-                    entities: Ok(value.entities),
-                    next_page_token: Ok(value.next_page_token),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EntityPlayParams {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EntityPlayParams {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                }
-            }
-        }
-        impl EntityPlayParams {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EntityPlayParams> for super::EntityPlayParams {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EntityPlayParams,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { id: value.id? })
-            }
-        }
-        impl ::std::convert::From<super::EntityPlayParams> for EntityPlayParams {
-            fn from(value: super::EntityPlayParams) -> Self {
-                Self { id: Ok(value.id) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Error {
-            code: ::std::result::Result<::std::string::String, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            payload: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-            reference: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<crate::HttpStatus, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Error {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    payload: Ok(Default::default()),
-                    reference: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl Error {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn payload<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payload = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for payload: {e}")
-                    });
-                self
-            }
-            pub fn reference<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reference: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::HttpStatus>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Error> for super::Error {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Error,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    message: value.message?,
-                    payload: value.payload?,
-                    reference: value.reference?,
-                    status: value.status?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Error> for Error {
-            fn from(value: super::Error) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    message: Ok(value.message),
-                    payload: Ok(value.payload),
-                    reference: Ok(value.reference),
-                    status: Ok(value.status),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorResponse {
-            error: ::std::result::Result<super::Error, ::std::string::String>,
-        }
-        impl ::std::default::Default for ErrorResponse {
-            fn default() -> Self {
-                Self {
-                    error: Err("no value supplied for error".to_string()),
-                }
-            }
-        }
-        impl ErrorResponse {
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Error>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { error: value.error? })
-            }
-        }
-        impl ::std::convert::From<super::ErrorResponse> for ErrorResponse {
-            fn from(value: super::ErrorResponse) -> Self {
-                Self { error: Ok(value.error) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FollowedArtistsUser {
-            followed_artists: ::std::result::Result<
-                super::ArtistConnection,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<super::UserId>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FollowedArtistsUser {
-            fn default() -> Self {
-                Self {
-                    followed_artists: Err(
-                        "no value supplied for followed_artists".to_string(),
-                    ),
-                    id: Ok(Default::default()),
-                }
-            }
-        }
-        impl FollowedArtistsUser {
-            pub fn followed_artists<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ArtistConnection>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.followed_artists = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for followed_artists: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::UserId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FollowedArtistsUser>
-        for super::FollowedArtistsUser {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FollowedArtistsUser,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    followed_artists: value.followed_artists?,
-                    id: value.id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FollowedArtistsUser> for FollowedArtistsUser {
-            fn from(value: super::FollowedArtistsUser) -> Self {
-                Self {
-                    followed_artists: Ok(value.followed_artists),
-                    id: Ok(value.id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetAlbumData {
-            album: ::std::result::Result<super::Album, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetAlbumData {
-            fn default() -> Self {
-                Self {
-                    album: Err("no value supplied for album".to_string()),
-                }
-            }
-        }
-        impl GetAlbumData {
-            pub fn album<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Album>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.album = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for album: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetAlbumData> for super::GetAlbumData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetAlbumData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { album: value.album? })
-            }
-        }
-        impl ::std::convert::From<super::GetAlbumData> for GetAlbumData {
-            fn from(value: super::GetAlbumData) -> Self {
-                Self { album: Ok(value.album) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetAlbumResponse {
-            data: ::std::result::Result<super::GetAlbumData, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetAlbumResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetAlbumResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetAlbumData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetAlbumResponse> for super::GetAlbumResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetAlbumResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetAlbumResponse> for GetAlbumResponse {
-            fn from(value: super::GetAlbumResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetAlbumsData {
-            albums: ::std::result::Result<
-                ::std::vec::Vec<super::Album>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetAlbumsData {
-            fn default() -> Self {
-                Self {
-                    albums: Err("no value supplied for albums".to_string()),
-                }
-            }
-        }
-        impl GetAlbumsData {
-            pub fn albums<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Album>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.albums = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for albums: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetAlbumsData> for super::GetAlbumsData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetAlbumsData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { albums: value.albums? })
-            }
-        }
-        impl ::std::convert::From<super::GetAlbumsData> for GetAlbumsData {
-            fn from(value: super::GetAlbumsData) -> Self {
-                Self { albums: Ok(value.albums) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetAlbumsResponse {
-            data: ::std::result::Result<super::GetAlbumsData, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetAlbumsResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetAlbumsResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetAlbumsData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetAlbumsResponse> for super::GetAlbumsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetAlbumsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetAlbumsResponse> for GetAlbumsResponse {
-            fn from(value: super::GetAlbumsResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetArtistData {
-            artist: ::std::result::Result<super::Artist, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetArtistData {
-            fn default() -> Self {
-                Self {
-                    artist: Err("no value supplied for artist".to_string()),
-                }
-            }
-        }
-        impl GetArtistData {
-            pub fn artist<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Artist>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.artist = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for artist: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetArtistData> for super::GetArtistData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetArtistData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { artist: value.artist? })
-            }
-        }
-        impl ::std::convert::From<super::GetArtistData> for GetArtistData {
-            fn from(value: super::GetArtistData) -> Self {
-                Self { artist: Ok(value.artist) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetArtistResponse {
-            data: ::std::result::Result<super::GetArtistData, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetArtistResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetArtistResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetArtistData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetArtistResponse> for super::GetArtistResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetArtistResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetArtistResponse> for GetArtistResponse {
-            fn from(value: super::GetArtistResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetArtistsData {
-            artists: ::std::result::Result<
-                ::std::vec::Vec<super::Artist>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetArtistsData {
-            fn default() -> Self {
-                Self {
-                    artists: Err("no value supplied for artists".to_string()),
-                }
-            }
-        }
-        impl GetArtistsData {
-            pub fn artists<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Artist>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.artists = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for artists: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetArtistsData> for super::GetArtistsData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetArtistsData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { artists: value.artists? })
-            }
-        }
-        impl ::std::convert::From<super::GetArtistsData> for GetArtistsData {
-            fn from(value: super::GetArtistsData) -> Self {
-                Self { artists: Ok(value.artists) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetArtistsResponse {
-            data: ::std::result::Result<super::GetArtistsData, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetArtistsResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetArtistsResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetArtistsData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetArtistsResponse> for super::GetArtistsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetArtistsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetArtistsResponse> for GetArtistsResponse {
-            fn from(value: super::GetArtistsResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetCurrentUserData {
-            user: ::std::result::Result<super::User, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetCurrentUserData {
-            fn default() -> Self {
-                Self {
-                    user: Err("no value supplied for user".to_string()),
-                }
-            }
-        }
-        impl GetCurrentUserData {
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::User>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetCurrentUserData> for super::GetCurrentUserData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetCurrentUserData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { user: value.user? })
-            }
-        }
-        impl ::std::convert::From<super::GetCurrentUserData> for GetCurrentUserData {
-            fn from(value: super::GetCurrentUserData) -> Self {
-                Self { user: Ok(value.user) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetCurrentUserResponse {
-            data: ::std::result::Result<
-                super::GetCurrentUserData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetCurrentUserResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetCurrentUserResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetCurrentUserData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetCurrentUserResponse>
-        for super::GetCurrentUserResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetCurrentUserResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetCurrentUserResponse>
-        for GetCurrentUserResponse {
-            fn from(value: super::GetCurrentUserResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetFollowedArtistsData {
-            user: ::std::result::Result<
-                super::FollowedArtistsUser,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetFollowedArtistsData {
-            fn default() -> Self {
-                Self {
-                    user: Err("no value supplied for user".to_string()),
-                }
-            }
-        }
-        impl GetFollowedArtistsData {
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FollowedArtistsUser>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetFollowedArtistsData>
-        for super::GetFollowedArtistsData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetFollowedArtistsData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { user: value.user? })
-            }
-        }
-        impl ::std::convert::From<super::GetFollowedArtistsData>
-        for GetFollowedArtistsData {
-            fn from(value: super::GetFollowedArtistsData) -> Self {
-                Self { user: Ok(value.user) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetFollowedArtistsResponse {
-            data: ::std::result::Result<
-                super::GetFollowedArtistsData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetFollowedArtistsResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetFollowedArtistsResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetFollowedArtistsData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetFollowedArtistsResponse>
-        for super::GetFollowedArtistsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetFollowedArtistsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetFollowedArtistsResponse>
-        for GetFollowedArtistsResponse {
-            fn from(value: super::GetFollowedArtistsResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetHomeViewResponse {
-            data: ::std::result::Result<super::View, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetHomeViewResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetHomeViewResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::View>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetHomeViewResponse>
-        for super::GetHomeViewResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetHomeViewResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetHomeViewResponse> for GetHomeViewResponse {
-            fn from(value: super::GetHomeViewResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetLibraryAlbumsData {
-            user: ::std::result::Result<super::LibraryUser, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetLibraryAlbumsData {
-            fn default() -> Self {
-                Self {
-                    user: Err("no value supplied for user".to_string()),
-                }
-            }
-        }
-        impl GetLibraryAlbumsData {
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LibraryUser>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetLibraryAlbumsData>
-        for super::GetLibraryAlbumsData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetLibraryAlbumsData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { user: value.user? })
-            }
-        }
-        impl ::std::convert::From<super::GetLibraryAlbumsData> for GetLibraryAlbumsData {
-            fn from(value: super::GetLibraryAlbumsData) -> Self {
-                Self { user: Ok(value.user) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetLibraryAlbumsResponse {
-            data: ::std::result::Result<
-                super::GetLibraryAlbumsData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetLibraryAlbumsResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetLibraryAlbumsResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetLibraryAlbumsData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetLibraryAlbumsResponse>
-        for super::GetLibraryAlbumsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetLibraryAlbumsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetLibraryAlbumsResponse>
-        for GetLibraryAlbumsResponse {
-            fn from(value: super::GetLibraryAlbumsResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetMyPlaylistsData {
-            user: ::std::result::Result<super::PlaylistsUser, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetMyPlaylistsData {
-            fn default() -> Self {
-                Self {
-                    user: Err("no value supplied for user".to_string()),
-                }
-            }
-        }
-        impl GetMyPlaylistsData {
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaylistsUser>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetMyPlaylistsData> for super::GetMyPlaylistsData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetMyPlaylistsData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { user: value.user? })
-            }
-        }
-        impl ::std::convert::From<super::GetMyPlaylistsData> for GetMyPlaylistsData {
-            fn from(value: super::GetMyPlaylistsData) -> Self {
-                Self { user: Ok(value.user) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetMyPlaylistsResponse {
-            data: ::std::result::Result<
-                super::GetMyPlaylistsData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetMyPlaylistsResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetMyPlaylistsResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetMyPlaylistsData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetMyPlaylistsResponse>
-        for super::GetMyPlaylistsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetMyPlaylistsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetMyPlaylistsResponse>
-        for GetMyPlaylistsResponse {
-            fn from(value: super::GetMyPlaylistsResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetPlaylistData {
-            playlist: ::std::result::Result<super::Playlist, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetPlaylistData {
-            fn default() -> Self {
-                Self {
-                    playlist: Err("no value supplied for playlist".to_string()),
-                }
-            }
-        }
-        impl GetPlaylistData {
-            pub fn playlist<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Playlist>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.playlist = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for playlist: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetPlaylistData> for super::GetPlaylistData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetPlaylistData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { playlist: value.playlist? })
-            }
-        }
-        impl ::std::convert::From<super::GetPlaylistData> for GetPlaylistData {
-            fn from(value: super::GetPlaylistData) -> Self {
-                Self {
-                    playlist: Ok(value.playlist),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetPlaylistResponse {
-            data: ::std::result::Result<super::GetPlaylistData, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetPlaylistResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetPlaylistResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetPlaylistData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetPlaylistResponse>
-        for super::GetPlaylistResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetPlaylistResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetPlaylistResponse> for GetPlaylistResponse {
-            fn from(value: super::GetPlaylistResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetPodcastShowData {
-            podcast_show: ::std::result::Result<
-                super::PodcastShow,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetPodcastShowData {
-            fn default() -> Self {
-                Self {
-                    podcast_show: Err("no value supplied for podcast_show".to_string()),
-                }
-            }
-        }
-        impl GetPodcastShowData {
-            pub fn podcast_show<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PodcastShow>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.podcast_show = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for podcast_show: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetPodcastShowData> for super::GetPodcastShowData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetPodcastShowData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    podcast_show: value.podcast_show?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetPodcastShowData> for GetPodcastShowData {
-            fn from(value: super::GetPodcastShowData) -> Self {
-                Self {
-                    podcast_show: Ok(value.podcast_show),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetPodcastShowResponse {
-            data: ::std::result::Result<
-                super::GetPodcastShowData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetPodcastShowResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetPodcastShowResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetPodcastShowData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetPodcastShowResponse>
-        for super::GetPodcastShowResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetPodcastShowResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetPodcastShowResponse>
-        for GetPodcastShowResponse {
-            fn from(value: super::GetPodcastShowResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetRecentlyPlayedTracksData {
-            user: ::std::result::Result<
-                super::RecentlyPlayedUser,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetRecentlyPlayedTracksData {
-            fn default() -> Self {
-                Self {
-                    user: Err("no value supplied for user".to_string()),
-                }
-            }
-        }
-        impl GetRecentlyPlayedTracksData {
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RecentlyPlayedUser>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetRecentlyPlayedTracksData>
-        for super::GetRecentlyPlayedTracksData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetRecentlyPlayedTracksData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { user: value.user? })
-            }
-        }
-        impl ::std::convert::From<super::GetRecentlyPlayedTracksData>
-        for GetRecentlyPlayedTracksData {
-            fn from(value: super::GetRecentlyPlayedTracksData) -> Self {
-                Self { user: Ok(value.user) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetRecentlyPlayedTracksResponse {
-            data: ::std::result::Result<
-                super::GetRecentlyPlayedTracksData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetRecentlyPlayedTracksResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetRecentlyPlayedTracksResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetRecentlyPlayedTracksData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetRecentlyPlayedTracksResponse>
-        for super::GetRecentlyPlayedTracksResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetRecentlyPlayedTracksResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetRecentlyPlayedTracksResponse>
-        for GetRecentlyPlayedTracksResponse {
-            fn from(value: super::GetRecentlyPlayedTracksResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetStationData {
-            station: ::std::result::Result<super::Station, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetStationData {
-            fn default() -> Self {
-                Self {
-                    station: Err("no value supplied for station".to_string()),
-                }
-            }
-        }
-        impl GetStationData {
-            pub fn station<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Station>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.station = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for station: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetStationData> for super::GetStationData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetStationData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { station: value.station? })
-            }
-        }
-        impl ::std::convert::From<super::GetStationData> for GetStationData {
-            fn from(value: super::GetStationData) -> Self {
-                Self { station: Ok(value.station) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetStationResponse {
-            data: ::std::result::Result<super::GetStationData, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetStationResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetStationResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetStationData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetStationResponse> for super::GetStationResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetStationResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetStationResponse> for GetStationResponse {
-            fn from(value: super::GetStationResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetTopTracksData {
-            top_tracks: ::std::result::Result<
-                super::TrackConnection,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetTopTracksData {
-            fn default() -> Self {
-                Self {
-                    top_tracks: Err("no value supplied for top_tracks".to_string()),
-                }
-            }
-        }
-        impl GetTopTracksData {
-            pub fn top_tracks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TrackConnection>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.top_tracks = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for top_tracks: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetTopTracksData> for super::GetTopTracksData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetTopTracksData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    top_tracks: value.top_tracks?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetTopTracksData> for GetTopTracksData {
-            fn from(value: super::GetTopTracksData) -> Self {
-                Self {
-                    top_tracks: Ok(value.top_tracks),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetTopTracksResponse {
-            data: ::std::result::Result<super::GetTopTracksData, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetTopTracksResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetTopTracksResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetTopTracksData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetTopTracksResponse>
-        for super::GetTopTracksResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetTopTracksResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetTopTracksResponse> for GetTopTracksResponse {
-            fn from(value: super::GetTopTracksResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetTrackData {
-            track: ::std::result::Result<super::Track, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetTrackData {
-            fn default() -> Self {
-                Self {
-                    track: Err("no value supplied for track".to_string()),
-                }
-            }
-        }
-        impl GetTrackData {
-            pub fn track<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Track>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for track: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetTrackData> for super::GetTrackData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetTrackData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { track: value.track? })
-            }
-        }
-        impl ::std::convert::From<super::GetTrackData> for GetTrackData {
-            fn from(value: super::GetTrackData) -> Self {
-                Self { track: Ok(value.track) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetTrackResponse {
-            data: ::std::result::Result<super::GetTrackData, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetTrackResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetTrackResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetTrackData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetTrackResponse> for super::GetTrackResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetTrackResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetTrackResponse> for GetTrackResponse {
-            fn from(value: super::GetTrackResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Image {
-            height: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            image_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            width: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Image {
-            fn default() -> Self {
-                Self {
-                    height: Ok(Default::default()),
-                    image_type: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
-                    width: Ok(Default::default()),
-                }
-            }
-        }
-        impl Image {
-            pub fn height<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.height = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for height: {e}")
-                    });
-                self
-            }
-            pub fn image_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_type: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn width<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.width = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for width: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Image> for super::Image {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Image,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    height: value.height?,
-                    image_type: value.image_type?,
-                    url: value.url?,
-                    width: value.width?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Image> for Image {
-            fn from(value: super::Image) -> Self {
-                Self {
-                    height: Ok(value.height),
-                    image_type: Ok(value.image_type),
-                    url: Ok(value.url),
-                    width: Ok(value.width),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LibraryAlbumConnection {
-            edge_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            edges: ::std::result::Result<
-                ::std::vec::Vec<super::LibraryAlbumEdge>,
-                ::std::string::String,
-            >,
-            page_info: ::std::result::Result<super::PageInfo, ::std::string::String>,
-        }
-        impl ::std::default::Default for LibraryAlbumConnection {
-            fn default() -> Self {
-                Self {
-                    edge_count: Ok(Default::default()),
-                    edges: Err("no value supplied for edges".to_string()),
-                    page_info: Err("no value supplied for page_info".to_string()),
-                }
-            }
-        }
-        impl LibraryAlbumConnection {
-            pub fn edge_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edge_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edge_count: {e}")
-                    });
-                self
-            }
-            pub fn edges<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::LibraryAlbumEdge>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edges = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edges: {e}")
-                    });
-                self
-            }
-            pub fn page_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PageInfo>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_info: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LibraryAlbumConnection>
-        for super::LibraryAlbumConnection {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LibraryAlbumConnection,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    edge_count: value.edge_count?,
-                    edges: value.edges?,
-                    page_info: value.page_info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LibraryAlbumConnection>
-        for LibraryAlbumConnection {
-            fn from(value: super::LibraryAlbumConnection) -> Self {
-                Self {
-                    edge_count: Ok(value.edge_count),
-                    edges: Ok(value.edges),
-                    page_info: Ok(value.page_info),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LibraryAlbumEdge {
-            node: ::std::result::Result<super::Album, ::std::string::String>,
-            object_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            purchased: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            uploaded: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LibraryAlbumEdge {
-            fn default() -> Self {
-                Self {
-                    node: Err("no value supplied for node".to_string()),
-                    object_id: Ok(Default::default()),
-                    purchased: Ok(Default::default()),
-                    uploaded: Ok(Default::default()),
-                }
-            }
-        }
-        impl LibraryAlbumEdge {
-            pub fn node<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Album>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node: {e}")
-                    });
-                self
-            }
-            pub fn object_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_id: {e}")
-                    });
-                self
-            }
-            pub fn purchased<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.purchased = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for purchased: {e}")
-                    });
-                self
-            }
-            pub fn uploaded<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uploaded = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uploaded: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LibraryAlbumEdge> for super::LibraryAlbumEdge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LibraryAlbumEdge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    node: value.node?,
-                    object_id: value.object_id?,
-                    purchased: value.purchased?,
-                    uploaded: value.uploaded?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LibraryAlbumEdge> for LibraryAlbumEdge {
-            fn from(value: super::LibraryAlbumEdge) -> Self {
-                Self {
-                    node: Ok(value.node),
-                    object_id: Ok(value.object_id),
-                    purchased: Ok(value.purchased),
-                    uploaded: Ok(value.uploaded),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LibraryUser {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            library_albums: ::std::result::Result<
-                super::LibraryAlbumConnection,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LibraryUser {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    library_albums: Err(
-                        "no value supplied for library_albums".to_string(),
-                    ),
-                }
-            }
-        }
-        impl LibraryUser {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn library_albums<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LibraryAlbumConnection>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.library_albums = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for library_albums: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LibraryUser> for super::LibraryUser {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LibraryUser,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    library_albums: value.library_albums?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LibraryUser> for LibraryUser {
-            fn from(value: super::LibraryUser) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    library_albums: Ok(value.library_albums),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Market {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Market {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    name: Ok(Default::default()),
-                }
-            }
-        }
-        impl Market {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Market> for super::Market {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Market,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Market> for Market {
-            fn from(value: super::Market) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MusicTerritory {
-            code: ::std::result::Result<::std::string::String, ::std::string::String>,
-            territory_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MusicTerritory {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    territory_name: Ok(Default::default()),
-                }
-            }
-        }
-        impl MusicTerritory {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn territory_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.territory_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for territory_name: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MusicTerritory> for super::MusicTerritory {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MusicTerritory,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    territory_name: value.territory_name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MusicTerritory> for MusicTerritory {
-            fn from(value: super::MusicTerritory) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    territory_name: Ok(value.territory_name),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PageInfo {
-            has_next_page: ::std::result::Result<bool, ::std::string::String>,
-            token: ::std::result::Result<
-                ::std::option::Option<super::PageToken>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PageInfo {
-            fn default() -> Self {
-                Self {
-                    has_next_page: Err(
-                        "no value supplied for has_next_page".to_string(),
-                    ),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl PageInfo {
-            pub fn has_next_page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_next_page = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_next_page: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PageToken>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PageInfo> for super::PageInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PageInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    has_next_page: value.has_next_page?,
-                    token: value.token?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PageInfo> for PageInfo {
-            fn from(value: super::PageInfo) -> Self {
-                Self {
-                    has_next_page: Ok(value.has_next_page),
-                    token: Ok(value.token),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ParentalSettings {
-            has_explicit_language: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_kid_friendly: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ParentalSettings {
-            fn default() -> Self {
-                Self {
-                    has_explicit_language: Ok(Default::default()),
-                    is_kid_friendly: Ok(Default::default()),
-                }
-            }
-        }
-        impl ParentalSettings {
-            pub fn has_explicit_language<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_explicit_language = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for has_explicit_language: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn is_kid_friendly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_kid_friendly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_kid_friendly: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ParentalSettings> for super::ParentalSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ParentalSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    has_explicit_language: value.has_explicit_language?,
-                    is_kid_friendly: value.is_kid_friendly?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ParentalSettings> for ParentalSettings {
-            fn from(value: super::ParentalSettings) -> Self {
-                Self {
-                    has_explicit_language: Ok(value.has_explicit_language),
-                    is_kid_friendly: Ok(value.is_kid_friendly),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlayParams {
-            container_ids: ::std::result::Result<
-                ::std::option::Option<super::ContainerIds>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<super::CatalogId>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlayParams {
-            fn default() -> Self {
-                Self {
-                    container_ids: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                }
-            }
-        }
-        impl PlayParams {
-            pub fn container_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContainerIds>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.container_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for container_ids: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CatalogId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlayParams> for super::PlayParams {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlayParams,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    container_ids: value.container_ids?,
-                    id: value.id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlayParams> for PlayParams {
-            fn from(value: super::PlayParams) -> Self {
-                Self {
-                    container_ids: Ok(value.container_ids),
-                    id: Ok(value.id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackAction {
-            disable_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_allowed: ::std::result::Result<bool, ::std::string::String>,
-            remaining_skips: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaybackAction {
-            fn default() -> Self {
-                Self {
-                    disable_type: Ok(Default::default()),
-                    is_allowed: Err("no value supplied for is_allowed".to_string()),
-                    remaining_skips: Ok(Default::default()),
-                }
-            }
-        }
-        impl PlaybackAction {
-            pub fn disable_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disable_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disable_type: {e}")
-                    });
-                self
-            }
-            pub fn is_allowed<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_allowed = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_allowed: {e}")
-                    });
-                self
-            }
-            pub fn remaining_skips<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remaining_skips = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for remaining_skips: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackAction> for super::PlaybackAction {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackAction,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    disable_type: value.disable_type?,
-                    is_allowed: value.is_allowed?,
-                    remaining_skips: value.remaining_skips?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackAction> for PlaybackAction {
-            fn from(value: super::PlaybackAction) -> Self {
-                Self {
-                    disable_type: Ok(value.disable_type),
-                    is_allowed: Ok(value.is_allowed),
-                    remaining_skips: Ok(value.remaining_skips),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackActions {
-            loop_: ::std::result::Result<
-                ::std::option::Option<super::PlaybackAction>,
-                ::std::string::String,
-            >,
-            next: ::std::result::Result<
-                ::std::option::Option<super::PlaybackAction>,
-                ::std::string::String,
-            >,
-            previous: ::std::result::Result<
-                ::std::option::Option<super::PlaybackAction>,
-                ::std::string::String,
-            >,
-            shuffle: ::std::result::Result<
-                ::std::option::Option<super::PlaybackAction>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaybackActions {
-            fn default() -> Self {
-                Self {
-                    loop_: Ok(Default::default()),
-                    next: Ok(Default::default()),
-                    previous: Ok(Default::default()),
-                    shuffle: Ok(Default::default()),
-                }
-            }
-        }
-        impl PlaybackActions {
-            pub fn loop_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PlaybackAction>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.loop_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for loop_: {e}")
-                    });
-                self
-            }
-            pub fn next<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PlaybackAction>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next: {e}")
-                    });
-                self
-            }
-            pub fn previous<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PlaybackAction>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.previous = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for previous: {e}")
-                    });
-                self
-            }
-            pub fn shuffle<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PlaybackAction>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shuffle = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shuffle: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackActions> for super::PlaybackActions {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackActions,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    loop_: value.loop_?,
-                    next: value.next?,
-                    previous: value.previous?,
-                    shuffle: value.shuffle?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackActions> for PlaybackActions {
-            fn from(value: super::PlaybackActions) -> Self {
-                Self {
-                    loop_: Ok(value.loop_),
-                    next: Ok(value.next),
-                    previous: Ok(value.previous),
-                    shuffle: Ok(value.shuffle),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackData {
-            entities: ::std::result::Result<
-                ::std::vec::Vec<super::PlaybackEntity>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaybackData {
-            fn default() -> Self {
-                Self {
-                    entities: Err("no value supplied for entities".to_string()),
-                }
-            }
-        }
-        impl PlaybackData {
-            pub fn entities<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybackEntity>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.entities = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for entities: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackData> for super::PlaybackData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { entities: value.entities? })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackData> for PlaybackData {
-            fn from(value: super::PlaybackData) -> Self {
-                Self {
-                    entities: Ok(value.entities),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackEligibility {
-            can_play_on_demand: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            shuffle_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaybackEligibility {
-            fn default() -> Self {
-                Self {
-                    can_play_on_demand: Ok(Default::default()),
-                    shuffle_type: Ok(Default::default()),
-                }
-            }
-        }
-        impl PlaybackEligibility {
-            pub fn can_play_on_demand<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.can_play_on_demand = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for can_play_on_demand: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn shuffle_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shuffle_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shuffle_type: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackEligibility>
-        for super::PlaybackEligibility {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackEligibility,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    can_play_on_demand: value.can_play_on_demand?,
-                    shuffle_type: value.shuffle_type?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackEligibility> for PlaybackEligibility {
-            fn from(value: super::PlaybackEligibility) -> Self {
-                Self {
-                    can_play_on_demand: Ok(value.can_play_on_demand),
-                    shuffle_type: Ok(value.shuffle_type),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackEntity {
-            actions: ::std::result::Result<
-                ::std::option::Option<super::PlaybackActions>,
-                ::std::string::String,
-            >,
-            entity_reference_id: ::std::result::Result<
-                super::EntityReferenceId,
-                ::std::string::String,
-            >,
-            metric_id: ::std::result::Result<
-                ::std::option::Option<super::MetricId>,
-                ::std::string::String,
-            >,
-            session_id: ::std::result::Result<super::SessionId, ::std::string::String>,
-            track: ::std::result::Result<
-                ::std::option::Option<super::Track>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaybackEntity {
-            fn default() -> Self {
-                Self {
-                    actions: Ok(Default::default()),
-                    entity_reference_id: Err(
-                        "no value supplied for entity_reference_id".to_string(),
-                    ),
-                    metric_id: Ok(Default::default()),
-                    session_id: Err("no value supplied for session_id".to_string()),
-                    track: Ok(Default::default()),
-                }
-            }
-        }
-        impl PlaybackEntity {
-            pub fn actions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PlaybackActions>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.actions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for actions: {e}")
-                    });
-                self
-            }
-            pub fn entity_reference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EntityReferenceId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.entity_reference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for entity_reference_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn metric_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::MetricId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metric_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metric_id: {e}")
-                    });
-                self
-            }
-            pub fn session_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SessionId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.session_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session_id: {e}")
-                    });
-                self
-            }
-            pub fn track<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Track>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for track: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackEntity> for super::PlaybackEntity {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackEntity,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    actions: value.actions?,
-                    entity_reference_id: value.entity_reference_id?,
-                    metric_id: value.metric_id?,
-                    session_id: value.session_id?,
-                    track: value.track?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackEntity> for PlaybackEntity {
-            fn from(value: super::PlaybackEntity) -> Self {
-                Self {
-                    actions: Ok(value.actions),
-                    entity_reference_id: Ok(value.entity_reference_id),
-                    metric_id: Ok(value.metric_id),
-                    session_id: Ok(value.session_id),
-                    track: Ok(value.track),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackEvent {
-            entity_reference_id: ::std::result::Result<
-                super::EntityReferenceId,
-                ::std::string::String,
-            >,
-            position_ms: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            session_id: ::std::result::Result<super::SessionId, ::std::string::String>,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::PlaybackEventType,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaybackEvent {
-            fn default() -> Self {
-                Self {
-                    entity_reference_id: Err(
-                        "no value supplied for entity_reference_id".to_string(),
-                    ),
-                    position_ms: Ok(Default::default()),
-                    session_id: Err("no value supplied for session_id".to_string()),
-                    timestamp: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl PlaybackEvent {
-            pub fn entity_reference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EntityReferenceId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.entity_reference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for entity_reference_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn position_ms<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.position_ms = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for position_ms: {e}")
-                    });
-                self
-            }
-            pub fn session_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SessionId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.session_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session_id: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaybackEventType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackEvent> for super::PlaybackEvent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackEvent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    entity_reference_id: value.entity_reference_id?,
-                    position_ms: value.position_ms?,
-                    session_id: value.session_id?,
-                    timestamp: value.timestamp?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackEvent> for PlaybackEvent {
-            fn from(value: super::PlaybackEvent) -> Self {
-                Self {
-                    entity_reference_id: Ok(value.entity_reference_id),
-                    position_ms: Ok(value.position_ms),
-                    session_id: Ok(value.session_id),
-                    timestamp: Ok(value.timestamp),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackInformation {
-            format: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            license_headers: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-                ::std::string::String,
-            >,
-            protocol: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for PlaybackInformation {
-            fn default() -> Self {
-                Self {
-                    format: Ok(Default::default()),
-                    license_headers: Ok(Default::default()),
-                    protocol: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
-                }
-            }
-        }
-        impl PlaybackInformation {
-            pub fn format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for format: {e}")
-                    });
-                self
-            }
-            pub fn license_headers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.license_headers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for license_headers: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn protocol<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.protocol = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for protocol: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackInformation>
-        for super::PlaybackInformation {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackInformation,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    format: value.format?,
-                    license_headers: value.license_headers?,
-                    protocol: value.protocol?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackInformation> for PlaybackInformation {
-            fn from(value: super::PlaybackInformation) -> Self {
-                Self {
-                    format: Ok(value.format),
-                    license_headers: Ok(value.license_headers),
-                    protocol: Ok(value.protocol),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackOptions {
-            loop_mode: ::std::result::Result<
-                ::std::option::Option<super::LoopMode>,
-                ::std::string::String,
-            >,
-            playback_continuation_mode: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            shuffle_mode: ::std::result::Result<
-                ::std::option::Option<super::ShuffleMode>,
-                ::std::string::String,
-            >,
-            start_as_station: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaybackOptions {
-            fn default() -> Self {
-                Self {
-                    loop_mode: Ok(Default::default()),
-                    playback_continuation_mode: Ok(Default::default()),
-                    shuffle_mode: Ok(Default::default()),
-                    start_as_station: Ok(Default::default()),
-                }
-            }
-        }
-        impl PlaybackOptions {
-            pub fn loop_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::LoopMode>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.loop_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for loop_mode: {e}")
-                    });
-                self
-            }
-            pub fn playback_continuation_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.playback_continuation_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for playback_continuation_mode: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn shuffle_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShuffleMode>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shuffle_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shuffle_mode: {e}")
-                    });
-                self
-            }
-            pub fn start_as_station<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_as_station = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for start_as_station: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackOptions> for super::PlaybackOptions {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackOptions,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    loop_mode: value.loop_mode?,
-                    playback_continuation_mode: value.playback_continuation_mode?,
-                    shuffle_mode: value.shuffle_mode?,
-                    start_as_station: value.start_as_station?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackOptions> for PlaybackOptions {
-            fn from(value: super::PlaybackOptions) -> Self {
-                Self {
-                    loop_mode: Ok(value.loop_mode),
-                    playback_continuation_mode: Ok(value.playback_continuation_mode),
-                    shuffle_mode: Ok(value.shuffle_mode),
-                    start_as_station: Ok(value.start_as_station),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackQueueConnection {
-            edge_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            edges: ::std::result::Result<
-                ::std::vec::Vec<super::PlaybackQueueEdge>,
-                ::std::string::String,
-            >,
-            page_info: ::std::result::Result<super::PageInfo, ::std::string::String>,
-        }
-        impl ::std::default::Default for PlaybackQueueConnection {
-            fn default() -> Self {
-                Self {
-                    edge_count: Ok(Default::default()),
-                    edges: Err("no value supplied for edges".to_string()),
-                    page_info: Err("no value supplied for page_info".to_string()),
-                }
-            }
-        }
-        impl PlaybackQueueConnection {
-            pub fn edge_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edge_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edge_count: {e}")
-                    });
-                self
-            }
-            pub fn edges<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybackQueueEdge>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edges = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edges: {e}")
-                    });
-                self
-            }
-            pub fn page_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PageInfo>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_info: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackQueueConnection>
-        for super::PlaybackQueueConnection {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackQueueConnection,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    edge_count: value.edge_count?,
-                    edges: value.edges?,
-                    page_info: value.page_info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackQueueConnection>
-        for PlaybackQueueConnection {
-            fn from(value: super::PlaybackQueueConnection) -> Self {
-                Self {
-                    edge_count: Ok(value.edge_count),
-                    edges: Ok(value.edges),
-                    page_info: Ok(value.page_info),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackQueueData {
-            queue: ::std::result::Result<
-                super::PlaybackQueueConnection,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaybackQueueData {
-            fn default() -> Self {
-                Self {
-                    queue: Err("no value supplied for queue".to_string()),
-                }
-            }
-        }
-        impl PlaybackQueueData {
-            pub fn queue<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaybackQueueConnection>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.queue = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for queue: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackQueueData> for super::PlaybackQueueData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackQueueData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { queue: value.queue? })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackQueueData> for PlaybackQueueData {
-            fn from(value: super::PlaybackQueueData) -> Self {
-                Self { queue: Ok(value.queue) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackQueueEdge {
-            node: ::std::result::Result<super::PlaybackEntity, ::std::string::String>,
-        }
-        impl ::std::default::Default for PlaybackQueueEdge {
-            fn default() -> Self {
-                Self {
-                    node: Err("no value supplied for node".to_string()),
-                }
-            }
-        }
-        impl PlaybackQueueEdge {
-            pub fn node<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaybackEntity>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackQueueEdge> for super::PlaybackQueueEdge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackQueueEdge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { node: value.node? })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackQueueEdge> for PlaybackQueueEdge {
-            fn from(value: super::PlaybackQueueEdge) -> Self {
-                Self { node: Ok(value.node) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackQueueResponse {
-            data: ::std::result::Result<super::PlaybackQueueData, ::std::string::String>,
-        }
-        impl ::std::default::Default for PlaybackQueueResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl PlaybackQueueResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaybackQueueData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackQueueResponse>
-        for super::PlaybackQueueResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackQueueResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackQueueResponse>
-        for PlaybackQueueResponse {
-            fn from(value: super::PlaybackQueueResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaybackResponse {
-            data: ::std::result::Result<super::PlaybackData, ::std::string::String>,
-        }
-        impl ::std::default::Default for PlaybackResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl PlaybackResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaybackData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaybackResponse> for super::PlaybackResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaybackResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::PlaybackResponse> for PlaybackResponse {
-            fn from(value: super::PlaybackResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Playlist {
-            curator: ::std::result::Result<
-                ::std::option::Option<super::User>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            eligibility: ::std::result::Result<
-                ::std::option::Option<super::Eligibility>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::PlaylistId, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            track_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Playlist {
-            fn default() -> Self {
-                Self {
-                    curator: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    eligibility: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    track_count: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    visibility: Ok(Default::default()),
-                }
-            }
-        }
-        impl Playlist {
-            pub fn curator<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.curator = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for curator: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn eligibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Eligibility>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.eligibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for eligibility: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaylistId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn track_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for track_count: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Playlist> for super::Playlist {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Playlist,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    curator: value.curator?,
-                    description: value.description?,
-                    duration: value.duration?,
-                    eligibility: value.eligibility?,
-                    id: value.id?,
-                    images: value.images?,
-                    title: value.title?,
-                    track_count: value.track_count?,
-                    url: value.url?,
-                    visibility: value.visibility?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Playlist> for Playlist {
-            fn from(value: super::Playlist) -> Self {
-                Self {
-                    curator: Ok(value.curator),
-                    description: Ok(value.description),
-                    duration: Ok(value.duration),
-                    eligibility: Ok(value.eligibility),
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    title: Ok(value.title),
-                    track_count: Ok(value.track_count),
-                    url: Ok(value.url),
-                    visibility: Ok(value.visibility),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaylistConnection {
-            edge_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            edges: ::std::result::Result<
-                ::std::vec::Vec<super::PlaylistEdge>,
-                ::std::string::String,
-            >,
-            page_info: ::std::result::Result<super::PageInfo, ::std::string::String>,
-        }
-        impl ::std::default::Default for PlaylistConnection {
-            fn default() -> Self {
-                Self {
-                    edge_count: Ok(Default::default()),
-                    edges: Err("no value supplied for edges".to_string()),
-                    page_info: Err("no value supplied for page_info".to_string()),
-                }
-            }
-        }
-        impl PlaylistConnection {
-            pub fn edge_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edge_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edge_count: {e}")
-                    });
-                self
-            }
-            pub fn edges<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaylistEdge>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edges = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edges: {e}")
-                    });
-                self
-            }
-            pub fn page_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PageInfo>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_info: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaylistConnection> for super::PlaylistConnection {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaylistConnection,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    edge_count: value.edge_count?,
-                    edges: value.edges?,
-                    page_info: value.page_info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaylistConnection> for PlaylistConnection {
-            fn from(value: super::PlaylistConnection) -> Self {
-                Self {
-                    edge_count: Ok(value.edge_count),
-                    edges: Ok(value.edges),
-                    page_info: Ok(value.page_info),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaylistEdge {
-            cursor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            node: ::std::result::Result<super::Playlist, ::std::string::String>,
-        }
-        impl ::std::default::Default for PlaylistEdge {
-            fn default() -> Self {
-                Self {
-                    cursor: Ok(Default::default()),
-                    node: Err("no value supplied for node".to_string()),
-                }
-            }
-        }
-        impl PlaylistEdge {
-            pub fn cursor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cursor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cursor: {e}")
-                    });
-                self
-            }
-            pub fn node<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Playlist>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaylistEdge> for super::PlaylistEdge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaylistEdge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cursor: value.cursor?,
-                    node: value.node?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaylistEdge> for PlaylistEdge {
-            fn from(value: super::PlaylistEdge) -> Self {
-                Self {
-                    cursor: Ok(value.cursor),
-                    node: Ok(value.node),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlaylistsUser {
-            id: ::std::result::Result<
-                ::std::option::Option<super::UserId>,
-                ::std::string::String,
-            >,
-            playlists: ::std::result::Result<
-                super::PlaylistConnection,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlaylistsUser {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    playlists: Err("no value supplied for playlists".to_string()),
-                }
-            }
-        }
-        impl PlaylistsUser {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::UserId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn playlists<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaylistConnection>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.playlists = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for playlists: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlaylistsUser> for super::PlaylistsUser {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlaylistsUser,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    playlists: value.playlists?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlaylistsUser> for PlaylistsUser {
-            fn from(value: super::PlaylistsUser) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    playlists: Ok(value.playlists),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PodcastEpisode {
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::PodcastId, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            release_date: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PodcastEpisode {
-            fn default() -> Self {
-                Self {
-                    description: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    release_date: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl PodcastEpisode {
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PodcastId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn release_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.release_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for release_date: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PodcastEpisode> for super::PodcastEpisode {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PodcastEpisode,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    description: value.description?,
-                    duration: value.duration?,
-                    id: value.id?,
-                    images: value.images?,
-                    release_date: value.release_date?,
-                    title: value.title?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PodcastEpisode> for PodcastEpisode {
-            fn from(value: super::PodcastEpisode) -> Self {
-                Self {
-                    description: Ok(value.description),
-                    duration: Ok(value.duration),
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    release_date: Ok(value.release_date),
-                    title: Ok(value.title),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PodcastEpisodeConnection {
-            edge_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            edges: ::std::result::Result<
-                ::std::vec::Vec<super::PodcastEpisodeEdge>,
-                ::std::string::String,
-            >,
-            page_info: ::std::result::Result<super::PageInfo, ::std::string::String>,
-        }
-        impl ::std::default::Default for PodcastEpisodeConnection {
-            fn default() -> Self {
-                Self {
-                    edge_count: Ok(Default::default()),
-                    edges: Err("no value supplied for edges".to_string()),
-                    page_info: Err("no value supplied for page_info".to_string()),
-                }
-            }
-        }
-        impl PodcastEpisodeConnection {
-            pub fn edge_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edge_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edge_count: {e}")
-                    });
-                self
-            }
-            pub fn edges<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PodcastEpisodeEdge>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edges = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edges: {e}")
-                    });
-                self
-            }
-            pub fn page_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PageInfo>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_info: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PodcastEpisodeConnection>
-        for super::PodcastEpisodeConnection {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PodcastEpisodeConnection,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    edge_count: value.edge_count?,
-                    edges: value.edges?,
-                    page_info: value.page_info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PodcastEpisodeConnection>
-        for PodcastEpisodeConnection {
-            fn from(value: super::PodcastEpisodeConnection) -> Self {
-                Self {
-                    edge_count: Ok(value.edge_count),
-                    edges: Ok(value.edges),
-                    page_info: Ok(value.page_info),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PodcastEpisodeEdge {
-            cursor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            node: ::std::result::Result<super::PodcastEpisode, ::std::string::String>,
-        }
-        impl ::std::default::Default for PodcastEpisodeEdge {
-            fn default() -> Self {
-                Self {
-                    cursor: Ok(Default::default()),
-                    node: Err("no value supplied for node".to_string()),
-                }
-            }
-        }
-        impl PodcastEpisodeEdge {
-            pub fn cursor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cursor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cursor: {e}")
-                    });
-                self
-            }
-            pub fn node<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PodcastEpisode>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PodcastEpisodeEdge> for super::PodcastEpisodeEdge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PodcastEpisodeEdge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cursor: value.cursor?,
-                    node: value.node?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PodcastEpisodeEdge> for PodcastEpisodeEdge {
-            fn from(value: super::PodcastEpisodeEdge) -> Self {
-                Self {
-                    cursor: Ok(value.cursor),
-                    node: Ok(value.node),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PodcastShow {
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            episodes: ::std::result::Result<
-                ::std::option::Option<super::PodcastEpisodeConnection>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::PodcastId, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PodcastShow {
-            fn default() -> Self {
-                Self {
-                    description: Ok(Default::default()),
-                    episodes: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl PodcastShow {
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn episodes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PodcastEpisodeConnection>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.episodes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for episodes: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PodcastId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PodcastShow> for super::PodcastShow {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PodcastShow,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    description: value.description?,
-                    episodes: value.episodes?,
-                    id: value.id?,
-                    images: value.images?,
-                    title: value.title?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PodcastShow> for PodcastShow {
-            fn from(value: super::PodcastShow) -> Self {
-                Self {
-                    description: Ok(value.description),
-                    episodes: Ok(value.episodes),
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    title: Ok(value.title),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct QueueLastRequest {
-            play_params: ::std::result::Result<
-                super::QueuedTrack,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for QueueLastRequest {
-            fn default() -> Self {
-                Self {
-                    play_params: Err("no value supplied for play_params".to_string()),
-                }
-            }
-        }
-        impl QueueLastRequest {
-            pub fn play_params<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::QueuedTrack>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.play_params = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for play_params: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<QueueLastRequest> for super::QueueLastRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: QueueLastRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    play_params: value.play_params?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::QueueLastRequest> for QueueLastRequest {
-            fn from(value: super::QueueLastRequest) -> Self {
-                Self {
-                    play_params: Ok(value.play_params),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct QueueNextRequest {
-            entity_reference_id: ::std::result::Result<
-                ::std::option::Option<super::EntityReferenceId>,
-                ::std::string::String,
-            >,
-            play_params: ::std::result::Result<
-                super::QueuedTrack,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for QueueNextRequest {
-            fn default() -> Self {
-                Self {
-                    entity_reference_id: Ok(Default::default()),
-                    play_params: Err("no value supplied for play_params".to_string()),
-                }
-            }
-        }
-        impl QueueNextRequest {
-            pub fn entity_reference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EntityReferenceId>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.entity_reference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for entity_reference_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn play_params<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::QueuedTrack>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.play_params = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for play_params: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<QueueNextRequest> for super::QueueNextRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: QueueNextRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    entity_reference_id: value.entity_reference_id?,
-                    play_params: value.play_params?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::QueueNextRequest> for QueueNextRequest {
-            fn from(value: super::QueueNextRequest) -> Self {
-                Self {
-                    entity_reference_id: Ok(value.entity_reference_id),
-                    play_params: Ok(value.play_params),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct QueuedTrack {
-            container_ids: ::std::result::Result<
-                ::std::option::Option<super::ContainerIds>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::CatalogId, ::std::string::String>,
-        }
-        impl ::std::default::Default for QueuedTrack {
-            fn default() -> Self {
-                Self {
-                    container_ids: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                }
-            }
-        }
-        impl QueuedTrack {
-            pub fn container_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContainerIds>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.container_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for container_ids: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CatalogId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<QueuedTrack> for super::QueuedTrack {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: QueuedTrack,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    container_ids: value.container_ids?,
-                    id: value.id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::QueuedTrack> for QueuedTrack {
-            fn from(value: super::QueuedTrack) -> Self {
-                Self {
-                    container_ids: Ok(value.container_ids),
-                    id: Ok(value.id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RecentTrackPlaybackConnection {
-            edge_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            edges: ::std::result::Result<
-                ::std::vec::Vec<super::RecentTrackPlaybackEdge>,
-                ::std::string::String,
-            >,
-            page_info: ::std::result::Result<super::PageInfo, ::std::string::String>,
-        }
-        impl ::std::default::Default for RecentTrackPlaybackConnection {
-            fn default() -> Self {
-                Self {
-                    edge_count: Ok(Default::default()),
-                    edges: Err("no value supplied for edges".to_string()),
-                    page_info: Err("no value supplied for page_info".to_string()),
-                }
-            }
-        }
-        impl RecentTrackPlaybackConnection {
-            pub fn edge_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edge_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edge_count: {e}")
-                    });
-                self
-            }
-            pub fn edges<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::RecentTrackPlaybackEdge>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edges = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edges: {e}")
-                    });
-                self
-            }
-            pub fn page_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PageInfo>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_info: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RecentTrackPlaybackConnection>
-        for super::RecentTrackPlaybackConnection {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RecentTrackPlaybackConnection,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    edge_count: value.edge_count?,
-                    edges: value.edges?,
-                    page_info: value.page_info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RecentTrackPlaybackConnection>
-        for RecentTrackPlaybackConnection {
-            fn from(value: super::RecentTrackPlaybackConnection) -> Self {
-                Self {
-                    edge_count: Ok(value.edge_count),
-                    edges: Ok(value.edges),
-                    page_info: Ok(value.page_info),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RecentTrackPlaybackEdge {
-            node: ::std::result::Result<super::Track, ::std::string::String>,
-            played_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RecentTrackPlaybackEdge {
-            fn default() -> Self {
-                Self {
-                    node: Err("no value supplied for node".to_string()),
-                    played_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl RecentTrackPlaybackEdge {
-            pub fn node<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Track>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node: {e}")
-                    });
-                self
-            }
-            pub fn played_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.played_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for played_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RecentTrackPlaybackEdge>
-        for super::RecentTrackPlaybackEdge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RecentTrackPlaybackEdge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    node: value.node?,
-                    played_at: value.played_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RecentTrackPlaybackEdge>
-        for RecentTrackPlaybackEdge {
-            fn from(value: super::RecentTrackPlaybackEdge) -> Self {
-                Self {
-                    node: Ok(value.node),
-                    played_at: Ok(value.played_at),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RecentlyPlayedUser {
-            id: ::std::result::Result<
-                ::std::option::Option<super::UserId>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            recent_track_playback: ::std::result::Result<
-                super::RecentTrackPlaybackConnection,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RecentlyPlayedUser {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    recent_track_playback: Err(
-                        "no value supplied for recent_track_playback".to_string(),
-                    ),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl RecentlyPlayedUser {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::UserId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn recent_track_playback<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RecentTrackPlaybackConnection>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.recent_track_playback = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for recent_track_playback: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RecentlyPlayedUser> for super::RecentlyPlayedUser {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RecentlyPlayedUser,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                    recent_track_playback: value.recent_track_playback?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RecentlyPlayedUser> for RecentlyPlayedUser {
-            fn from(value: super::RecentlyPlayedUser) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    recent_track_playback: Ok(value.recent_track_playback),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RemoveAlbumData {
-            remove_album: ::std::result::Result<
-                super::SaveAlbumResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RemoveAlbumData {
-            fn default() -> Self {
-                Self {
-                    remove_album: Err("no value supplied for remove_album".to_string()),
-                }
-            }
-        }
-        impl RemoveAlbumData {
-            pub fn remove_album<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SaveAlbumResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remove_album = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for remove_album: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RemoveAlbumData> for super::RemoveAlbumData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RemoveAlbumData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    remove_album: value.remove_album?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RemoveAlbumData> for RemoveAlbumData {
-            fn from(value: super::RemoveAlbumData) -> Self {
-                Self {
-                    remove_album: Ok(value.remove_album),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RemoveAlbumResponse {
-            data: ::std::result::Result<super::RemoveAlbumData, ::std::string::String>,
-        }
-        impl ::std::default::Default for RemoveAlbumResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl RemoveAlbumResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RemoveAlbumData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RemoveAlbumResponse>
-        for super::RemoveAlbumResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RemoveAlbumResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::RemoveAlbumResponse> for RemoveAlbumResponse {
-            fn from(value: super::RemoveAlbumResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ReportEventOptions {
-            take_over_type: ::std::result::Result<
-                ::std::option::Option<super::TakeOverType>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ReportEventOptions {
-            fn default() -> Self {
-                Self {
-                    take_over_type: Ok(Default::default()),
-                }
-            }
-        }
-        impl ReportEventOptions {
-            pub fn take_over_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TakeOverType>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take_over_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for take_over_type: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ReportEventOptions> for super::ReportEventOptions {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ReportEventOptions,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    take_over_type: value.take_over_type?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ReportEventOptions> for ReportEventOptions {
-            fn from(value: super::ReportEventOptions) -> Self {
-                Self {
-                    take_over_type: Ok(value.take_over_type),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ReportPlaybackEventRequest {
-            event: ::std::result::Result<super::PlaybackEvent, ::std::string::String>,
-            metric_id: ::std::result::Result<super::MetricId, ::std::string::String>,
-            options: ::std::result::Result<
-                ::std::option::Option<super::ReportEventOptions>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ReportPlaybackEventRequest {
-            fn default() -> Self {
-                Self {
-                    event: Err("no value supplied for event".to_string()),
-                    metric_id: Err("no value supplied for metric_id".to_string()),
-                    options: Ok(Default::default()),
-                }
-            }
-        }
-        impl ReportPlaybackEventRequest {
-            pub fn event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PlaybackEvent>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event: {e}")
-                    });
-                self
-            }
-            pub fn metric_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MetricId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metric_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metric_id: {e}")
-                    });
-                self
-            }
-            pub fn options<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ReportEventOptions>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.options = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for options: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ReportPlaybackEventRequest>
-        for super::ReportPlaybackEventRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ReportPlaybackEventRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    event: value.event?,
-                    metric_id: value.metric_id?,
-                    options: value.options?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ReportPlaybackEventRequest>
-        for ReportPlaybackEventRequest {
-            fn from(value: super::ReportPlaybackEventRequest) -> Self {
-                Self {
-                    event: Ok(value.event),
-                    metric_id: Ok(value.metric_id),
-                    options: Ok(value.options),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SaveAlbumData {
-            save_album: ::std::result::Result<
-                super::SaveAlbumResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SaveAlbumData {
-            fn default() -> Self {
-                Self {
-                    save_album: Err("no value supplied for save_album".to_string()),
-                }
-            }
-        }
-        impl SaveAlbumData {
-            pub fn save_album<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SaveAlbumResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.save_album = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for save_album: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SaveAlbumData> for super::SaveAlbumData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SaveAlbumData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    save_album: value.save_album?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SaveAlbumData> for SaveAlbumData {
-            fn from(value: super::SaveAlbumData) -> Self {
-                Self {
-                    save_album: Ok(value.save_album),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SaveAlbumResponse {
-            data: ::std::result::Result<super::SaveAlbumData, ::std::string::String>,
-        }
-        impl ::std::default::Default for SaveAlbumResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl SaveAlbumResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SaveAlbumData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SaveAlbumResponse> for super::SaveAlbumResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SaveAlbumResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::SaveAlbumResponse> for SaveAlbumResponse {
-            fn from(value: super::SaveAlbumResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SaveAlbumResult {
-            album: ::std::result::Result<super::Album, ::std::string::String>,
-            save_state: ::std::result::Result<super::SaveState, ::std::string::String>,
-        }
-        impl ::std::default::Default for SaveAlbumResult {
-            fn default() -> Self {
-                Self {
-                    album: Err("no value supplied for album".to_string()),
-                    save_state: Err("no value supplied for save_state".to_string()),
-                }
-            }
-        }
-        impl SaveAlbumResult {
-            pub fn album<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Album>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.album = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for album: {e}")
-                    });
-                self
-            }
-            pub fn save_state<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SaveState>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.save_state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for save_state: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SaveAlbumResult> for super::SaveAlbumResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SaveAlbumResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    album: value.album?,
-                    save_state: value.save_state?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SaveAlbumResult> for SaveAlbumResult {
-            fn from(value: super::SaveAlbumResult) -> Self {
-                Self {
-                    album: Ok(value.album),
-                    save_state: Ok(value.save_state),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SearchAllResponse {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::View>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SearchAllResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl SearchAllResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::View>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SearchAllResponse> for super::SearchAllResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SearchAllResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::SearchAllResponse> for SearchAllResponse {
-            fn from(value: super::SearchAllResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SearchFilter {
-            field: ::std::result::Result<
-                ::std::option::Option<super::TrackFieldType>,
-                ::std::string::String,
-            >,
-            query: ::std::result::Result<
-                super::SearchFilterQuery,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SearchFilter {
-            fn default() -> Self {
-                Self {
-                    field: Ok(Default::default()),
-                    query: Err("no value supplied for query".to_string()),
-                }
-            }
-        }
-        impl SearchFilter {
-            pub fn field<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TrackFieldType>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.field = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for field: {e}")
-                    });
-                self
-            }
-            pub fn query<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SearchFilterQuery>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.query = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for query: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SearchFilter> for super::SearchFilter {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SearchFilter,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    field: value.field?,
-                    query: value.query?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SearchFilter> for SearchFilter {
-            fn from(value: super::SearchFilter) -> Self {
-                Self {
-                    field: Ok(value.field),
-                    query: Ok(value.query),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SearchTracksData {
-            search_tracks: ::std::result::Result<
-                super::TrackConnection,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SearchTracksData {
-            fn default() -> Self {
-                Self {
-                    search_tracks: Err("no value supplied for search_tracks".to_string()),
-                }
-            }
-        }
-        impl SearchTracksData {
-            pub fn search_tracks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TrackConnection>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.search_tracks = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for search_tracks: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SearchTracksData> for super::SearchTracksData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SearchTracksData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    search_tracks: value.search_tracks?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SearchTracksData> for SearchTracksData {
-            fn from(value: super::SearchTracksData) -> Self {
-                Self {
-                    search_tracks: Ok(value.search_tracks),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SearchTracksRequest {
-            limit: ::std::result::Result<::std::num::NonZeroU32, ::std::string::String>,
-            search_filters: ::std::result::Result<
-                ::std::vec::Vec<super::SearchFilter>,
-                ::std::string::String,
-            >,
-            sort_by: ::std::result::Result<
-                ::std::option::Option<super::SearchSortBy>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<super::PageToken>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SearchTracksRequest {
-            fn default() -> Self {
-                Self {
-                    limit: Ok(
-                        super::defaults::default_nzu64::<::std::num::NonZeroU32, 100>(),
-                    ),
-                    search_filters: Err(
-                        "no value supplied for search_filters".to_string(),
-                    ),
-                    sort_by: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl SearchTracksRequest {
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::num::NonZeroU32>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
-                self
-            }
-            pub fn search_filters<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SearchFilter>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.search_filters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for search_filters: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sort_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SearchSortBy>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sort_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sort_by: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PageToken>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SearchTracksRequest>
-        for super::SearchTracksRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SearchTracksRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    limit: value.limit?,
-                    search_filters: value.search_filters?,
-                    sort_by: value.sort_by?,
-                    token: value.token?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SearchTracksRequest> for SearchTracksRequest {
-            fn from(value: super::SearchTracksRequest) -> Self {
-                Self {
-                    limit: Ok(value.limit),
-                    search_filters: Ok(value.search_filters),
-                    sort_by: Ok(value.sort_by),
-                    token: Ok(value.token),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SearchTracksResponse {
-            data: ::std::result::Result<super::SearchTracksData, ::std::string::String>,
-        }
-        impl ::std::default::Default for SearchTracksResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl SearchTracksResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SearchTracksData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SearchTracksResponse>
-        for super::SearchTracksResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SearchTracksResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::SearchTracksResponse> for SearchTracksResponse {
-            fn from(value: super::SearchTracksResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SetLoopModeRequest {
-            loop_mode: ::std::result::Result<super::LoopMode, ::std::string::String>,
-        }
-        impl ::std::default::Default for SetLoopModeRequest {
-            fn default() -> Self {
-                Self {
-                    loop_mode: Err("no value supplied for loop_mode".to_string()),
-                }
-            }
-        }
-        impl SetLoopModeRequest {
-            pub fn loop_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LoopMode>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.loop_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for loop_mode: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SetLoopModeRequest> for super::SetLoopModeRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SetLoopModeRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    loop_mode: value.loop_mode?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SetLoopModeRequest> for SetLoopModeRequest {
-            fn from(value: super::SetLoopModeRequest) -> Self {
-                Self {
-                    loop_mode: Ok(value.loop_mode),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SetShuffleModeRequest {
-            shuffle_mode: ::std::result::Result<
-                super::ShuffleMode,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SetShuffleModeRequest {
-            fn default() -> Self {
-                Self {
-                    shuffle_mode: Err("no value supplied for shuffle_mode".to_string()),
-                }
-            }
-        }
-        impl SetShuffleModeRequest {
-            pub fn shuffle_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ShuffleMode>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shuffle_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shuffle_mode: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SetShuffleModeRequest>
-        for super::SetShuffleModeRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SetShuffleModeRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    shuffle_mode: value.shuffle_mode?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SetShuffleModeRequest>
-        for SetShuffleModeRequest {
-            fn from(value: super::SetShuffleModeRequest) -> Self {
-                Self {
-                    shuffle_mode: Ok(value.shuffle_mode),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Station {
-            id: ::std::result::Result<super::CatalogId, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Station {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl Station {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CatalogId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Station> for super::Station {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Station,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    images: value.images?,
-                    name: value.name?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Station> for Station {
-            fn from(value: super::Station) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    name: Ok(value.name),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Track {
-            album: ::std::result::Result<
-                ::std::option::Option<super::Album>,
-                ::std::string::String,
-            >,
-            artists: ::std::result::Result<
-                ::std::vec::Vec<super::Artist>,
-                ::std::string::String,
-            >,
-            audio_qualities: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            eligibility: ::std::result::Result<
-                ::std::option::Option<super::Eligibility>,
-                ::std::string::String,
-            >,
-            global_asin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<super::CatalogId, ::std::string::String>,
-            isrc: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            market: ::std::result::Result<
-                ::std::option::Option<super::Market>,
-                ::std::string::String,
-            >,
-            media_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            music_territory: ::std::result::Result<
-                ::std::option::Option<super::MusicTerritory>,
-                ::std::string::String,
-            >,
-            playback_information: ::std::result::Result<
-                ::std::option::Option<super::PlaybackInformation>,
-                ::std::string::String,
-            >,
-            release_date: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            short_title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subtitle: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Track {
-            fn default() -> Self {
-                Self {
-                    album: Ok(Default::default()),
-                    artists: Ok(Default::default()),
-                    audio_qualities: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    eligibility: Ok(Default::default()),
-                    global_asin: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    isrc: Ok(Default::default()),
-                    market: Ok(Default::default()),
-                    media_type: Ok(Default::default()),
-                    music_territory: Ok(Default::default()),
-                    playback_information: Ok(Default::default()),
-                    release_date: Ok(Default::default()),
-                    short_title: Ok(Default::default()),
-                    subtitle: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl Track {
-            pub fn album<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Album>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.album = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for album: {e}")
-                    });
-                self
-            }
-            pub fn artists<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Artist>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.artists = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for artists: {e}")
-                    });
-                self
-            }
-            pub fn audio_qualities<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_qualities = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for audio_qualities: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn eligibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Eligibility>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.eligibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for eligibility: {e}")
-                    });
-                self
-            }
-            pub fn global_asin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.global_asin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for global_asin: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CatalogId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn isrc<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.isrc = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for isrc: {e}")
-                    });
-                self
-            }
-            pub fn market<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Market>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.market = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for market: {e}")
-                    });
-                self
-            }
-            pub fn media_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.media_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for media_type: {e}")
-                    });
-                self
-            }
-            pub fn music_territory<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::MusicTerritory>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.music_territory = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for music_territory: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn playback_information<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PlaybackInformation>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.playback_information = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for playback_information: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn release_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.release_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for release_date: {e}")
-                    });
-                self
-            }
-            pub fn short_title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.short_title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for short_title: {e}")
-                    });
-                self
-            }
-            pub fn subtitle<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtitle = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subtitle: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Track> for super::Track {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Track,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    album: value.album?,
-                    artists: value.artists?,
-                    audio_qualities: value.audio_qualities?,
-                    duration: value.duration?,
-                    eligibility: value.eligibility?,
-                    global_asin: value.global_asin?,
-                    id: value.id?,
-                    isrc: value.isrc?,
-                    market: value.market?,
-                    media_type: value.media_type?,
-                    music_territory: value.music_territory?,
-                    playback_information: value.playback_information?,
-                    release_date: value.release_date?,
-                    short_title: value.short_title?,
-                    subtitle: value.subtitle?,
-                    title: value.title?,
-                    type_: value.type_?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Track> for Track {
-            fn from(value: super::Track) -> Self {
-                Self {
-                    album: Ok(value.album),
-                    artists: Ok(value.artists),
-                    audio_qualities: Ok(value.audio_qualities),
-                    duration: Ok(value.duration),
-                    eligibility: Ok(value.eligibility),
-                    global_asin: Ok(value.global_asin),
-                    id: Ok(value.id),
-                    isrc: Ok(value.isrc),
-                    market: Ok(value.market),
-                    media_type: Ok(value.media_type),
-                    music_territory: Ok(value.music_territory),
-                    playback_information: Ok(value.playback_information),
-                    release_date: Ok(value.release_date),
-                    short_title: Ok(value.short_title),
-                    subtitle: Ok(value.subtitle),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TrackConnection {
-            edge_count: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            edges: ::std::result::Result<
-                ::std::vec::Vec<super::TrackEdge>,
-                ::std::string::String,
-            >,
-            page_info: ::std::result::Result<super::PageInfo, ::std::string::String>,
-        }
-        impl ::std::default::Default for TrackConnection {
-            fn default() -> Self {
-                Self {
-                    edge_count: Ok(Default::default()),
-                    edges: Err("no value supplied for edges".to_string()),
-                    page_info: Err("no value supplied for page_info".to_string()),
-                }
-            }
-        }
-        impl TrackConnection {
-            pub fn edge_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edge_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edge_count: {e}")
-                    });
-                self
-            }
-            pub fn edges<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TrackEdge>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.edges = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for edges: {e}")
-                    });
-                self
-            }
-            pub fn page_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PageInfo>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_info: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TrackConnection> for super::TrackConnection {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TrackConnection,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    edge_count: value.edge_count?,
-                    edges: value.edges?,
-                    page_info: value.page_info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TrackConnection> for TrackConnection {
-            fn from(value: super::TrackConnection) -> Self {
-                Self {
-                    edge_count: Ok(value.edge_count),
-                    edges: Ok(value.edges),
-                    page_info: Ok(value.page_info),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TrackEdge {
-            cursor: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            node: ::std::result::Result<super::Track, ::std::string::String>,
-        }
-        impl ::std::default::Default for TrackEdge {
-            fn default() -> Self {
-                Self {
-                    cursor: Ok(Default::default()),
-                    node: Err("no value supplied for node".to_string()),
-                }
-            }
-        }
-        impl TrackEdge {
-            pub fn cursor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cursor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cursor: {e}")
-                    });
-                self
-            }
-            pub fn node<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Track>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TrackEdge> for super::TrackEdge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TrackEdge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cursor: value.cursor?,
-                    node: value.node?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TrackEdge> for TrackEdge {
-            fn from(value: super::TrackEdge) -> Self {
-                Self {
-                    cursor: Ok(value.cursor),
-                    node: Ok(value.node),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TrackSummary {
-            id: ::std::result::Result<super::CatalogId, ::std::string::String>,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TrackSummary {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    title: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl TrackSummary {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CatalogId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TrackSummary> for super::TrackSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TrackSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    title: value.title?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TrackSummary> for TrackSummary {
-            fn from(value: super::TrackSummary) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    title: Ok(value.title),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateCurrentUserData {
-            update_user: ::std::result::Result<super::User, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateCurrentUserData {
-            fn default() -> Self {
-                Self {
-                    update_user: Err("no value supplied for update_user".to_string()),
-                }
-            }
-        }
-        impl UpdateCurrentUserData {
-            pub fn update_user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::User>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_user: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateCurrentUserData>
-        for super::UpdateCurrentUserData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateCurrentUserData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    update_user: value.update_user?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateCurrentUserData>
-        for UpdateCurrentUserData {
-            fn from(value: super::UpdateCurrentUserData) -> Self {
-                Self {
-                    update_user: Ok(value.update_user),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateCurrentUserResponse {
-            data: ::std::result::Result<
-                super::UpdateCurrentUserData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateCurrentUserResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl UpdateCurrentUserResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::UpdateCurrentUserData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateCurrentUserResponse>
-        for super::UpdateCurrentUserResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateCurrentUserResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::UpdateCurrentUserResponse>
-        for UpdateCurrentUserResponse {
-            fn from(value: super::UpdateCurrentUserResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateUserRequest {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            playback_visibility: ::std::result::Result<
-                super::Visibility,
-                ::std::string::String,
-            >,
-            visibility: ::std::result::Result<super::Visibility, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateUserRequest {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                    playback_visibility: Err(
-                        "no value supplied for playback_visibility".to_string(),
-                    ),
-                    visibility: Err("no value supplied for visibility".to_string()),
-                }
-            }
-        }
-        impl UpdateUserRequest {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn playback_visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Visibility>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.playback_visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for playback_visibility: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn visibility<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Visibility>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for visibility: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateUserRequest> for super::UpdateUserRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateUserRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    playback_visibility: value.playback_visibility?,
-                    visibility: value.visibility?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateUserRequest> for UpdateUserRequest {
-            fn from(value: super::UpdateUserRequest) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    playback_visibility: Ok(value.playback_visibility),
-                    visibility: Ok(value.visibility),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct User {
-            id: ::std::result::Result<super::UserId, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for User {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                }
-            }
-        }
-        impl User {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::UserId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<User> for super::User {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: User,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    images: value.images?,
-                    name: value.name?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::User> for User {
-            fn from(value: super::User) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    name: Ok(value.name),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct View {
-            content: ::std::result::Result<super::ViewContent, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for View {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl View {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ViewContent>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<View> for super::View {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: View,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    content: value.content?,
-                    id: value.id?,
-                    images: value.images?,
-                    title: value.title?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::View> for View {
-            fn from(value: super::View) -> Self {
-                Self {
-                    content: Ok(value.content),
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ViewContent {
-            entity_groups: ::std::result::Result<
-                ::std::vec::Vec<super::EntityGroup>,
-                ::std::string::String,
-            >,
-            next_page_token: ::std::result::Result<
-                ::std::option::Option<super::PageToken>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ViewContent {
-            fn default() -> Self {
-                Self {
-                    entity_groups: Err(
-                        "no value supplied for entity_groups".to_string(),
-                    ),
-                    next_page_token: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl ViewContent {
-            pub fn entity_groups<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::EntityGroup>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.entity_groups = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for entity_groups: {e}")
-                    });
-                self
-            }
-            pub fn next_page_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PageToken>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_page_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for next_page_token: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ViewContent> for super::ViewContent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ViewContent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    entity_groups: value.entity_groups?,
-                    next_page_token: value.next_page_token?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ViewContent> for ViewContent {
-            fn from(value: super::ViewContent) -> Self {
-                Self {
-                    entity_groups: Ok(value.entity_groups),
-                    next_page_token: Ok(value.next_page_token),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ViewEntity {
-            artists: ::std::result::Result<
-                ::std::vec::Vec<super::Artist>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            images: ::std::result::Result<
-                ::std::vec::Vec<super::Image>,
-                ::std::string::String,
-            >,
-            play_params: ::std::result::Result<
-                ::std::option::Option<super::EntityPlayParams>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ViewEntity {
-            fn default() -> Self {
-                Self {
-                    artists: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    images: Ok(Default::default()),
-                    play_params: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl ViewEntity {
-            pub fn artists<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Artist>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.artists = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for artists: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn images<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Image>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.images = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for images: {e}")
-                    });
-                self
-            }
-            pub fn play_params<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EntityPlayParams>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.play_params = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for play_params: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ViewEntity> for super::ViewEntity {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ViewEntity,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    artists: value.artists?,
-                    id: value.id?,
-                    images: value.images?,
-                    play_params: value.play_params?,
-                    title: value.title?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ViewEntity> for ViewEntity {
-            fn from(value: super::ViewEntity) -> Self {
-                Self {
-                    artists: Ok(value.artists),
-                    id: Ok(value.id),
-                    images: Ok(value.images),
-                    play_params: Ok(value.play_params),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                }
-            }
         }
     }
     /// Generation of default values for serde.
@@ -11655,13 +3676,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateCurrentUser<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::UpdateUserRequest, String>,
+        body: Result<types::UpdateUserRequest, String>,
     }
     impl<'a> UpdateCurrentUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -11673,7 +3694,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateUserRequest` for body failed: {}", s)
                 });
@@ -11681,9 +3701,7 @@ pub mod builder {
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::UpdateUserRequest,
-            ) -> types::builder::UpdateUserRequest,
+            F: std::ops::FnOnce(types::UpdateUserRequest) -> types::UpdateUserRequest,
         {
             self.body = self.body.map(f);
             self
@@ -11696,11 +3714,7 @@ pub mod builder {
             Error<types::ErrorResponse>,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateUserRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/me", client.baseurl,);
             #[allow(unused_mut)]
             let mut request = client
@@ -12315,13 +4329,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReportPlaybackEvent<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::ReportPlaybackEventRequest, String>,
+        body: Result<types::ReportPlaybackEventRequest, String>,
     }
     impl<'a> ReportPlaybackEvent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -12333,7 +4347,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `ReportPlaybackEventRequest` for body failed: {}",
@@ -12345,8 +4358,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ReportPlaybackEventRequest,
-            ) -> types::builder::ReportPlaybackEventRequest,
+                types::ReportPlaybackEventRequest,
+            ) -> types::ReportPlaybackEventRequest,
         {
             self.body = self.body.map(f);
             self
@@ -12356,12 +4369,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ReportPlaybackEventRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/playback/event", client.baseurl,);
             #[allow(unused_mut)]
             let mut request = client
@@ -12437,7 +4445,7 @@ pub mod builder {
         x_amzn_audio_drm_type: Result<Option<::std::string::String>, String>,
         x_amzn_audio_device_capability: Result<Option<::std::string::String>, String>,
         x_amzn_device_id: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CreatePlaybackSessionRequest, String>,
+        body: Result<types::CreatePlaybackSessionRequest, String>,
     }
     impl<'a> CreatePlaybackSession<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12446,7 +4454,7 @@ pub mod builder {
                 x_amzn_audio_drm_type: Ok(None),
                 x_amzn_audio_device_capability: Ok(None),
                 x_amzn_device_id: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn x_amzn_audio_drm_type<V>(mut self, value: V) -> Self
@@ -12497,7 +4505,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `CreatePlaybackSessionRequest` for body failed: {}",
@@ -12509,8 +4516,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreatePlaybackSessionRequest,
-            ) -> types::builder::CreatePlaybackSessionRequest,
+                types::CreatePlaybackSessionRequest,
+            ) -> types::CreatePlaybackSessionRequest,
         {
             self.body = self.body.map(f);
             self
@@ -12534,12 +4541,7 @@ pub mod builder {
             let x_amzn_audio_device_capability = x_amzn_audio_device_capability
                 .map_err(Error::InvalidRequest)?;
             let x_amzn_device_id = x_amzn_device_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreatePlaybackSessionRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/playback/sessions", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             if let Some(value) = x_amzn_audio_drm_type {
@@ -12933,14 +4935,14 @@ pub mod builder {
     pub struct SetLoopMode<'a> {
         client: &'a super::Client,
         session_id: Result<types::SessionId, String>,
-        body: Result<types::builder::SetLoopModeRequest, String>,
+        body: Result<types::SetLoopModeRequest, String>,
     }
     impl<'a> SetLoopMode<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn session_id<V>(mut self, value: V) -> Self
@@ -12963,7 +4965,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `SetLoopModeRequest` for body failed: {}", s)
                 });
@@ -12971,9 +4972,7 @@ pub mod builder {
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::SetLoopModeRequest,
-            ) -> types::builder::SetLoopModeRequest,
+            F: std::ops::FnOnce(types::SetLoopModeRequest) -> types::SetLoopModeRequest,
         {
             self.body = self.body.map(f);
             self
@@ -12984,11 +4983,7 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
             let Self { client, session_id, body } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::SetLoopModeRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/playback/sessions/{}/loop", client.baseurl, crate
                 ::path::segment("session_id", & session_id.to_string())
@@ -13443,14 +5438,14 @@ pub mod builder {
     pub struct QueueLast<'a> {
         client: &'a super::Client,
         session_id: Result<types::SessionId, String>,
-        body: Result<types::builder::QueueLastRequest, String>,
+        body: Result<types::QueueLastRequest, String>,
     }
     impl<'a> QueueLast<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn session_id<V>(mut self, value: V) -> Self
@@ -13473,7 +5468,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `QueueLastRequest` for body failed: {}", s)
                 });
@@ -13481,9 +5475,7 @@ pub mod builder {
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::QueueLastRequest,
-            ) -> types::builder::QueueLastRequest,
+            F: std::ops::FnOnce(types::QueueLastRequest) -> types::QueueLastRequest,
         {
             self.body = self.body.map(f);
             self
@@ -13494,11 +5486,7 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
             let Self { client, session_id, body } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::QueueLastRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/playback/sessions/{}/queue/last", client.baseurl, crate
                 ::path::segment("session_id", & session_id.to_string())
@@ -13576,14 +5564,14 @@ pub mod builder {
     pub struct QueueNext<'a> {
         client: &'a super::Client,
         session_id: Result<types::SessionId, String>,
-        body: Result<types::builder::QueueNextRequest, String>,
+        body: Result<types::QueueNextRequest, String>,
     }
     impl<'a> QueueNext<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn session_id<V>(mut self, value: V) -> Self
@@ -13606,7 +5594,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `QueueNextRequest` for body failed: {}", s)
                 });
@@ -13614,9 +5601,7 @@ pub mod builder {
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::QueueNextRequest,
-            ) -> types::builder::QueueNextRequest,
+            F: std::ops::FnOnce(types::QueueNextRequest) -> types::QueueNextRequest,
         {
             self.body = self.body.map(f);
             self
@@ -13627,11 +5612,7 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
             let Self { client, session_id, body } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::QueueNextRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/playback/sessions/{}/queue/next", client.baseurl, crate
                 ::path::segment("session_id", & session_id.to_string())
@@ -13709,14 +5690,14 @@ pub mod builder {
     pub struct SetShuffleMode<'a> {
         client: &'a super::Client,
         session_id: Result<types::SessionId, String>,
-        body: Result<types::builder::SetShuffleModeRequest, String>,
+        body: Result<types::SetShuffleModeRequest, String>,
     }
     impl<'a> SetShuffleMode<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn session_id<V>(mut self, value: V) -> Self
@@ -13739,7 +5720,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `SetShuffleModeRequest` for body failed: {}", s
@@ -13750,8 +5730,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::SetShuffleModeRequest,
-            ) -> types::builder::SetShuffleModeRequest,
+                types::SetShuffleModeRequest,
+            ) -> types::SetShuffleModeRequest,
         {
             self.body = self.body.map(f);
             self
@@ -13762,11 +5742,7 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
             let Self { client, session_id, body } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::SetShuffleModeRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/playback/sessions/{}/shuffle", client.baseurl, crate
                 ::path::segment("session_id", & session_id.to_string())
@@ -14297,13 +6273,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SearchTracks<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::SearchTracksRequest, String>,
+        body: Result<types::SearchTracksRequest, String>,
     }
     impl<'a> SearchTracks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -14315,7 +6291,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `SearchTracksRequest` for body failed: {}", s)
                 });
@@ -14324,8 +6299,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::SearchTracksRequest,
-            ) -> types::builder::SearchTracksRequest,
+                types::SearchTracksRequest,
+            ) -> types::SearchTracksRequest,
         {
             self.body = self.body.map(f);
             self
@@ -14338,11 +6313,7 @@ pub mod builder {
             Error<types::ErrorResponse>,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::SearchTracksRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/search/tracks", client.baseurl,);
             #[allow(unused_mut)]
             let mut request = client

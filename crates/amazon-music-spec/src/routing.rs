@@ -252,6 +252,29 @@ mod tests {
     }
 
     #[test]
+    fn a_literal_segment_beats_a_parameter_whatever_the_document_order() {
+        for paths in [["/s/{id}", "/s/active"], ["/s/active", "/s/{id}"]] {
+            let mut yaml = String::from(
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: '/v1'}]\npaths:\n",
+            );
+            for (i, path) in paths.iter().enumerate() {
+                yaml.push_str(&format!(
+                    "  {path}:\n    get: {{operationId: op{i}, responses: {{'200': {{description: ok}}}}}}\n"
+                ));
+            }
+            let router = Router::new(&Spec::from_yaml_str(&yaml).unwrap());
+            let found = router.find("GET", "/v1/s/active").unwrap();
+            assert_eq!(found.template, "/s/active", "{paths:?}");
+            assert_eq!(router.find("GET", "/v1/s/x1").unwrap().template, "/s/{id}");
+            let mut listed: Vec<_> = router.operations().collect();
+            listed.sort();
+            let mut expected = [("GET", paths[0], "op0"), ("GET", paths[1], "op1")];
+            expected.sort();
+            assert_eq!(listed, expected, "{paths:?}");
+        }
+    }
+
+    #[test]
     fn api_urls_are_those_under_the_base_path_as_whole_segments() {
         let router = router_at("https://h.example/v1");
         for (url, under) in [

@@ -675,6 +675,45 @@ mod tests {
     }
 
     #[test]
+    fn member_counts_big_integers_dates_and_offsets_at_their_bounds() {
+        verdicts(
+            json!({"type": "object", "maxProperties": 2}),
+            &[
+                (json!({"a": 1, "b": 2}), None),
+                (json!({"a": 1, "b": 2, "c": 3}), Some("maxProperties")),
+            ],
+        );
+        // Beyond f64's integers: compared as integers, not rounded to the same float.
+        assert_eq!(
+            compare(&Number::from(u64::MAX), &Number::from(u64::MAX - 1)),
+            Some(Ordering::Greater)
+        );
+        verdicts(
+            json!({"type": "integer", "maximum": 9007199254740993_u64}),
+            &[
+                (json!(9007199254740993_u64), None),
+                (json!(9007199254740994_u64), Some("maximum")),
+            ],
+        );
+        for (date, valid) in [
+            ("2000-02-29", true),
+            ("2024-02-29", true),
+            ("1900-02-29", false),
+            ("2023-02-29", false),
+        ] {
+            assert_eq!(is_date(date), valid, "{date}");
+        }
+        for (time, valid) in [
+            ("12:00:00+05:59", true),
+            ("12:00:00+23:59", true),
+            ("12:00:00+05:60", false),
+            ("12:00:00+24:00", false),
+        ] {
+            assert_eq!(is_time(time), valid, "{time}");
+        }
+    }
+
+    #[test]
     fn numbers_compare_by_value_across_representations() {
         assert!(equal(&json!(1), &json!(1.0)));
         assert!(equal(&json!([1, {"a": 2}]), &json!([1.0, {"a": 2.0}])));

@@ -57,6 +57,7 @@ fn every_operation_with_its_parameters_bodies_responses_and_scopes() {
                 "{id}"
             );
             seen.insert(id.to_owned());
+            assert_eq!(op.summary(), raw["summary"].as_str(), "{id}");
 
             let raw_params = raw["parameters"].as_array().map_or(0, Vec::len);
             assert_eq!(op.parameters().len(), raw_params, "{id}");
@@ -290,4 +291,47 @@ fn every_scope_and_every_reference() {
     assert!(spec.path_item_refs().is_empty());
     assert_eq!(spec.version(), doc["info"]["version"]);
     assert_eq!(spec.servers(), [doc["servers"][0]["url"].as_str().unwrap()]);
+}
+
+#[test]
+fn the_document_its_version_and_its_security_schemes() {
+    let doc = document();
+    let spec = spec();
+    assert_eq!(spec.raw(), &doc);
+    assert_eq!(spec.openapi_version(), doc["openapi"]);
+    let names: Vec<&str> = spec.security_schemes().iter().map(|s| s.name()).collect();
+    let declared: Vec<&String> = doc["components"]["securitySchemes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(names, declared);
+    // Every operation's route, in document order.
+    let routes: Vec<(&str, &str, &str)> = spec.router().operations().collect();
+    let expected: Vec<(&str, &str, &str)> = spec
+        .operations()
+        .iter()
+        .map(|o| (o.method(), o.path(), o.id()))
+        .collect();
+    assert_eq!(routes, expected);
+}
+
+#[test]
+fn each_parameter_location_is_described_in_words_of_its_own() {
+    let words: BTreeSet<&str> = [
+        Location::Path,
+        Location::Query,
+        Location::Header,
+        Location::Cookie,
+    ]
+    .iter()
+    .map(|l| l.describe())
+    .collect();
+    assert_eq!(words.len(), 4, "{words:?}");
+    assert!(
+        words
+            .iter()
+            .all(|w| w.contains("parameter") || w.contains("header") || w.contains("cookie")),
+        "{words:?}"
+    );
 }

@@ -524,6 +524,43 @@ mod tests {
         assert!(found.is_empty(), "{found:?}");
     }
 
+    /// A schema that nests itself: the stream stops at the depth bound exactly where the walk
+    /// of a parsed value stops, for members and for listed values alike.
+    #[test]
+    fn a_recursive_schema_is_walked_to_the_same_depth_as_a_parsed_value() {
+        let spec = Spec::from_yaml_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
+             \x20   Node:\n      type: object\n      properties:\n\
+             \x20       mode: {type: string, x-extensible-enum: [ON, OFF]}\n\
+             \x20       child: {$ref: '#/components/schemas/Node'}\n",
+        )
+        .unwrap();
+        let schema = spec.schema_at("/components/schemas/Node").unwrap();
+        let mut body = json!({"mode": "NEW", "extra": 1});
+        for _ in 0..crate::MAX_DEPTH + 8 {
+            body = json!({"mode": "NEW", "extra": 1, "child": body});
+        }
+        let text = serde_json::to_vec(&body).unwrap();
+        let streamed = spec.drift_in(schema, &text).unwrap();
+        assert_eq!(streamed, spec.drift(schema, &body));
+        // Both kinds of drift are found, and only down to the bound.
+        assert!(
+            streamed
+                .iter()
+                .any(|d| d.kind == crate::DriftKind::UnknownField)
+        );
+        assert!(
+            streamed
+                .iter()
+                .any(|d| d.kind == crate::DriftKind::UnlistedValue)
+        );
+        assert!(
+            streamed.len() < 2 * (crate::MAX_DEPTH + 9),
+            "{}",
+            streamed.len()
+        );
+    }
+
     #[test]
     fn deep_bodies_stop_where_the_walk_stops_and_bad_json_is_an_error() {
         let (spec, schema) = get_album();

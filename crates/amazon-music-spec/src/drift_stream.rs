@@ -532,13 +532,19 @@ mod tests {
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
              \x20   Node:\n      type: object\n      properties:\n\
              \x20       mode: {type: string, x-extensible-enum: [ON, OFF]}\n\
-             \x20       child: {$ref: '#/components/schemas/Node'}\n",
+             \x20       child: {$ref: '#/components/schemas/Node'}\n\
+             \x20       children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n",
         )
         .unwrap();
         let schema = spec.schema_at("/components/schemas/Node").unwrap();
         let mut body = json!({"mode": "NEW", "extra": 1});
-        for _ in 0..crate::MAX_DEPTH + 8 {
-            body = json!({"mode": "NEW", "extra": 1, "child": body});
+        // Through members and through array items by turns: each counts as a level.
+        for level in 0..crate::MAX_DEPTH + 8 {
+            body = if level % 2 == 0 {
+                json!({"mode": "NEW", "extra": 1, "child": body})
+            } else {
+                json!({"mode": "NEW", "extra": 1, "children": [body]})
+            };
         }
         let text = serde_json::to_vec(&body).unwrap();
         let streamed = spec.drift_in(schema, &text).unwrap();

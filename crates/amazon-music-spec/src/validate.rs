@@ -683,6 +683,15 @@ mod tests {
                 (json!({"a": 1, "b": 2, "c": 3}), Some("maxProperties")),
             ],
         );
+        verdicts(
+            json!({"type": "string", "maxLength": 3}),
+            &[(json!("abc"), None), (json!("abcd"), Some("maxLength"))],
+        );
+        let (schemas, root) = schemas(json!({"type": "object", "additionalProperties": false}));
+        let found = schemas.violations(root, &json!({"surprise": 1}));
+        assert!(found[0].message.contains("\"surprise\""), "{found:?}");
+        assert!(!equal(&json!([1]), &json!([1, 2])));
+        assert!(!equal(&json!({"a": 1}), &json!({"b": 1})));
         // Beyond f64's integers: compared as integers, not rounded to the same float.
         assert_eq!(
             compare(&Number::from(u64::MAX), &Number::from(u64::MAX - 1)),
@@ -699,6 +708,8 @@ mod tests {
             ("2000-02-29", true),
             ("2024-02-29", true),
             ("1900-02-29", false),
+            ("+999-01-01", false),
+            ("2024-1-011", false),
             ("2023-02-29", false),
         ] {
             assert_eq!(is_date(date), valid, "{date}");
@@ -708,6 +719,11 @@ mod tests {
             ("12:00:00+23:59", true),
             ("12:00:00+05:60", false),
             ("12:00:00+24:00", false),
+            // A leap second is the last second of a UTC day, whatever the offset.
+            ("23:59:60Z", true),
+            ("00:29:60+00:30", true),
+            ("12:00:60Z", false),
+            ("00:29:60+00:31", false),
         ] {
             assert_eq!(is_time(time), valid, "{time}");
         }

@@ -106,6 +106,10 @@ fn every_operation_with_its_parameters_bodies_responses_and_scopes() {
                     &at(&format!("{pointer}/responses"), response.status()),
                 );
                 assert_eq!(response.pointer(), response_at, "{id}");
+                let written_ref = raw["responses"][response.status()]
+                    .get("$ref")
+                    .and_then(Value::as_str);
+                assert_eq!(response.reference(), written_ref, "{id}");
                 let media = value["content"].as_object().map_or(0, |c| c.len());
                 assert_eq!(response.content().len(), media, "{id}");
                 for m in response.content() {
@@ -122,6 +126,18 @@ fn every_operation_with_its_parameters_bodies_responses_and_scopes() {
                         .as_object()
                         .map_or(0, |e| e.len());
                     assert_eq!(m.examples().len(), examples, "{id} {}", response.status());
+                    if let Some(first) = m.examples().first() {
+                        let media =
+                            format!("{response_at}/content/{}", escape_pointer_token(m.name()));
+                        let written = match doc.pointer(&format!("{media}/example")) {
+                            Some(single) => single,
+                            None => {
+                                let named = escape_pointer_token(first.name());
+                                &follow(&doc, &format!("{media}/examples/{named}")).1["value"]
+                            }
+                        };
+                        assert_eq!(first.value(), written, "{id} {}", response.status());
+                    }
                 }
             }
 
@@ -299,6 +315,8 @@ fn the_document_its_version_and_its_security_schemes() {
     let spec = spec();
     assert_eq!(spec.raw(), &doc);
     assert_eq!(spec.openapi_version(), doc["openapi"]);
+    assert_eq!(spec.pointer("/openapi"), Some(&doc["openapi"]));
+    assert_eq!(spec.pointer("/no/such/place"), None);
     let names: Vec<&str> = spec.security_schemes().iter().map(|s| s.name()).collect();
     let declared: Vec<&String> = doc["components"]["securitySchemes"]
         .as_object()
@@ -334,4 +352,18 @@ fn each_parameter_location_is_described_in_words_of_its_own() {
             .all(|w| w.contains("parameter") || w.contains("header") || w.contains("cookie")),
         "{words:?}"
     );
+}
+
+#[test]
+fn each_drift_kind_is_described_in_words_of_its_own() {
+    let words: BTreeSet<&str> = amazon_music_spec::DriftKind::ALL
+        .iter()
+        .map(|k| k.describe())
+        .collect();
+    assert_eq!(
+        words.len(),
+        amazon_music_spec::DriftKind::ALL.len(),
+        "{words:?}"
+    );
+    assert!(words.iter().all(|w| w.contains(' ')), "{words:?}");
 }

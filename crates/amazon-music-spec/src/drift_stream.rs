@@ -567,6 +567,41 @@ mod tests {
         );
     }
 
+    /// Past 64 members, where the one-bit-per-member bookkeeping ends, members are still
+    /// walked and a name given twice still noticed.
+    #[test]
+    fn an_object_of_more_than_64_members_is_walked_like_any_other() {
+        let names: Vec<String> = (0..70).map(|i| format!("p{i:02}")).collect();
+        let mut yaml = String::from(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
+             \x20   Wide:\n      type: object\n      required: [p63, p64, p69]\n      properties:\n",
+        );
+        for name in &names {
+            yaml.push_str(&format!(
+                "        {name}: {{type: string, x-extensible-enum: [A]}}\n"
+            ));
+        }
+        let spec = Spec::from_yaml_str(&yaml).unwrap();
+        let schema = spec.schema_at("/components/schemas/Wide").unwrap();
+        let mut body = serde_json::Map::new();
+        for name in &names {
+            body.insert(name.clone(), json!("B"));
+        }
+        body.insert("extra".into(), json!(1));
+        let body = Value::Object(body);
+        let found = spec
+            .drift_in(schema, &serde_json::to_vec(&body).unwrap())
+            .unwrap();
+        assert_eq!(found, spec.drift(schema, &body));
+        assert_eq!(found.len(), 71);
+        let twice = br#"{"p68": "B", "p68": "A"}"#;
+        let parsed: Value = serde_json::from_slice(twice).unwrap();
+        assert_eq!(
+            spec.drift_in(schema, twice).unwrap(),
+            spec.drift(schema, &parsed)
+        );
+    }
+
     #[test]
     fn deep_bodies_stop_where_the_walk_stops_and_bad_json_is_an_error() {
         let (spec, schema) = get_album();

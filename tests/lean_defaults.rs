@@ -60,14 +60,35 @@ fn heavy_in(names: &[String]) -> Vec<&str> {
 fn the_clients_default_features_bring_none_of_the_tools_machinery() {
     let names = tree("amazon-music", &[]);
     // The tree is the client's: a failure to resolve it would leave nothing to look for.
-    for needed in ["amazon-music-api", "reqwest", "rustls", "oauth2"] {
+    for needed in ["amazon-music-api", "reqwest", "rustls", "tempfile"] {
         assert!(
             names.iter().any(|n| n == needed),
             "{needed} missing: {names:?}"
         );
     }
+    // Signing in is the device flow and refresh, form posts on reqwest: no OAuth framework,
+    // and none of the browser flow's hashing and randomness.
+    for absent in ["oauth2", "sha2", "rand"] {
+        assert!(
+            !names.iter().any(|n| n == absent),
+            "{absent} present: {names:?}"
+        );
+    }
     // Recording is opt-in: an application that only calls the API has no use for it.
     assert!(!names.iter().any(|n| n == "amazon-music-spec"), "{names:?}");
+    assert_eq!(heavy_in(&names), Vec::<&str>::new());
+}
+
+#[test]
+fn the_browser_sign_in_brings_its_hash_and_randomness_and_still_no_framework() {
+    let names = tree("amazon-music", &["--features", "browser-sign-in"]);
+    for needed in ["sha2", "getrandom", "base64", "httparse", "subtle"] {
+        assert!(
+            names.iter().any(|n| n == needed),
+            "{needed} missing: {names:?}"
+        );
+    }
+    assert!(!names.iter().any(|n| n == "oauth2"), "{names:?}");
     assert_eq!(heavy_in(&names), Vec::<&str>::new());
 }
 

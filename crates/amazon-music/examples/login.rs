@@ -5,14 +5,14 @@
 //! ```text
 //! AMAZON_MUSIC_CLIENT_ID=amzn1.application-oa2-client.… AMAZON_MUSIC_API_KEY=amzn1.application.… \
 //!     cargo run -p amazon-music --example login            # device flow: a code to enter at amazon.com/code
-//! cargo run -p amazon-music --example login -- --browser   # browser flow, redirect to http://127.0.0.1:8749/callback
+//! cargo run -p amazon-music --features browser-sign-in --example login -- --browser
+//!                                                          # browser flow, redirect to http://127.0.0.1:8749/callback
 //! ```
 //!
 //! With no `AMAZON_MUSIC_CLIENT_ID` set it runs the whole thing against the project's mock and
 //! its sign-in emulator, approving the code itself, so you can watch the flow end to end.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use amazon_music::Client;
 use amazon_music::auth::LwaTokenProvider;
@@ -24,6 +24,7 @@ use amazon_music_mock::{MockConfig, MockServer};
 type Failure = Box<dyn std::error::Error>;
 
 /// The port registered on the security profile for the browser flow's redirect.
+#[cfg(feature = "browser-sign-in")]
 const REDIRECT_PORT: u16 = 8749;
 
 #[tokio::main]
@@ -67,13 +68,7 @@ async fn main() -> Result<(), Failure> {
     let lwa = Lwa::new(config)?;
 
     let tokens = if browser {
-        let port = if mock.is_some() { 0 } else { REDIRECT_PORT };
-        let sign_in = lwa.start_browser_flow(&scopes, port).await?;
-        println!("Open this page to sign in:\n  {}", sign_in.authorize_url());
-        if mock.is_some() {
-            play_the_browser(sign_in.authorize_url());
-        }
-        sign_in.finish(ctrl_c()).await?
+        browser_sign_in(&lwa, &scopes, mock.is_some()).await?
     } else {
         let pending = lwa.start_device_flow(&scopes).await?;
         println!(
@@ -108,6 +103,36 @@ async fn main() -> Result<(), Failure> {
     Ok(())
 }
 
+/// The browser flow: the consent page printed (and, with the mock, followed as a browser
+/// would), then the redirect awaited on loopback.
+#[cfg(feature = "browser-sign-in")]
+async fn browser_sign_in(
+    lwa: &Lwa,
+    scopes: &[amazon_music::auth::Scope],
+    mocked: bool,
+) -> Result<TokenSet, Failure> {
+    let port = if mocked { 0 } else { REDIRECT_PORT };
+    let sign_in = lwa.start_browser_flow(scopes, port).await?;
+    println!("Open this page to sign in:\n  {}", sign_in.authorize_url());
+    if mocked {
+        play_the_browser(sign_in.authorize_url());
+    }
+    Ok(sign_in.finish(ctrl_c()).await?)
+}
+
+#[cfg(not(feature = "browser-sign-in"))]
+async fn browser_sign_in(
+    _: &Lwa,
+    _: &[amazon_music::auth::Scope],
+    _: bool,
+) -> Result<TokenSet, Failure> {
+    Err(
+        "the browser flow is the `browser-sign-in` feature: cargo run -p amazon-music \
+         --features browser-sign-in --example login -- --browser"
+            .into(),
+    )
+}
+
 /// What was granted; never a token.
 fn report(tokens: &TokenSet) {
     let scopes: Vec<_> = tokens.scopes().iter().map(|s| s.as_str()).collect();
@@ -131,13 +156,14 @@ async fn ctrl_c() {
 }
 
 /// What a person's browser does with the mock: follow the consent page back to the listener.
+#[cfg(feature = "browser-sign-in")]
 fn play_the_browser(url: &str) {
     let url = url.to_owned();
     tokio::spawn(async move {
         let followed = async {
             reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::limited(2))
-                .timeout(Duration::from_secs(10))
+                .timeout(std::time::Duration::from_secs(10))
                 .build()?
                 .get(url)
                 .send()

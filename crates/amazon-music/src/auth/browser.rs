@@ -1,5 +1,9 @@
 //! The browser flow: the authorization code grant with PKCE (S256) and a `state` check, the
-//! redirect received on a loopback listener.
+//! redirect received on a loopback listener. Feature `browser-sign-in`.
+//!
+//! The verifier and the `state` are 32 bytes from the operating system's random source
+//! (`getrandom`), in base64url: 43 characters, RFC 7636's recommended verifier. The challenge
+//! is the verifier's SHA-256 (`sha2`), in base64url, the one method LWA takes.
 //!
 //! The listener is a one-shot HTTP/1 server written here on tokio's `TcpListener` and
 //! `httparse` rather than a web framework: it reads one bounded request head per connection,
@@ -11,8 +15,10 @@ use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::stream::{FuturesUnordered, StreamExt};
-use oauth2::{CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl};
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -39,9 +45,9 @@ pub struct BrowserSignIn {
     lwa: Lwa,
     listener: TcpListener,
     authorize_url: String,
-    redirect_uri: RedirectUrl,
-    state: CsrfToken,
-    verifier: PkceCodeVerifier,
+    redirect_uri: String,
+    state: String,
+    verifier: String,
     scopes: Vec<Scope>,
     timeout: Duration,
 }
@@ -51,7 +57,7 @@ impl fmt::Debug for BrowserSignIn {
         // The URL carries the state and the PKCE challenge; neither is secret alone, but the
         // state is what keeps a forged redirect out, so it is not printed.
         f.debug_struct("BrowserSignIn")
-            .field("redirect_uri", &self.redirect_uri.as_str())
+            .field("redirect_uri", &self.redirect_uri)
             .field("scopes", &self.scopes)
             .finish_non_exhaustive()
     }
@@ -77,24 +83,22 @@ impl Lwa {
         let bound = listener
             .local_addr()
             .map_err(|e| LwaError::Listener(e.to_string()))?;
-        let redirect_uri = RedirectUrl::new(format!("http://{bound}{CALLBACK_PATH}"))
-            .map_err(|e| LwaError::Listener(e.to_string()))?;
-        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (url, state) = self
-            .oauth()
-            .authorize_url(CsrfToken::new_random)
-            .add_scopes(
-                scopes
-                    .iter()
-                    .map(|s| oauth2::Scope::new(s.as_str().to_owned())),
-            )
-            .set_pkce_challenge(challenge)
-            .set_redirect_uri(std::borrow::Cow::Borrowed(&redirect_uri))
-            .url();
+        let redirect_uri = format!("http://{bound}{CALLBACK_PATH}");
+        let verifier = random_token()?;
+        let state = random_token()?;
+        let mut url = self.authorize_url().clone();
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", self.config().client_id())
+            .append_pair("state", &state)
+            .append_pair("code_challenge", &s256_challenge(&verifier))
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("redirect_uri", &redirect_uri)
+            .append_pair("scope", &Scope::join(scopes));
         Ok(BrowserSignIn {
             lwa: self.clone(),
             listener,
-            authorize_url: url.to_string(),
+            authorize_url: url.into(),
             redirect_uri,
             state,
             verifier,
@@ -115,7 +119,7 @@ impl BrowserSignIn {
 
     /// Where LWA sends the browser back: `http://127.0.0.1:<port>/callback`.
     pub fn redirect_uri(&self) -> &str {
-        self.redirect_uri.as_str()
+        &self.redirect_uri
     }
 
     /// How long [`finish`](Self::finish) waits for the browser to come back
@@ -152,13 +156,13 @@ impl BrowserSignIn {
         let (mut browser, redirect) = tokio::select! {
             biased;
             () = cancel => return Err(LwaError::Cancelled),
-            callback = wait_for_callback(&listener, state.secret(), timeout) => callback?,
+            callback = wait_for_callback(&listener, &state, timeout) => callback?,
         };
         // Nothing listens once the callback is in: a second connection is refused.
         drop(listener);
         let result = match redirect {
             Ok(code) => {
-                lwa.exchange_code(code, verifier, redirect_uri, &scopes)
+                lwa.exchange_code(&code, &verifier, &redirect_uri, &scopes)
                     .await
             }
             Err(error) => Err(error),
@@ -169,6 +173,19 @@ impl BrowserSignIn {
         let _ = tokio::time::timeout(CONNECTION_TIMEOUT, page.write_to(&mut browser)).await;
         result
     }
+}
+
+/// 32 bytes from the operating system's random source, in base64url (43 characters): a PKCE
+/// verifier or a `state`.
+fn random_token() -> Result<String, LwaError> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| LwaError::Random(e.to_string()))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The S256 challenge of a PKCE verifier (RFC 7636, 4.2).
+fn s256_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// A fixed answer of the listener: nothing in it comes from the request.
@@ -397,6 +414,35 @@ fn same_state(given: &str, expected: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 7636's example (Appendix B).
+    #[test]
+    fn the_challenge_is_the_rfcs() {
+        assert_eq!(
+            s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    /// Verifiers of RFC 7636's recommended form: 43 characters of its alphabet, never twice the
+    /// same.
+    #[test]
+    fn tokens_are_43_unreserved_characters_and_differ() {
+        let tokens: Vec<String> = (0..64).map(|_| random_token().unwrap()).collect();
+        for token in &tokens {
+            assert_eq!(token.len(), 43, "{token}");
+            assert!(
+                token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+                "{token}"
+            );
+        }
+        let mut unique = tokens.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), tokens.len());
+    }
 
     fn outcome(query: &str) -> Option<Redirect> {
         CallbackParams::parse(query).and_then(|p| p.outcome("s"))

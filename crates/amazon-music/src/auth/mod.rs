@@ -5,12 +5,12 @@
 //! shortly before it expires and once more when the API answers `401 INVALID_ACCESS_TOKEN`;
 //! however many requests wait at that moment, one refresh is in flight.
 //!
-//! With the `lwa` feature (on by default), [`lwa`] signs a person in (the device flow for
-//! anything without a browser, the browser flow with PKCE for desktop apps), [`store`] keeps
-//! the tokens between runs, and [`LwaTokenProvider`] refreshes them for the client.
+//! With the `lwa` feature (on by default), [`lwa`] signs a person in with the device flow,
+//! [`store`] keeps the tokens between runs, and [`LwaTokenProvider`] refreshes them for the
+//! client. The `browser-sign-in` feature adds the browser flow with PKCE, for desktop apps.
 
 mod access;
-#[cfg(feature = "lwa")]
+#[cfg(feature = "browser-sign-in")]
 mod browser;
 #[cfg(feature = "lwa")]
 mod hosts;

@@ -5,9 +5,6 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use oauth2::TokenResponse;
-use oauth2::basic::BasicTokenResponse;
-
 use super::hosts::SignInHosts;
 use super::scope::Scope;
 
@@ -114,28 +111,6 @@ impl TokenSet {
             self.refresh_token.clone_from(&previous.refresh_token);
         }
         self
-    }
-
-    pub(crate) fn from_response(response: &BasicTokenResponse, requested: &[Scope]) -> Self {
-        let scopes = match response.scopes() {
-            Some(granted) => granted
-                .iter()
-                .filter_map(|s| s.as_str().parse().ok())
-                .collect(),
-            None => requested.to_vec(),
-        };
-        Self {
-            access_token: response.access_token().secret().clone(),
-            refresh_token: response.refresh_token().map(|t| t.secret().clone()),
-            // LWA always says; an hour is what it documents when it would not.
-            expires_at: SystemTime::now()
-                + response
-                    .expires_in()
-                    .unwrap_or(Duration::from_secs(3600))
-                    .min(LONGEST_LIFETIME),
-            scopes,
-            hosts: None,
-        }
     }
 }
 

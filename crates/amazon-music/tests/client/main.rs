@@ -13,6 +13,8 @@ mod albums;
 mod auth;
 mod bounded;
 mod browse;
+#[cfg(feature = "browser-sign-in")]
+mod browser_sign_in;
 mod catalog;
 mod docs_examples;
 mod errors_and_retries;

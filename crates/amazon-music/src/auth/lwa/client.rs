@@ -1,21 +1,14 @@
-//! The Login with Amazon client: its configuration checked, its HTTP and `oauth2` clients
-//! built once.
+//! The Login with Amazon client: its configuration checked and its HTTP client built once.
 
 use std::fmt;
 use std::sync::Arc;
 
-use oauth2::basic::{BasicClient, BasicTokenResponse};
-use oauth2::{AuthType, AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet, TokenUrl};
 use url::Url;
 
 use super::config::LwaConfig;
 use super::error::LwaError;
 use crate::auth::hosts::SignInHosts;
-use crate::auth::scope::Scope;
 use crate::auth::token_set::TokenSet;
-
-type OAuthClient =
-    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 /// A Login with Amazon client: cheap to clone, shareable.
 #[derive(Clone)]
@@ -27,7 +20,10 @@ pub(super) struct LwaInner {
     pub(super) config: LwaConfig,
     pub(super) hosts: SignInHosts,
     pub(super) http: reqwest::Client,
-    pub(super) oauth: OAuthClient,
+    pub(super) token_url: Url,
+    /// The consent page of the browser flow.
+    #[cfg_attr(not(feature = "browser-sign-in"), allow(dead_code))]
+    pub(super) authorize_url: Url,
     pub(super) code_pair_url: Url,
 }
 
@@ -51,14 +47,6 @@ impl Lwa {
         // The access token will go there: the same rule as for LWA's own hosts.
         config.check_url(&config.music_api_url)?;
         let hosts = config.hosts()?;
-        let mut oauth = BasicClient::new(ClientId::new(config.client_id.clone()))
-            .set_auth_uri(AuthUrl::from_url(authorize_url))
-            .set_token_uri(TokenUrl::from_url(token_url))
-            // LWA takes the client's credentials in the form body.
-            .set_auth_type(AuthType::RequestBody);
-        if let Some(secret) = &config.client_secret {
-            oauth = oauth.set_client_secret(ClientSecret::new(secret.clone()));
-        }
         let mut http = reqwest::Client::builder()
             // One request an hour (a refresh) gains nothing from a kept-alive connection.
             .pool_max_idle_per_host(0)
@@ -76,7 +64,8 @@ impl Lwa {
                 config,
                 hosts,
                 http,
-                oauth,
+                token_url,
+                authorize_url,
                 code_pair_url,
             }),
         })
@@ -92,13 +81,15 @@ impl Lwa {
         &self.inner.hosts
     }
 
-    /// A token set from a token answer, made for this client's hosts.
-    pub(super) fn token_set(&self, response: &BasicTokenResponse, requested: &[Scope]) -> TokenSet {
-        TokenSet::from_response(response, requested).with_hosts(self.inner.hosts.clone())
+    /// `tokens`, made for this client's hosts.
+    pub(super) fn token_set(&self, tokens: TokenSet) -> TokenSet {
+        tokens.with_hosts(self.inner.hosts.clone())
     }
 
-    pub(crate) fn oauth(&self) -> &OAuthClient {
-        &self.inner.oauth
+    /// The consent page of the browser flow, checked when this client was made.
+    #[cfg(feature = "browser-sign-in")]
+    pub(crate) fn authorize_url(&self) -> &Url {
+        &self.inner.authorize_url
     }
 }
 

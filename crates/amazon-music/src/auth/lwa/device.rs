@@ -1,14 +1,12 @@
-//! The device flow: a code pair for the person to enter elsewhere, then polling. Written by
-//! hand, since LWA's requests predate RFC 8628's final form; its answers are parsed into
-//! `oauth2`'s token type.
+//! The device flow: a code pair for the person to enter elsewhere, then polling the token
+//! endpoint. LWA's requests predate RFC 8628's final form: its own `grant_type`, and the user
+//! code sent beside the device code.
 
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use oauth2::basic::BasicTokenResponse;
 use serde::Deserialize;
-use url::Url;
 
 use super::client::Lwa;
 use super::error::{LwaError, LwaErrorCode};
@@ -191,11 +189,8 @@ impl Lwa {
             ("device_code", authorization.device_code.as_str()),
             ("user_code", authorization.user_code.as_str()),
         ];
-        let token_url = Url::parse(&self.inner.config.token_url())
-            .map_err(|e| LwaError::Config(e.to_string()))?;
-        let body = self.post_form(token_url, &form).await?;
-        let response: BasicTokenResponse = decode(&body, "the token answer")?;
-        Ok(self.token_set(&response, &authorization.scopes))
+        // The device code names the client: no client id or secret goes with it.
+        self.token_grant(&form, false, &authorization.scopes).await
     }
 }
 

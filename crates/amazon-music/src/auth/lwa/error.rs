@@ -69,6 +69,10 @@ pub enum LwaError {
     /// LWA answered something it does not document.
     #[error("Login with Amazon answered something unexpected: {0}")]
     Response(String),
+    /// The operating system gave no random bytes for the browser flow's PKCE verifier or
+    /// `state`: nothing was sent.
+    #[error("no random bytes from the operating system: {0}")]
+    Random(String),
     /// The loopback listener of the browser flow failed.
     #[error("the sign-in redirect listener: {0}")]
     Listener(String),

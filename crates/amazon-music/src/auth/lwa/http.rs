@@ -24,6 +24,11 @@ impl Lwa {
         url: Url,
         form: &[(&str, &str)],
     ) -> Result<Vec<u8>, LwaError> {
+        // Encoded before the request: the encoder is not `Sync`, and a future that held it
+        // across the send could not be `Send`.
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
         let response = self
             .inner
             .http
@@ -33,11 +38,7 @@ impl Lwa {
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
             )
-            .body(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(form)
-                    .finish(),
-            )
+            .body(body)
             .send()
             .await
             .map_err(|e| LwaError::Transport(without_url(&e)))?;

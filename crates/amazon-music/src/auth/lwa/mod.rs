@@ -1,9 +1,10 @@
 //! Signing in with Login with Amazon (LWA): the device flow, the browser flow and refresh.
 //!
-//! The standard parts (the authorization URL with PKCE, the code exchange, refresh, the error
-//! object) go through the `oauth2` crate. LWA's device flow is not standard (its code-pair
-//! request and its `grant_type=device_code` poll with the `user_code` predate RFC 8628's final
-//! form), so that part is written here, by hand, and parsed into the same token types.
+//! Every grant is a form posted to LWA's token endpoint and read by one path (`grants.rs`):
+//! LWA's device flow is not standard (its code-pair request and its `grant_type=device_code`
+//! poll with the `user_code` predate RFC 8628's final form), and refresh and the browser flow's
+//! code exchange are the same post with other fields. The browser flow itself (PKCE, `state`,
+//! the loopback listener) is the `browser-sign-in` feature.
 //!
 //! ```no_run
 //! use amazon_music::auth::lwa::{Lwa, LwaConfig};
@@ -24,11 +25,13 @@ mod client;
 mod config;
 mod device;
 mod error;
+mod grants;
 mod http;
-mod oauth;
 #[cfg(test)]
 mod test_server;
 
+#[cfg(feature = "browser-sign-in")]
+pub use super::browser::BrowserSignIn;
 pub use super::token_set::TokenSet;
 pub use client::Lwa;
 pub use config::{LwaConfig, PRODUCTION_API_URL, PRODUCTION_CONSENT_URL};

@@ -764,10 +764,18 @@ mod tests {
             .iter()
             .map(|op| (op.method(), op.id()))
             .collect();
-        let mut expected = vec![("POST", "postA".to_owned())];
-        expected.extend(METHODS.iter().map(|m| (method_name(m), format!("{m}B"))));
-        let expected: Vec<(&str, &str)> =
-            expected.iter().map(|(m, id)| (*m, id.as_str())).collect();
+        // Spelled out rather than through `method_name`, which is what is tested.
+        let expected = [
+            ("POST", "postA"),
+            ("GET", "getB"),
+            ("PUT", "putB"),
+            ("POST", "postB"),
+            ("DELETE", "deleteB"),
+            ("OPTIONS", "optionsB"),
+            ("HEAD", "headB"),
+            ("PATCH", "patchB"),
+            ("TRACE", "traceB"),
+        ];
         assert_eq!(named, expected);
         assert_eq!(
             spec.operation("headB").unwrap().pointer(),
@@ -882,5 +890,228 @@ mod tests {
         let first = Spec::embedded().unwrap();
         assert!(std::ptr::eq(first, Spec::embedded().unwrap()));
         assert_eq!(first.base_path(), "/v1");
+    }
+
+    /// The typed document, the component schemas by name, and path items given by `$ref`.
+    #[test]
+    fn the_typed_document_components_and_referenced_path_items() {
+        let spec = Spec::from_yaml_str(&format!(
+            "{HEAD}paths:\n\
+             \x20 /a: {{get: {{operationId: getA, responses: {{'200': {{description: ok}}}}}}}}\n\
+             \x20 /b: {{$ref: '#/paths/~1a'}}\n\
+             components:\n  schemas:\n    A: {{type: string}}\n    B: {{type: integer}}\n"
+        ))
+        .unwrap();
+        assert_eq!(spec.openapi().info.title, "t");
+        assert_eq!(spec.openapi().paths.paths.len(), 2);
+        let [(a, a_id), (b, b_id)] = spec.component_schemas() else {
+            panic!("{:?}", spec.component_schemas());
+        };
+        assert_eq!((a.as_str(), b.as_str()), ("A", "B"));
+        assert_eq!(spec.component_schema("A"), Some(*a_id));
+        assert_eq!(spec.component_schema("B"), Some(*b_id));
+        assert_ne!(a_id, b_id);
+        assert_eq!(spec.component_schema("C"), None);
+        assert_eq!(spec.path_item_refs(), ["/b"]);
+        assert_eq!(
+            spec.operations().len(),
+            1,
+            "a referenced path item adds none"
+        );
+    }
+
+    /// A place the model does not index (a member of `allOf`, a response header's schema)
+    /// whose `$ref` reaches a schema it does index gives that schema.
+    #[test]
+    fn a_schema_is_found_through_the_reference_that_reaches_it() {
+        let spec = Spec::from_yaml_str(&format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n\
+             \x20       '200':\n          description: ok\n\
+             \x20         headers: {{x-n: {{schema: {{$ref: '#/components/schemas/N'}}}}}}\n\
+             \x20         content: {{application/json: {{schema: {{$ref: '#/components/schemas/All'}}}}}}\n\
+             components:\n  schemas:\n    N: {{type: integer}}\n\
+             \x20   All: {{allOf: [{{$ref: '#/components/schemas/N'}}]}}\n"
+        ))
+        .unwrap();
+        let n = spec.component_schema("N").unwrap();
+        for place in [
+            "/components/schemas/All/allOf/0",
+            "/paths/~1a/get/responses/200/headers/x-n/schema",
+        ] {
+            assert_eq!(spec.schema_at(place), Some(n), "{place}");
+        }
+        assert_eq!(spec.schema_at("/components/schemas/All/allOf/1"), None);
+    }
+
+    /// A loop of `$ref`s is reported, at each of its references; a chain that breaks further
+    /// on is reported once, where it breaks.
+    #[test]
+    fn loops_and_chains_of_references_are_reported_where_they_break() {
+        let spec = Spec::from_yaml_str(&format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n\
+             \x20   Loop1: {{$ref: '#/components/schemas/Loop2'}}\n\
+             \x20   Loop2: {{$ref: '#/components/schemas/Loop1'}}\n\
+             \x20   Chain: {{$ref: '#/components/schemas/Gap'}}\n\
+             \x20   Gap: {{$ref: '#/components/schemas/Nothing'}}\n"
+        ))
+        .unwrap();
+        let mut broken: Vec<(&str, bool)> = spec
+            .broken_refs()
+            .iter()
+            .map(|b| (b.at.as_str(), b.reason.contains("loop")))
+            .collect();
+        broken.sort();
+        assert_eq!(
+            broken,
+            [
+                ("/components/schemas/Gap", false),
+                ("/components/schemas/Loop1", true),
+                ("/components/schemas/Loop2", true),
+            ]
+        );
+    }
+
+    /// An operation's own parameter hides the path item's of the same name and location only:
+    /// the same name elsewhere, or another name in the same place, is kept.
+    #[test]
+    fn only_a_parameter_of_the_same_name_and_location_is_hidden() {
+        let spec = Spec::from_yaml_str(&format!(
+            "{HEAD}paths:\n  /a:\n    parameters:\n\
+             \x20     - {{name: x, in: header, schema: {{type: string}}}}\n\
+             \x20     - {{name: x, in: query, schema: {{type: string}}}}\n\
+             \x20     - {{name: y, in: header, schema: {{type: string}}}}\n\
+             \x20   get:\n      operationId: getA\n      parameters:\n\
+             \x20       - {{name: x, in: header, required: true, schema: {{type: string}}}}\n\
+             \x20     responses: {{'200': {{description: ok}}}}\n"
+        ))
+        .unwrap();
+        let params: Vec<(&str, Location, bool)> = spec.operations()[0]
+            .parameters()
+            .iter()
+            .map(|p| (p.name(), p.location(), p.required()))
+            .collect();
+        assert_eq!(
+            params,
+            [
+                ("x", Location::Header, true),
+                ("x", Location::Query, false),
+                ("y", Location::Header, false),
+            ]
+        );
+    }
+
+    /// Every location and style is read as the variant of its name, and an unknown one is
+    /// refused.
+    #[test]
+    fn every_location_and_style_is_read_by_its_name() {
+        let mut text = format!(
+            "{HEAD}paths:\n  /a/{{matrix}}/{{label}}/{{simple}}:\n    get:\n      operationId: getA\n\
+             \x20     parameters:\n"
+        );
+        // Each style where OpenAPI allows it: three in the path, four in the query.
+        let styles = [
+            ("matrix", "path", Style::Matrix),
+            ("label", "path", Style::Label),
+            ("simple", "path", Style::Simple),
+            ("form", "query", Style::Form),
+            ("spaceDelimited", "query", Style::SpaceDelimited),
+            ("pipeDelimited", "query", Style::PipeDelimited),
+            ("deepObject", "query", Style::DeepObject),
+        ];
+        for (name, location, _) in &styles {
+            text.push_str(&format!(
+                "        - {{name: {name}, in: {location}, required: true, style: {name}, schema: {{type: string}}}}\n"
+            ));
+        }
+        for location in ["path", "query", "header", "cookie"] {
+            text.push_str(&format!(
+                "        - {{name: at-{location}, in: {location}, required: true, schema: {{type: string}}}}\n"
+            ));
+        }
+        text.push_str("      responses: {'200': {description: ok}}\n");
+        let spec = Spec::from_yaml_str(&text).unwrap();
+        let params = spec.operations()[0].parameters();
+        let read: Vec<Style> = params[..styles.len()].iter().map(|p| p.style()).collect();
+        let expected: Vec<Style> = styles.iter().map(|(_, _, s)| *s).collect();
+        assert_eq!(read, expected);
+        let at: Vec<(Location, Style)> = params[styles.len()..]
+            .iter()
+            .map(|p| (p.location(), p.style()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (Location::Path, Style::Simple),
+                (Location::Query, Style::Form),
+                (Location::Header, Style::Simple),
+                (Location::Cookie, Style::Form),
+            ]
+        );
+        for (what, bad) in [("style", "style: tabbed, in: query"), ("in", "in: body")] {
+            let error = Spec::from_yaml_str(&format!(
+                "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n\
+                 \x20     parameters: [{{name: x, {bad}, schema: {{type: string}}}}]\n\
+                 \x20     responses: {{'200': {{description: ok}}}}\n"
+            ))
+            .err()
+            .unwrap_or_else(|| panic!("an unknown {what} is refused"));
+            assert!(error.to_string().contains("unknown"), "{what}: {error}");
+        }
+    }
+
+    /// What a parameter, a body and its media types say of themselves: described by content or
+    /// by schema, required or not, which types are JSON, where each example is, and the tags.
+    #[test]
+    fn parameters_bodies_media_types_examples_and_tags_say_what_the_document_says() {
+        let spec = Spec::from_yaml_str(&format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      tags: [Zeta, Alpha]\n\
+             \x20     parameters:\n\
+             \x20       - {{name: s, in: query, schema: {{type: string}}}}\n\
+             \x20       - {{name: c, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}\n\
+             \x20     requestBody:\n        content:\n\
+             \x20         text/plain: {{schema: {{type: string}}}}\n\
+             \x20         application/vnd.thing+json; charset=utf-8:\n\
+             \x20           example: {{a: 1}}\n\
+             \x20           examples: {{one: {{$ref: '#/components/examples/One'}}}}\n\
+             \x20     responses: {{'200': {{description: ok}}}}\n\
+             components:\n  examples:\n    One: {{value: {{a: 2}}}}\n"
+        ))
+        .unwrap();
+        let op = spec.operation("postA").unwrap();
+        assert_eq!(op.tags(), ["Zeta", "Alpha"]);
+        let by_content: Vec<bool> = op.parameters().iter().map(|p| p.by_content()).collect();
+        assert_eq!(by_content, [false, true]);
+        let body = op.request_body().unwrap();
+        assert!(!body.required(), "a body is optional unless it says so");
+        let json: Vec<(&str, bool)> = body
+            .content()
+            .iter()
+            .map(|m| (m.name(), m.is_json()))
+            .collect();
+        assert_eq!(
+            json,
+            [
+                ("application/vnd.thing+json; charset=utf-8", true),
+                ("text/plain", false),
+            ]
+        );
+        let examples: Vec<(&str, &str)> = body
+            .json()
+            .unwrap()
+            .examples()
+            .iter()
+            .map(|e| (e.name(), e.pointer()))
+            .collect();
+        assert_eq!(
+            examples,
+            [
+                (
+                    "example",
+                    "/paths/~1a/post/requestBody/content/application~1vnd.thing+json; charset=utf-8/example"
+                ),
+                ("one", "/components/examples/One"),
+            ]
+        );
+        assert_eq!(spec.operation("postA").unwrap().tags().len(), 2);
     }
 }

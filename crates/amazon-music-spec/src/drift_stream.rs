@@ -42,6 +42,29 @@ impl Spec {
     /// assert_eq!(spec.drift_in(body, text).unwrap(), spec.drift(body, &value));
     /// ```
     pub fn drift_in(&self, root: SchemaId, bytes: &[u8]) -> Result<Vec<Drift>, serde_json::Error> {
+        // Checked as UTF-8 once, in one pass, rather than string by string as the parser of
+        // a byte slice does; text that is not UTF-8 is left to that parser to report.
+        let streamed = match std::str::from_utf8(bytes) {
+            Ok(text) => self.drift_streamed(root, text)?,
+            Err(_) => None,
+        };
+        match streamed {
+            Some(found) => Ok(found),
+            None => {
+                let value: Value = serde_json::from_slice(bytes)?;
+                Ok(self.drift(root, &value))
+            }
+        }
+    }
+
+    /// The findings for `text` as it is parsed, or `None` when an object gives a member name
+    /// twice: which of the two a parsed value keeps is the parser's to say, so such a body (rare)
+    /// is parsed whole and walked instead.
+    fn drift_streamed(
+        &self,
+        root: SchemaId,
+        text: &str,
+    ) -> Result<Option<Vec<Drift>>, serde_json::Error> {
         let mut walk = Walk {
             schemas: self.schemas(),
             model: self.drift_model(),
@@ -49,12 +72,6 @@ impl Spec {
             found: Vec::new(),
             names: Vec::new(),
             duplicate_key: false,
-        };
-        // Checked as UTF-8 once, in one pass, rather than string by string as the parser of
-        // a byte slice does; text that is not UTF-8 is left to that parser to report.
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            let value: Value = serde_json::from_slice(bytes)?;
-            return Ok(self.drift(root, &value));
         };
         let mut deserializer = serde_json::Deserializer::from_str(text);
         Node {
@@ -66,20 +83,20 @@ impl Spec {
         .deserialize(&mut deserializer)?;
         deserializer.end()?;
         if walk.duplicate_key {
-            let value: Value = serde_json::from_slice(bytes)?;
-            return Ok(self.drift(root, &value));
+            return Ok(None);
         }
         if !maps_keep_insertion_order() {
             walk.found.sort_by(|a, b| a.0.cmp(&b.0));
         }
-        Ok(walk
-            .found
-            .into_iter()
-            .map(|(_, mut drift)| {
-                drift.spec_line = self.line_of(&drift.spec_pointer);
-                drift
-            })
-            .collect())
+        Ok(Some(
+            walk.found
+                .into_iter()
+                .map(|(_, mut drift)| {
+                    drift.spec_line = self.line_of(&drift.spec_pointer);
+                    drift
+                })
+                .collect(),
+        ))
     }
 }
 
@@ -625,5 +642,138 @@ mod tests {
                 .is_err()
         );
         assert!(spec.drift_in(schema, b"{} trailing").is_err());
+    }
+
+    /// The recursive schema of the depth tests: an extensible `mode`, one `child`, a list of
+    /// `children`.
+    fn node_spec() -> (Spec, crate::SchemaId) {
+        let spec = Spec::from_yaml_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
+             \x20   Node:\n      type: object\n      properties:\n\
+             \x20       mode: {type: string, x-extensible-enum: [ON, OFF]}\n\
+             \x20       child: {$ref: '#/components/schemas/Node'}\n\
+             \x20       children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n\
+             \x20       byName: {type: object, additionalProperties: {$ref: '#/components/schemas/Node'}}\n",
+        )
+        .unwrap();
+        let schema = spec.schema_at("/components/schemas/Node").unwrap();
+        (spec, schema)
+    }
+
+    /// Nested through declared members only, through lists only, through a member then lists,
+    /// and through undeclared members an `additionalProperties` schema describes: an object, a
+    /// list and a string each land exactly on the depth bound and one past it, and the stream
+    /// finds there what the walk of the parsed value finds, no more and no less.
+    #[test]
+    fn every_kind_of_value_at_and_past_the_depth_bound_is_judged_as_the_parsed_walk_does() {
+        let (spec, schema) = node_spec();
+        let level = |inner: Value, how: &str| match how {
+            "list" => json!({"mode": "NEW", "extra": 1, "children": [inner, {"mode": "NEW"}]}),
+            "map" => json!({"mode": "NEW", "extra": 1, "byName": {"k": inner}}),
+            _ => json!({"mode": "NEW", "extra": 1, "child": inner}),
+        };
+        for name in ["members", "lists", "member, lists", "maps"] {
+            let mut body = json!({"mode": "NEW", "extra": 1});
+            let levels = crate::MAX_DEPTH + 4;
+            for i in (0..levels).rev() {
+                let how = match name {
+                    "members" => "member",
+                    "lists" => "list",
+                    "maps" => "map",
+                    _ if i == 0 => "member",
+                    _ => "list",
+                };
+                body = level(body, how);
+            }
+            let text = serde_json::to_vec(&body).unwrap();
+            let streamed = spec.drift_in(schema, &text).unwrap();
+            let parsed = spec.drift(schema, &body);
+            assert_eq!(streamed, parsed, "nested through {name}");
+            let deepest = parsed
+                .iter()
+                .map(|d| d.body_pointer.matches('/').count())
+                .max()
+                .unwrap();
+            assert!(
+                (crate::MAX_DEPTH - 1..=crate::MAX_DEPTH + 1).contains(&deepest),
+                "{name}: the deepest finding is {deepest} levels down"
+            );
+        }
+    }
+
+    /// Member names written with escapes are read as the names they spell.
+    #[test]
+    fn escaped_member_names_are_the_names_they_spell() {
+        let (spec, schema) = get_album();
+        let text = br#"{"d\u0061ta": {"\u0061lbum": {"m\u006fod": 1, "saveSt\u0061te": "NEW"}}}"#;
+        let value: Value = serde_json::from_slice(text).unwrap();
+        let found = spec.drift_in(schema, text).unwrap();
+        assert_eq!(found, spec.drift(schema, &value));
+        let pointers: Vec<&str> = found.iter().map(|d| d.body_pointer.as_str()).collect();
+        assert_eq!(pointers, ["/data/album/mood", "/data/album/saveState"]);
+    }
+
+    /// A body whose names are each given once is judged as it streams, however many members an
+    /// object has and in whatever order; a name given twice, declared (among the first 64 or
+    /// past them) or not, sends it to be parsed whole.
+    #[test]
+    fn only_a_name_given_twice_sends_a_body_to_be_parsed_whole() {
+        let names: Vec<String> = (0..70).map(|i| format!("p{i:02}")).collect();
+        let mut yaml = String::from(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
+             \x20   Wide:\n      type: object\n      properties:\n",
+        );
+        for name in &names {
+            yaml.push_str(&format!("        {name}: {{type: integer}}\n"));
+        }
+        let spec = Spec::from_yaml_str(&yaml).unwrap();
+        let schema = spec.schema_at("/components/schemas/Wide").unwrap();
+        let object = |names: &mut dyn Iterator<Item = &String>| {
+            let members: Vec<String> = names.map(|n| format!("\"{n}\": 1")).collect();
+            format!("{{{}, \"x\": 1, \"y\": 2}}", members.join(", "))
+        };
+        for once in [object(&mut names.iter()), object(&mut names.iter().rev())] {
+            assert!(
+                spec.drift_streamed(schema, &once).unwrap().is_some(),
+                "{once}"
+            );
+        }
+        for twice in [
+            r#"{"p03": 1, "p04": 1, "p03": 2}"#,
+            r#"{"p66": 1, "p67": 1, "p66": 2}"#,
+            r#"{"x": 1, "p01": 1, "x": 2}"#,
+        ] {
+            assert!(
+                spec.drift_streamed(schema, twice).unwrap().is_none(),
+                "{twice}"
+            );
+            let parsed: Value = serde_json::from_str(twice).unwrap();
+            assert_eq!(
+                spec.drift_in(schema, twice.as_bytes()).unwrap(),
+                spec.drift(schema, &parsed)
+            );
+        }
+    }
+
+    /// Past the 64th member, whether a member is required is the schema's to say: a `null`
+    /// there is drift only for an optional member, whatever the first members are.
+    #[test]
+    fn a_null_past_the_64th_member_is_drift_only_if_that_member_is_optional() {
+        let names: Vec<String> = (0..70).map(|i| format!("p{i:02}")).collect();
+        let mut yaml = String::from(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
+             \x20   Wide:\n      type: object\n      required: [p01, p64]\n      properties:\n",
+        );
+        for name in &names {
+            yaml.push_str(&format!("        {name}: {{type: integer}}\n"));
+        }
+        let spec = Spec::from_yaml_str(&yaml).unwrap();
+        let schema = spec.schema_at("/components/schemas/Wide").unwrap();
+        let text = br#"{"p00": null, "p01": null, "p64": null, "p65": null}"#;
+        let parsed: Value = serde_json::from_slice(text).unwrap();
+        let found = spec.drift_in(schema, text).unwrap();
+        assert_eq!(found, spec.drift(schema, &parsed));
+        let pointers: Vec<&str> = found.iter().map(|d| d.body_pointer.as_str()).collect();
+        assert_eq!(pointers, ["/p00", "/p65"]);
     }
 }

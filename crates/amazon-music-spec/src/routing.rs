@@ -208,6 +208,8 @@ mod tests {
     #[test]
     fn paths_of_urls() {
         assert_eq!(path_of("https://h.example/v1/a?b=c"), "/v1/a");
+        // A host shorter than the scheme: the path starts right after it.
+        assert_eq!(path_of("http://h/v1/albums"), "/v1/albums");
         assert_eq!(path_of("http://h.example"), "/");
         assert_eq!(path_of("http://h.example?x"), "/");
         assert_eq!(path_of("/v1/a#frag"), "/v1/a");

@@ -802,4 +802,38 @@ mod tests {
         assert_eq!(names("shaped"), ["object"]);
         assert!(names("open").is_empty());
     }
+
+    /// The keywords a schema keeps, read back as written; an absent one reads as its default.
+    #[test]
+    fn keywords_read_back_as_written() {
+        let doc = json!({"components": {"schemas": {
+            "List": {"type": "array", "minItems": 2, "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Z]+$"}},
+            "Map": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "Bare": {"type": "object", "properties": {}},
+            "Plain": {"type": "array"}
+        }}});
+        let mut schemas = Schemas::default();
+        assert!(schemas.is_empty());
+        let list = schemas.build(&doc, "/components/schemas/List").unwrap();
+        assert!(!schemas.is_empty());
+        let map = schemas.build(&doc, "/components/schemas/Map").unwrap();
+        let bare = schemas.build(&doc, "/components/schemas/Bare").unwrap();
+        let plain = schemas.build(&doc, "/components/schemas/Plain").unwrap();
+        assert_eq!(schemas[list].min_items(), Some(2));
+        assert!(schemas[list].unique_items());
+        assert_eq!(schemas[plain].min_items(), None);
+        assert!(!schemas[plain].unique_items());
+        let item = schemas[list].items().unwrap();
+        assert_eq!(schemas[item].pattern().unwrap().as_str(), "^[A-Z]+$");
+        assert!(
+            schemas[bare].declares_properties(),
+            "properties: {{}} declares none, but declares"
+        );
+        assert!(!schemas[map].declares_properties());
+        let Additional::Schema(value) = schemas[map].additional() else {
+            panic!("{:?}", schemas[map].additional());
+        };
+        assert_eq!(schemas[map].subschemas().collect::<Vec<_>>(), [value]);
+        assert_eq!(schemas.reachable([map]), [map, value]);
+    }
 }

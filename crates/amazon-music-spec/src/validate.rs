@@ -534,6 +534,15 @@ mod tests {
             ],
         );
         verdicts(
+            json!({"type": "number", "minimum": 1, "exclusiveMinimum": true, "maximum": 10}),
+            &[
+                (json!(1), Some("minimum")),
+                (json!(1.5), None),
+                (json!(10), None),
+                (json!(10.5), Some("maximum")),
+            ],
+        );
+        verdicts(
             json!({"type": "string", "minLength": 2, "maxLength": 3, "pattern": "^[a-zé]+$"}),
             &[
                 (json!("éé"), None),
@@ -737,6 +746,93 @@ mod tests {
         assert_eq!(
             compare(&Number::from(u64::MAX), &Number::from(-1)),
             Some(Ordering::Greater)
+        );
+    }
+
+    /// Each rule of the date and time formats, one case each way: separators, the days of
+    /// short months and of February, the bounds of minutes and offsets, negative offsets, and
+    /// a leap second under an offset west of UTC.
+    #[test]
+    fn every_rule_of_the_date_and_time_formats() {
+        for good in ["2024-04-30", "2023-02-28", "2024-02-29"] {
+            assert!(is_date(good), "{good}");
+        }
+        for bad in [
+            "2024/01/01",
+            "2024-01/01",
+            "2024/01-01",
+            "2024-04-31",
+            "2023-02-29",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+        for good in ["12:00:00-05:00", "18:59:60-05:00", "12:00:00+23:59"] {
+            assert!(is_time(good), "{good}");
+        }
+        for bad in [
+            "12-00:00Z",
+            "12:00-00Z",
+            "12:60:00Z",
+            "12:00:00+24:00",
+            "12:00:00+00:60",
+            "18:59:60+05:00",
+        ] {
+            assert!(!is_time(bad), "{bad}");
+        }
+        verdicts(
+            json!({"type": "string", "format": "time"}),
+            &[
+                (json!("12:00:00Z"), None),
+                (json!("25:00:00Z"), Some("format")),
+            ],
+        );
+    }
+
+    /// Integer steps are judged exactly, past what a float holds; decimal steps by division.
+    #[test]
+    fn multiples_of_integers_exactly_and_of_decimals_by_division() {
+        verdicts(
+            json!({"type": "integer", "multipleOf": 3}),
+            &[
+                (json!(9), None),
+                (json!(-9), None),
+                (json!(10), Some("multipleOf")),
+            ],
+        );
+        // 2^53 + 1: odd, though as a float it rounds to an even number.
+        verdicts(
+            json!({"type": "integer", "multipleOf": 2}),
+            &[
+                (json!(9_007_199_254_740_992_i64), None),
+                (json!(9_007_199_254_740_993_i64), Some("multipleOf")),
+            ],
+        );
+        verdicts(
+            json!({"type": "number", "multipleOf": 2.0}),
+            &[(json!(4.0), None), (json!(3.0), Some("multipleOf"))],
+        );
+    }
+
+    /// Every violation is found, a level's other violations do not hide its parts', and the
+    /// parts of a value of the wrong type are not judged.
+    #[test]
+    fn violations_of_a_value_and_of_its_parts_are_all_found_but_not_inside_a_wrong_type() {
+        let (schemas, root) = schemas(json!({
+            "type": "object", "required": ["id"],
+            "properties": {"a": {"type": "string"}, "b": {"type": "integer", "properties": {"c": {"type": "string"}}}}
+        }));
+        let found: Vec<(String, &str)> = schemas
+            .violations(root, &json!({"a": 1, "b": {"c": 2}}))
+            .into_iter()
+            .map(|v| (v.instance_path, v.keyword))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (String::new(), "required"),
+                ("/a".to_owned(), "type"),
+                ("/b".to_owned(), "type"),
+            ]
         );
     }
 }

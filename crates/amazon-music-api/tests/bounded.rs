@@ -178,3 +178,24 @@ async fn a_body_of_exactly_the_limit_decodes_and_one_byte_more_does_not() {
         );
     }
 }
+
+/// A response already bounded is bounded again only by a tighter limit: the smaller of the
+/// two always holds, whichever was applied first.
+#[tokio::test]
+async fn of_two_bounds_the_tighter_holds_in_either_order() {
+    for (first, second) in [(4 * LIMIT, LIMIT), (LIMIT, 4 * LIMIT)] {
+        let server = Oversize::start(200, Framing::Chunked, Content::Filler(HUGE)).await;
+        let response = reqwest::get(format!("{}/me/playback/sessions", server.base_url))
+            .await
+            .unwrap();
+        let response = amazon_music_api::bounded_response(
+            amazon_music_api::bounded_response(response, first),
+            second,
+        );
+        let error = response
+            .bytes()
+            .await
+            .expect_err("a body above both limits");
+        assert_refused(&error, &server, LIMIT).await;
+    }
+}

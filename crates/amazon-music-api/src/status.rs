@@ -129,4 +129,12 @@ mod tests {
         assert!(error.to_string().contains("\"700\""), "{error}");
         assert!(serde_json::from_str::<HttpStatus>("404").is_err());
     }
+
+    /// Written out, as text or as a `String`, it is the three digits it was read from.
+    #[test]
+    fn a_status_is_shown_and_given_back_as_its_digits() {
+        let status: HttpStatus = "404".parse().unwrap();
+        assert_eq!(status.to_string(), "404");
+        assert_eq!(String::from(status), "404");
+    }
 }

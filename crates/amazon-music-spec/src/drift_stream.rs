@@ -545,15 +545,7 @@ mod tests {
     /// of a parsed value stops, for members and for listed values alike.
     #[test]
     fn a_recursive_schema_is_walked_to_the_same_depth_as_a_parsed_value() {
-        let spec = Spec::from_yaml_str(
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
-             \x20   Node:\n      type: object\n      properties:\n\
-             \x20       mode: {type: string, x-extensible-enum: [ON, OFF]}\n\
-             \x20       child: {$ref: '#/components/schemas/Node'}\n\
-             \x20       children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n",
-        )
-        .unwrap();
-        let schema = spec.schema_at("/components/schemas/Node").unwrap();
+        let (spec, schema) = node_spec();
         let mut body = json!({"mode": "NEW", "extra": 1});
         // Through members and through array items by turns: each counts as a level.
         for level in 0..crate::MAX_DEPTH + 8 {
@@ -584,22 +576,28 @@ mod tests {
         );
     }
 
+    /// A schema of 70 members `p00` to `p69`, each `property` (YAML), with `required` (a YAML
+    /// list): past the 64 the drift walk keeps one bit each for.
+    fn wide_spec(property: &str, required: &str) -> (Spec, crate::SchemaId, Vec<String>) {
+        let names: Vec<String> = (0..70).map(|i| format!("p{i:02}")).collect();
+        let mut yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n\
+             \x20   Wide:\n      type: object\n      required: {required}\n      properties:\n",
+        );
+        for name in &names {
+            yaml.push_str(&format!("        {name}: {property}\n"));
+        }
+        let spec = Spec::from_yaml_str(&yaml).unwrap();
+        let schema = spec.schema_at("/components/schemas/Wide").unwrap();
+        (spec, schema, names)
+    }
+
     /// Past 64 members, where the one-bit-per-member bookkeeping ends, members are still
     /// walked and a name given twice still noticed.
     #[test]
     fn an_object_of_more_than_64_members_is_walked_like_any_other() {
-        let names: Vec<String> = (0..70).map(|i| format!("p{i:02}")).collect();
-        let mut yaml = String::from(
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
-             \x20   Wide:\n      type: object\n      required: [p63, p64, p69]\n      properties:\n",
-        );
-        for name in &names {
-            yaml.push_str(&format!(
-                "        {name}: {{type: string, x-extensible-enum: [A]}}\n"
-            ));
-        }
-        let spec = Spec::from_yaml_str(&yaml).unwrap();
-        let schema = spec.schema_at("/components/schemas/Wide").unwrap();
+        let (spec, schema, names) =
+            wide_spec("{type: string, x-extensible-enum: [A]}", "[p63, p64, p69]");
         let mut body = serde_json::Map::new();
         for name in &names {
             body.insert(name.clone(), json!("B"));
@@ -718,16 +716,7 @@ mod tests {
     /// past them) or not, sends it to be parsed whole.
     #[test]
     fn only_a_name_given_twice_sends_a_body_to_be_parsed_whole() {
-        let names: Vec<String> = (0..70).map(|i| format!("p{i:02}")).collect();
-        let mut yaml = String::from(
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
-             \x20   Wide:\n      type: object\n      properties:\n",
-        );
-        for name in &names {
-            yaml.push_str(&format!("        {name}: {{type: integer}}\n"));
-        }
-        let spec = Spec::from_yaml_str(&yaml).unwrap();
-        let schema = spec.schema_at("/components/schemas/Wide").unwrap();
+        let (spec, schema, names) = wide_spec("{type: integer}", "[]");
         let object = |names: &mut dyn Iterator<Item = &String>| {
             let members: Vec<String> = names.map(|n| format!("\"{n}\": 1")).collect();
             format!("{{{}, \"x\": 1, \"y\": 2}}", members.join(", "))
@@ -759,16 +748,7 @@ mod tests {
     /// there is drift only for an optional member, whatever the first members are.
     #[test]
     fn a_null_past_the_64th_member_is_drift_only_if_that_member_is_optional() {
-        let names: Vec<String> = (0..70).map(|i| format!("p{i:02}")).collect();
-        let mut yaml = String::from(
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n\
-             \x20   Wide:\n      type: object\n      required: [p01, p64]\n      properties:\n",
-        );
-        for name in &names {
-            yaml.push_str(&format!("        {name}: {{type: integer}}\n"));
-        }
-        let spec = Spec::from_yaml_str(&yaml).unwrap();
-        let schema = spec.schema_at("/components/schemas/Wide").unwrap();
+        let (spec, schema, _) = wide_spec("{type: integer}", "[p01, p64]");
         let text = br#"{"p00": null, "p01": null, "p64": null, "p65": null}"#;
         let parsed: Value = serde_json::from_slice(text).unwrap();
         let found = spec.drift_in(schema, text).unwrap();

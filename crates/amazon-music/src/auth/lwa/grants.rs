@@ -6,6 +6,8 @@
 //! means one set of rules for all three: bounded answers, no redirects followed, errors that
 //! quote no value.
 
+use std::time::{Duration, SystemTime};
+
 use serde::Deserialize;
 
 use super::client::Lwa;
@@ -13,7 +15,6 @@ use super::error::LwaError;
 use super::http::decode;
 use crate::auth::scope::Scope;
 use crate::auth::token_set::{LONGEST_LIFETIME, TokenSet};
-use std::time::{Duration, SystemTime};
 
 /// The lifetime assumed when an answer names none: what LWA documents for its access tokens.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);

@@ -796,7 +796,7 @@ fn outside_a_checkout_the_ledger_is_named() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains(
-            "error: page playback-v1 (https://developer.amazon.com/docs/music/API_web_playback.html): not in the cache"
+            "error: page playback-v1 (https://developer.amazon.com/docs/music/API_playback_sessions.html): not in the cache"
         ),
         "{}",
         stderr(&out)

@@ -282,6 +282,41 @@ fn a_missing_response_field_and_a_full_example_url() {
     );
 }
 
+/// A list in a request body is a level of its own: a body that nests itself through a list of
+/// its own kind (a tree of `children`) is read as deep as any other body, counting each list,
+/// and is never walked for ever.
+#[test]
+fn bodies_nesting_through_lists_count_each_list_as_a_level() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n\
+                servers: [{url: 'https://api.example/v1'}]\n\
+                paths:\n  /trees:\n    post:\n      operationId: plant\n      requestBody:\n\
+                \x20       content:\n          application/json:\n\
+                \x20           schema: {$ref: '#/components/schemas/Tree'}\n\
+                \x20     responses: {'200': {description: ok}}\n\
+                components:\n  schemas:\n    Tree:\n      type: object\n\
+                \x20     properties:\n        children: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n";
+    let validator = Validator::new(Spec::from_yaml_str(spec).unwrap()).unwrap();
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let page =
+        page::parse("Plant\n\nPOST\n/v1/trees\n\nResponses\n\nHTTP status 200 on success.\n")
+            .unwrap();
+    let found: Vec<String> = compare(&page, &validator, &empty)
+        .into_iter()
+        .map(|d| format!("{} | {}", d.fact, d.spec_says))
+        .collect();
+    // The property and the list each take a level: `children` at 0 and 1, its items' `children`
+    // at 2 and 3, and so on to the eighth level.
+    let expected: Vec<String> = (1..=5)
+        .map(|n| {
+            format!(
+                "POST /trees body {} absent | the spec has this parameter",
+                vec!["children"; n].join(".")
+            )
+        })
+        .collect();
+    assert_eq!(found, expected);
+}
+
 /// A page's trailing slash names the same operation, also the root; a response field's
 /// required flag is compared; a request body is read ten levels deep by the spec and compared
 /// nine levels deep, where the deepest of the pages' dotted names end.

@@ -127,7 +127,6 @@ struct Table {
     in_head: bool,
 }
 
-#[derive(Default)]
 struct TableRow {
     cells: Vec<String>,
     /// In a `thead`, or every cell a `th`.
@@ -135,13 +134,21 @@ struct TableRow {
     all_th: bool,
 }
 
+impl TableRow {
+    /// A row before its first cell: every cell so far is a `th`.
+    fn new() -> Self {
+        TableRow {
+            cells: Vec::new(),
+            header: false,
+            all_th: true,
+        }
+    }
+}
+
 impl Table {
     fn close_cell(&mut self) {
         if let Some(cell) = self.cell.take() {
-            let row = self.row.get_or_insert_with(|| TableRow {
-                all_th: true,
-                ..TableRow::default()
-            });
+            let row = self.row.get_or_insert_with(TableRow::new);
             row.cells.push(cell.trim().to_owned());
         }
     }
@@ -158,10 +165,7 @@ impl Table {
 
     fn open_cell(&mut self, th: bool) {
         self.close_cell();
-        let row = self.row.get_or_insert_with(|| TableRow {
-            all_th: true,
-            ..TableRow::default()
-        });
+        let row = self.row.get_or_insert_with(TableRow::new);
         row.all_th &= th;
         self.cell = Some(String::new());
     }
@@ -223,9 +227,7 @@ impl Converter {
                 }
                 self.tables += 1;
             }
-            "tr" | "td" | "th" | "thead" | "tbody" | "tfoot" if self.tables > 0 => {
-                self.table_tag(name)
-            }
+            "tr" | "td" | "th" | "thead" | "tbody" | "tfoot" => self.table_tag(name),
             "br" if self.pre > 0 => self.pre_line_break(),
             "br" => self.end_line(),
             "li" => {
@@ -277,9 +279,7 @@ impl Converter {
             return;
         }
         match name {
-            "tr" | "td" | "th" | "thead" | "tbody" | "tfoot" if self.tables > 0 => {
-                self.table_end_tag(name)
-            }
+            "tr" | "td" | "th" | "thead" | "tbody" | "tfoot" => self.table_end_tag(name),
             "pre" if self.pre > 0 => {
                 self.pre -= 1;
                 self.end_line();
@@ -290,6 +290,8 @@ impl Converter {
         }
     }
 
+    /// A table's own start tag; outside a table (`tables` is 0 exactly when there is none)
+    /// it says nothing.
     fn table_tag(&mut self, name: &str) {
         let Some(table) = &mut self.table else {
             return;
@@ -501,6 +503,17 @@ mod tests {
         assert_eq!(to_text(&html), "a | b |\nc | d |\n---|---|\ne | f |\n");
     }
 
+    /// A head closed without a `tbody` after it: the rows after it are the body.
+    #[test]
+    fn a_head_without_a_body_element_ends_at_its_end_tag() {
+        let html = format!(
+            "<table><thead>{}</thead>{}</table>",
+            row("th", &["a"]),
+            row("td", &["b"])
+        );
+        assert_eq!(to_text(&html), "a |\n---|\nb |\n");
+    }
+
     #[test]
     fn markup_inside_a_cell_stays_in_the_cell() {
         let html = "<table><tr><th>Name</th><th>Data Type</th><th>Required</th><th>Description</th></tr>\
@@ -545,6 +558,26 @@ mod tests {
             "- Get Album\n- Get Albums\nGet Album\nGET\n/albums/{id}\n\
              Authorization Scope: [music::catalog]\n\
              curl --request GET '<base url>/v1/albums/B1' \\\n  --header 'x-api-key: k'\n\n{\n  \"data\": 1\n}\n"
+        );
+    }
+
+    /// Outside `pre` a line break ends a line and empty lines vanish; inside it every break is a
+    /// line, empty or not, and whitespace stays until `pre` ends.
+    #[test]
+    fn line_breaks_in_and_out_of_pre() {
+        assert_eq!(
+            to_text("<p>  GET<br><br>/albums</p><pre>a<br><br>b</pre><p>x   y</p>"),
+            "GET\n/albums\na\n\nb\nx y\n"
+        );
+    }
+
+    /// A block's start tag ends the line before it as its end tag ends its own; so does a list
+    /// item's end tag.
+    #[test]
+    fn blocks_and_list_items_end_lines_at_both_tags() {
+        assert_eq!(
+            to_text("<div>one<div>two</div>three</div><ul><li>a</li>b</ul>"),
+            "one\ntwo\nthree\n- a\nb\n"
         );
     }
 
@@ -593,6 +626,11 @@ mod tests {
         }
         assert_eq!(
             to_text("<svg><svg></svg>still dropped</svg>shown"),
+            "shown\n"
+        );
+        // Only an element of the dropped one's own name, not self-closed, nests in it.
+        assert_eq!(
+            to_text("<svg><g><path d='x'/></g><svg/></svg>shown"),
             "shown\n"
         );
         assert_eq!(to_text("<table><tr><td>open"), "open |\n---|\n");

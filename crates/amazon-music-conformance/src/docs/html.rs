@@ -503,15 +503,17 @@ mod tests {
         assert_eq!(to_text(&html), "a | b |\nc | d |\n---|---|\ne | f |\n");
     }
 
-    /// A head closed without a `tbody` after it: the rows after it are the body.
+    /// Every row of a `thead` is a header row, whatever its cells; the head ends at its end tag,
+    /// also when no `tbody` follows.
     #[test]
-    fn a_head_without_a_body_element_ends_at_its_end_tag() {
+    fn a_head_holds_every_row_until_its_end_tag() {
         let html = format!(
-            "<table><thead>{}</thead>{}</table>",
-            row("th", &["a"]),
-            row("td", &["b"])
+            "<table><thead>{}{}</thead>{}</table>",
+            row("td", &["a"]),
+            row("td", &["b"]),
+            row("td", &["c"])
         );
-        assert_eq!(to_text(&html), "a |\n---|\nb |\n");
+        assert_eq!(to_text(&html), "a |\nb |\n---|\nc |\n");
     }
 
     #[test]

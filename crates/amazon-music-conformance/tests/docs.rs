@@ -287,14 +287,7 @@ fn a_missing_response_field_and_a_full_example_url() {
 /// and is never walked for ever.
 #[test]
 fn bodies_nesting_through_lists_count_each_list_as_a_level() {
-    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n\
-                servers: [{url: 'https://api.example/v1'}]\n\
-                paths:\n  /trees:\n    post:\n      operationId: plant\n      requestBody:\n\
-                \x20       content:\n          application/json:\n\
-                \x20           schema: {$ref: '#/components/schemas/Tree'}\n\
-                \x20     responses: {'200': {description: ok}}\n\
-                components:\n  schemas:\n    Tree:\n      type: object\n\
-                \x20     properties:\n        children: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n";
+    let spec = include_str!("fixtures/tree-body.yaml");
     let validator = Validator::new(Spec::from_yaml_str(spec).unwrap()).unwrap();
     let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
     let page =

@@ -41,6 +41,17 @@ fn differences(page: &Page, ledger: &Ledger) -> Vec<(String, String, Option<Stri
         .collect()
 }
 
+/// What a page's text differs in from a spec of a test's own, with no ledger to explain
+/// anything: one `fact | spec says` line each.
+fn unexplained_against(spec_yaml: &str, page_text: &str) -> Vec<String> {
+    let validator = Validator::new(Spec::from_yaml_str(spec_yaml).unwrap()).unwrap();
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    compare(&page::parse(page_text).unwrap(), &validator, &empty)
+        .into_iter()
+        .map(|d| format!("{} | {}", d.fact, d.spec_says))
+        .collect()
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
@@ -287,16 +298,10 @@ fn a_missing_response_field_and_a_full_example_url() {
 /// and is never walked for ever.
 #[test]
 fn bodies_nesting_through_lists_count_each_list_as_a_level() {
-    let spec = include_str!("fixtures/tree-body.yaml");
-    let validator = Validator::new(Spec::from_yaml_str(spec).unwrap()).unwrap();
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
-    let page =
-        page::parse("Plant\n\nPOST\n/v1/trees\n\nResponses\n\nHTTP status 200 on success.\n")
-            .unwrap();
-    let found: Vec<String> = compare(&page, &validator, &empty)
-        .into_iter()
-        .map(|d| format!("{} | {}", d.fact, d.spec_says))
-        .collect();
+    let found = unexplained_against(
+        include_str!("fixtures/tree-body.yaml"),
+        "Plant\n\nPOST\n/v1/trees\n\nResponses\n\nHTTP status 200 on success.\n",
+    );
     // The property and the list each take a level: `children` at 0 and 1, its items' `children`
     // at 2 and 3, and so on to the eighth level.
     let expected: Vec<String> = (1..=5)
@@ -326,14 +331,7 @@ fn trailing_slashes_required_response_fields_and_deep_bodies() {
          \x20         application/json:\n            schema: {body}\n\
          \x20     responses: {{'200': {{description: ok}}}}\n"
     );
-    let validator = Validator::new(Spec::from_yaml_str(&spec).unwrap()).unwrap();
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
-    let found = |text: &str| -> Vec<String> {
-        compare(&page::parse(text).unwrap(), &validator, &empty)
-            .into_iter()
-            .map(|d| format!("{} | {}", d.fact, d.spec_says))
-            .collect()
-    };
+    let found = |text: &str| unexplained_against(&spec, text);
     assert_eq!(
         found("Root\n\nGET\n/v1/\n\nResponses\n\nHTTP status 200 on success.\n"),
         Vec::<String>::new()
@@ -359,6 +357,7 @@ fn trailing_slashes_required_response_fields_and_deep_bodies() {
     );
 
     // The spec's Get Several Albums requires `albums` in `data`.
+    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
     let optional =
         page::parse(&PIPE.replace("albums | Album | Yes |", "albums | Album | No |")).unwrap();
     assert!(

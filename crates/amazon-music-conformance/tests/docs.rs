@@ -34,6 +34,11 @@ fn validator() -> Validator {
     Validator::new(Spec::from_yaml_str(SPEC_YAML).unwrap()).unwrap()
 }
 
+/// A ledger that explains nothing.
+fn no_corrections() -> Ledger {
+    Ledger::from_yaml_str("corrections: []\n").unwrap()
+}
+
 fn differences(page: &Page, ledger: &Ledger) -> Vec<(String, String, Option<String>)> {
     compare(page, &validator(), ledger)
         .into_iter()
@@ -45,7 +50,7 @@ fn differences(page: &Page, ledger: &Ledger) -> Vec<(String, String, Option<Stri
 /// anything: one `fact | spec says` line each.
 fn unexplained_against(spec_yaml: &str, page_text: &str) -> Vec<String> {
     let validator = Validator::new(Spec::from_yaml_str(spec_yaml).unwrap()).unwrap();
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let empty = no_corrections();
     compare(&page::parse(page_text).unwrap(), &validator, &empty)
         .into_iter()
         .map(|d| format!("{} | {}", d.fact, d.spec_says))
@@ -105,7 +110,7 @@ fn facts_are_read_from_both_layouts() {
 #[test]
 fn differences_from_the_spec_are_named_and_a_ledger_explains_them() {
     let (pipe, space) = pages();
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let empty = no_corrections();
     assert_eq!(
         differences(&pipe, &empty),
         [
@@ -142,7 +147,7 @@ fn differences_from_the_spec_are_named_and_a_ledger_explains_them() {
 
 #[test]
 fn a_renamed_parameter_and_a_changed_method_are_named() {
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let empty = no_corrections();
     let renamed = page::parse(&PIPE.replace("ids |", "idz |")).unwrap();
     let found = differences(&renamed, &empty);
     for expected in [
@@ -192,7 +197,7 @@ fn a_digest_names_what_was_added_and_removed() {
 /// nothing else of the body.
 #[test]
 fn nested_body_fields_and_missing_ones() {
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let empty = no_corrections();
     let create = page::parse(
         "Create\nPOST\n/v1/playback/sessions\n\nRequest Parameters\n\nName Data Type Required Description\n\
          body.playParams.id string Yes The track.\n\nResponses\n\nHTTP status 200 on success.\n",
@@ -240,7 +245,7 @@ fn nested_body_fields_and_missing_ones() {
 /// Search page writes them: they are the spec's, so only their real differences are named.
 #[test]
 fn fields_of_a_list_of_objects_are_found_in_its_items() {
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let empty = no_corrections();
     let search = page::parse(
         "Search Tracks\nPOST\n/search/tracks\nAuthorization Scope: [music::catalog]\n\
          Request Parameters\nName | Data Type | Required | Description |\n---|---|---|---|\n\
@@ -272,7 +277,7 @@ fn fields_of_a_list_of_objects_are_found_in_its_items() {
 /// URL may carry the scheme and host, which are dropped.
 #[test]
 fn a_missing_response_field_and_a_full_example_url() {
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let empty = no_corrections();
     let page = page::parse(
         &PIPE
             .replace("albums | Album | Yes | The albums. |\n", "")
@@ -357,7 +362,7 @@ fn trailing_slashes_required_response_fields_and_deep_bodies() {
     );
 
     // The spec's Get Several Albums requires `albums` in `data`.
-    let empty = Ledger::from_yaml_str("corrections: []\n").unwrap();
+    let empty = no_corrections();
     let optional =
         page::parse(&PIPE.replace("albums | Album | Yes |", "albums | Album | No |")).unwrap();
     assert!(

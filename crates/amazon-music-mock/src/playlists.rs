@@ -166,4 +166,19 @@ mod tests {
             assert!(list.duration >= list.track_count as u64 * 100);
         }
     }
+
+    /// A user's own playlists are drawn from the catalog's seed: another seed, other lists.
+    #[test]
+    fn another_seed_gives_the_same_user_other_playlists() {
+        let ids = |seed: u64| -> Vec<String> {
+            owned(&Catalog::generate(seed, 5), "u")
+                .into_iter()
+                .skip(1)
+                .map(|p| p.id)
+                .collect()
+        };
+        let (zero, one) = (ids(0), ids(1));
+        assert_eq!(zero, ids(0));
+        assert!(zero.iter().all(|id| !one.contains(id)), "{zero:?} {one:?}");
+    }
 }

@@ -1065,6 +1065,23 @@ mod tests {
         assert_eq!(top, ["B0BS2S4WXN", "B0064UPUDC", "B076YT2CBT"]);
     }
 
+    /// A generated track offers SD and HD, and about one in three offers UHD as well.
+    #[test]
+    fn a_third_of_generated_tracks_offer_uhd() {
+        let catalog = Catalog::generate(2, 200);
+        let (mut uhd, mut hd) = (0, 0);
+        // The documented tracks keep the qualities their pages show.
+        for (_, track) in catalog.all_tracks() {
+            match track.qualities {
+                ["SD", "HD", "UHD"] => uhd += 1,
+                ["SD", "HD"] => hd += 1,
+                _ => {}
+            }
+        }
+        let share = f64::from(uhd) / f64::from(uhd + hd);
+        assert!((0.25..0.42).contains(&share), "{uhd} of {}", uhd + hd);
+    }
+
     #[test]
     fn an_mrn_names_its_catalog_id() {
         let id = mrn("track", "asin", "B0064UPUDC");

@@ -491,6 +491,74 @@ mod tests {
         }
     }
 
+    /// What a planned `null` replaces is not changed, nor reported as served: the new field
+    /// and value planned inside it never reach the client.
+    #[test]
+    fn nothing_inside_a_nulled_member_is_served() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "inner": {
+                    "type": "object", "required": ["kind"], "properties": {"kind": extensible()}
+                }
+            }
+        });
+        let (spec, roots) = document(&[schema]);
+        for seed in 0..4 {
+            let plan = DriftPlan::new(seed, &spec, roots.clone());
+            let mut body = json!({"inner": {"kind": "A"}});
+            plan.apply(&spec, 0, &mut body);
+            assert_eq!(body["inner"], Value::Null, "seed {seed}: {body}");
+            let served: Vec<(DriftKind, String)> = plan
+                .served()
+                .into_iter()
+                .map(|d| (d.kind, d.found))
+                .collect();
+            let root_field = body
+                .as_object()
+                .unwrap()
+                .keys()
+                .find(|k| *k != "inner")
+                .cloned()
+                .unwrap();
+            assert_eq!(
+                served,
+                [
+                    (DriftKind::UnknownField, root_field),
+                    (DriftKind::NullNotNullable, "inner".to_owned())
+                ],
+                "seed {seed}"
+            );
+        }
+    }
+
+    /// A new field's value is drawn per object, from where it stands: the items of a list get
+    /// values of their own, and the same ones on every run with the seed.
+    #[test]
+    fn each_object_gets_its_own_value_the_same_every_run() {
+        let schema = json!({"type": "array", "items": {
+            "type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}
+        }});
+        let (spec, roots) = document(&[schema]);
+        let plan = DriftPlan::new(1, &spec, roots);
+        let served = |plan: &DriftPlan| {
+            let mut body = Value::Array((0..8).map(|n| json!({ "n": n })).collect());
+            plan.apply(&spec, 0, &mut body);
+            body.as_array()
+                .unwrap()
+                .iter()
+                .map(|item| {
+                    let map = item.as_object().unwrap();
+                    assert_eq!(map.len(), 2, "{item}");
+                    map.iter().find(|(k, _)| *k != "n").unwrap().1.clone()
+                })
+                .collect::<Vec<Value>>()
+        };
+        let values = served(&plan);
+        assert!(values.iter().any(|v| *v != values[0]), "{values:?}");
+        assert_eq!(served(&plan), values);
+    }
+
     #[test]
     fn draw_takes_up_to_n_distinct_items_in_their_order() {
         let items: Vec<u32> = (0..10).collect();

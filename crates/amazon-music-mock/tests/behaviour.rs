@@ -734,6 +734,43 @@ async fn queue_entries_are_bounded_across_sessions() {
     assert_eq!(queue_len(newer).await, 2);
 }
 
+/// A new session forgets as many of the oldest sessions as its entries need, not one.
+#[tokio::test]
+async fn a_new_session_forgets_as_many_old_ones_as_it_needs() {
+    let api = Api::start(MockConfig::default().max_queue_entries(3)).await;
+    let mut sessions = Vec::new();
+    for _ in 0..3 {
+        let first = api
+            .session(json!({"playParams": {"id": "B0BS2S4WXN"}}))
+            .await;
+        sessions.push(first["sessionId"].as_str().unwrap().to_owned());
+    }
+    // The album's last two tracks, played on from the first of them.
+    let album = api.ok("/albums/B0064UPU4G").await;
+    let tracks = album["data"]["album"]["tracks"].as_array().unwrap();
+    let second_to_last = tracks[tracks.len() - 2]["id"].as_str().unwrap();
+    let two = api
+        .session(json!({
+            "playParams": {"id": second_to_last},
+            "playbackOptions": {"playbackContinuationMode": true}
+        }))
+        .await;
+    let two = two["sessionId"].as_str().unwrap();
+    let status = |sid: String| {
+        let api = &api;
+        async move {
+            api.get(&format!("/playback/sessions/{sid}/queue"))
+                .await
+                .status
+        }
+    };
+    assert_eq!(status(sessions[0].clone()).await, 404);
+    assert_eq!(status(sessions[1].clone()).await, 404);
+    assert_eq!(status(sessions[2].clone()).await, 200);
+    let queue = api.ok(&format!("/playback/sessions/{two}/queue")).await;
+    assert_eq!(queue["data"]["queue"]["edges"].as_array().unwrap().len(), 2);
+}
+
 /// The libraries of all users together hold at most `max_library_entries`: saving beyond is
 /// refused with 400 and the library unchanged, saving a saved album still changes nothing,
 /// and removing an album makes room. Each user's initial library counts.

@@ -18,6 +18,13 @@ fn node_ids(edges: &Value) -> Vec<String> {
         .collect()
 }
 
+fn unix_ms() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    i64::try_from(since.as_millis()).unwrap()
+}
+
 /// A mock with a second user, `other`, whose token is `other-token`.
 async fn two_users() -> Api {
     Api::start(MockConfig::default().token("other-token", "other", ALL_SCOPES)).await
@@ -28,6 +35,7 @@ async fn an_update_of_the_profile_is_what_get_me_then_shows() {
     let mut api = two_users().await;
     let before = api.ok("/me").await["data"]["user"].clone();
     assert_eq!(before["id"], "mock-user");
+    assert_eq!(before["url"], "https://music.amazon.com/profiles/mock-user");
     assert!(before["name"].as_str().is_some_and(|n| !n.is_empty()));
     let update =
         json!({"name": "New Name", "visibility": "PUBLIC", "playbackVisibility": "PRIVATE"});
@@ -133,8 +141,10 @@ async fn what_a_session_plays_is_recently_played_newest_first() {
     let mut api = two_users().await;
     let empty = api.ok("/player/recentlyPlayed").await["data"]["user"].clone();
     assert_eq!(empty["id"], "mock-user");
+    assert_eq!(empty["url"], "https://music.amazon.com/profiles/mock-user");
     assert_eq!(empty["recentTrackPlayback"]["edgeCount"], 0);
 
+    let started_ms = unix_ms();
     let entity = api
         .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
         .await;
@@ -167,6 +177,17 @@ async fn what_a_session_plays_is_recently_played_newest_first() {
         "{}",
         times[0]
     );
+    // Each play is timed when it happened; plays within one millisecond are a millisecond apart.
+    let ended_ms = unix_ms();
+    for time in &times {
+        let ms = chrono::DateTime::parse_from_rfc3339(time)
+            .unwrap()
+            .timestamp_millis();
+        assert!(
+            (started_ms..=ended_ms + times.len() as i64).contains(&ms),
+            "{time}"
+        );
+    }
     assert_eq!(
         edges[0]["node"]["title"],
         "Happy (From \"Despicable Me 2\")"

@@ -39,19 +39,11 @@ pub const SPEC_YAML: &str = amazon_music_spec::SPEC_YAML;
 /// The largest request body the mock reads; the API's bodies are a few hundred bytes.
 const MAX_BODY: usize = 1 << 20;
 
-/// The method filter of an upper-case HTTP method.
+/// The method filter of an upper-case HTTP method, as axum maps one; `None` for a method
+/// axum cannot route on.
 fn method_filter(method: &str) -> Option<MethodFilter> {
-    Some(match method {
-        "GET" => MethodFilter::GET,
-        "PUT" => MethodFilter::PUT,
-        "POST" => MethodFilter::POST,
-        "DELETE" => MethodFilter::DELETE,
-        "PATCH" => MethodFilter::PATCH,
-        "HEAD" => MethodFilter::HEAD,
-        "OPTIONS" => MethodFilter::OPTIONS,
-        "TRACE" => MethodFilter::TRACE,
-        _ => return None,
-    })
+    let method = axum::http::Method::from_bytes(method.as_bytes()).ok()?;
+    MethodFilter::try_from(method).ok()
 }
 
 /// The handler of the operation `id`, for the method the spec gives it.

@@ -307,6 +307,15 @@ async fn search_all_groups_the_catalog_top_hits_first() {
     assert_eq!(groups[0]["title"], "Top hits");
     assert_eq!(groups[0]["content"]["entities"][0]["_type"], "Artist");
     assert_eq!(groups[0]["content"]["entities"][0]["id"], "B000S9ULT8");
+    // A name that is the query beats one that starts with it ("Daft Punk Radio"), which beats
+    // an album found only with its artists' names.
+    let kinds: Vec<&str> = groups[0]["content"]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Artist", "Station", "Album"]);
     let titles: Vec<&str> = groups
         .iter()
         .map(|g| g["title"].as_str().unwrap())

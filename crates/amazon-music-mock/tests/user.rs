@@ -114,6 +114,12 @@ async fn followed_artists_page_by_cursor() {
         api.ok("/me/followed/artists").await["data"]["user"]["followedArtists"]["edges"].clone();
     let all = node_ids(&all);
     assert_eq!(all[..3], ["B000S9ULT8", "B01EJ9KLA6", "B000QJPQTA"]);
+    assert!(all.len() > 3, "artists drawn for the user follow: {all:?}");
+    assert_eq!(
+        all.iter().collect::<BTreeSet<_>>().len(),
+        all.len(),
+        "each once"
+    );
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {

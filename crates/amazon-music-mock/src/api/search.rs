@@ -444,6 +444,26 @@ mod tests {
         }
     }
 
+    /// In a match query each word scores where it is found, the title most, then the
+    /// artists, then the album, and the words' scores add up.
+    #[test]
+    fn a_match_querys_words_weigh_by_where_they_are_found() {
+        let catalog = Catalog::generate(0, 10);
+        let (album, track) = catalog.track_by_id("B0064UPUDC").unwrap();
+        assert_eq!(
+            (track.title.as_str(), album.title.as_str()),
+            ("One More Time", "Discovery")
+        );
+        let score = |query: &str| filter(None, query).score(album, track).unwrap();
+        assert!(score("time") > score("punk"), "the title before the artist");
+        assert!(
+            score("punk") > score("discovery"),
+            "the artist before the album"
+        );
+        assert!(score("daft punk") > score("punk"));
+        assert!(score("punk discovery") > score("punk"));
+    }
+
     /// Relevance is not catalog order: a track whose title is the query comes before tracks
     /// that only hold its words, wherever it is in the catalog.
     #[test]

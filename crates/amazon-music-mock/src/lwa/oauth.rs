@@ -300,10 +300,16 @@ mod tests {
         );
         assert_eq!(scopes(None).unwrap_err().error, "invalid_scope");
         assert_eq!(scopes(Some(" ")).unwrap_err().error, "invalid_scope");
-        assert_eq!(
-            scopes(Some("music::catalog profile")).unwrap_err().error,
-            "invalid_scope"
-        );
+        let unknown = scopes(Some("music::catalog profile")).unwrap_err();
+        assert_eq!(unknown.error, "invalid_scope");
+        // It is told the scopes there are.
+        for scope in ALL_SCOPES {
+            assert!(
+                unknown.description.contains(scope),
+                "{}",
+                unknown.description
+            );
+        }
     }
 
     #[test]

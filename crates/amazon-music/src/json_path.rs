@@ -125,6 +125,7 @@ mod tests {
         #[serde(rename = "trackCount")]
         track_count: Option<i64>,
         tracks: Option<Vec<Track>>,
+        ratings: Option<Vec<i64>>,
     }
 
     #[derive(serde::Deserialize, Debug)]
@@ -176,6 +177,25 @@ mod tests {
         assert_eq!(path(r#"{"id":"a","tracks":[{"id":"#), "tracks[0].id");
         assert_eq!(path(""), ".");
         assert_eq!(path("[]"), ".");
+    }
+
+    /// A body cut inside a string is placed where the cut is; the walk never reads past the
+    /// body's end, even after an escape's backslash.
+    #[test]
+    fn a_body_cut_inside_a_string_is_placed_where_it_breaks() {
+        assert_eq!(
+            path(r#"{"id":"a","tracks":[{"id":"t","kind":"So"#),
+            "tracks[0].kind"
+        );
+        assert_eq!(path(r#"{"id":"a\"#), "id");
+    }
+
+    /// The element named is the one that failed, not the one after it.
+    #[test]
+    fn a_wrong_element_is_named_by_its_own_index() {
+        assert_eq!(path(r#"{"id":"a","ratings":[1,"x",3]}"#), "ratings[1]");
+        assert_eq!(path(r#"{"id":"a","ratings":[1,2,"x"]}"#), "ratings[2]");
+        assert_eq!(path(r#"{"id":"a","ratings":[[1]]}"#), "ratings[0]");
     }
 
     /// The documented example answer of `operation`.

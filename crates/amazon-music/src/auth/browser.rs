@@ -493,6 +493,28 @@ mod tests {
         }
     }
 
+    /// A head that fills the buffer without ending is handed on to be refused, not read
+    /// further into a full buffer (which would wait for more, or take the end for a peer
+    /// gone without a word).
+    #[tokio::test]
+    async fn a_head_as_long_as_the_bound_is_returned_whole() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut peer = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let endless = [
+            b"GET /callback HTTP/1.1\r\nx: ".as_slice(),
+            &[b'a'; MAX_REQUEST_HEAD],
+        ]
+        .concat();
+        peer.write_all(&endless[..MAX_REQUEST_HEAD]).await.unwrap();
+        // Closed after it: one more read would find the end, not wait.
+        peer.shutdown().await.unwrap();
+        let head = read_request(&mut stream).await.unwrap();
+        assert_eq!(head.map(|h| h.len()), Some(MAX_REQUEST_HEAD));
+    }
+
     #[test]
     fn requests_other_than_the_callback_get_a_fixed_answer() {
         assert_eq!(

@@ -658,6 +658,30 @@ mod tests {
         assert!(store.load().unwrap().is_none());
     }
 
+    /// Two clears that both saw the file: the one that takes the lock second finds it gone,
+    /// which is not an error.
+    #[test]
+    fn a_file_gone_by_the_time_it_is_removed_was_not_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        store.save(&tokens("a")).unwrap();
+        assert!(store.remove().unwrap());
+        assert!(!store.remove().unwrap());
+    }
+
+    /// A file system without locks is written without one; any other failure to lock stops
+    /// the write.
+    #[test]
+    fn only_a_file_system_without_locks_is_written_unlocked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let unsupported = std::io::Error::from(std::io::ErrorKind::Unsupported);
+        assert!(store.lock_failed(unsupported).is_ok());
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let error = store.lock_failed(denied).unwrap_err();
+        assert!(error.to_string().contains("cannot be locked"), "{error}");
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_file_and_its_directory_are_the_owners_only() {

@@ -167,6 +167,31 @@ mod tests {
         }
     }
 
+    /// A seed gives each user the same playlists in every release, or recordings made against
+    /// the mock stop reproducing.
+    #[test]
+    fn a_seed_gives_the_same_playlists_in_every_release() {
+        let catalog = Catalog::generate(5, 4);
+        let shown: Vec<String> = owned(&catalog, "u")
+            .iter()
+            .skip(1)
+            .map(|p| {
+                format!(
+                    "{} {:?} {} tracks={}",
+                    p.id, p.title, p.visibility, p.track_count
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "1b5ae83a-34a0-42f7-8146-117b40e6584b \"Throwbacks\" PRIVATE tracks=11",
+                "4ae2f636-ac47-49e8-bc84-dfef12f200f6 \"Focus\" PRIVATE tracks=8",
+                "2fbe49d4-f5b8-414e-a8fe-2c60e84fb495 \"Kitchen Disco\" PUBLIC tracks=37",
+            ]
+        );
+    }
+
     /// A user's own playlists are drawn from the catalog's seed: another seed, other lists.
     #[test]
     fn another_seed_gives_the_same_user_other_playlists() {

@@ -593,18 +593,55 @@ async fn one_stream_per_user_auto_fails_force_and_default_take_over() {
     );
     api.ok(&path).await;
     assert_eq!(active(api.ok("/playback/sessions/active").await).len(), 2);
+}
 
-    // Another user's session is unknown.
-    let mut other = Api::start(MockConfig::default()).await;
-    other.token = other.server.issue_token("stranger", ALL_SCOPES, None);
-    let sid = a["sessionId"].as_str().unwrap();
-    assert_eq!(
-        other
-            .get(&format!("/playback/sessions/{sid}/current"))
-            .await
-            .status,
-        404
-    );
+/// A session is its user's: to another user of the same mock, every operation on it answers
+/// 404 and changes nothing, and it is not among their active sessions.
+#[tokio::test]
+async fn another_users_session_is_unknown_to_every_operation_on_it() {
+    let mut api = Api::default().await;
+    let started = api
+        .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
+        .await;
+    let sid = started["sessionId"].as_str().unwrap().to_owned();
+    let entity = started["entityReferenceId"].as_str().unwrap().to_owned();
+    let queue = format!("/playback/sessions/{sid}/queue");
+    let before = api.ok(&queue).await;
+
+    let stranger = api.server.issue_token("stranger", ALL_SCOPES, None);
+    let owner = std::mem::replace(&mut api.token, stranger);
+    let at = |tail: &str| format!("/playback/sessions/{sid}{tail}");
+    let track = json!({"playParams": {"id": "B0BS2S4WXN"}});
+    for (method, path, body) in [
+        (Method::GET, at("/current"), None),
+        (Method::GET, at("/next"), None),
+        (Method::GET, at("/previous"), None),
+        (Method::GET, at("/queue"), None),
+        (Method::GET, at(&format!("/entities/{entity}")), None),
+        (Method::POST, at("/queue/next"), Some(track.clone())),
+        (Method::POST, at("/queue/last"), Some(track)),
+        (
+            Method::PUT,
+            at("/loop"),
+            Some(json!({"loopMode": "LOOP_ALL"})),
+        ),
+        (
+            Method::PUT,
+            at("/shuffle"),
+            Some(json!({"shuffleMode": "SHUFFLE_ON"})),
+        ),
+    ] {
+        assert_eq!(
+            api.call(method, &path, body).await.error(),
+            (404, "RESOURCE_NOT_FOUND".into()),
+            "{path}"
+        );
+    }
+    let theirs = api.ok("/playback/sessions/active").await;
+    assert_eq!(theirs["data"]["entities"], json!([]), "{theirs}");
+
+    api.token = owner;
+    assert_eq!(api.ok(&queue).await, before);
 }
 
 #[tokio::test]

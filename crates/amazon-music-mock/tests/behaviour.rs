@@ -644,16 +644,25 @@ async fn another_users_session_is_unknown_to_every_operation_on_it() {
     assert_eq!(api.ok(&queue).await, before);
 }
 
+/// The ids of `count` sessions started one after the other with `body`.
+async fn session_ids(api: &Api, body: Value, count: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for _ in 0..count {
+        let first = api.session(body.clone()).await;
+        ids.push(first["sessionId"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
 #[tokio::test]
 async fn sessions_are_bounded_the_oldest_forgotten_first() {
     let api = Api::start(MockConfig::default().max_sessions(2)).await;
-    let mut ids = Vec::new();
-    for _ in 0..3 {
-        let started = api
-            .session(json!({"playParams": {"containerIds": ["B0064UPU4G"]}}))
-            .await;
-        ids.push(started["sessionId"].as_str().unwrap().to_owned());
-    }
+    let ids = session_ids(
+        &api,
+        json!({"playParams": {"containerIds": ["B0064UPU4G"]}}),
+        3,
+    )
+    .await;
     let active = api.ok("/playback/sessions/active").await;
     let listed: Vec<&str> = active["data"]["entities"]
         .as_array()
@@ -775,13 +784,7 @@ async fn queue_entries_are_bounded_across_sessions() {
 #[tokio::test]
 async fn a_new_session_forgets_as_many_old_ones_as_it_needs() {
     let api = Api::start(MockConfig::default().max_queue_entries(3)).await;
-    let mut sessions = Vec::new();
-    for _ in 0..3 {
-        let first = api
-            .session(json!({"playParams": {"id": "B0BS2S4WXN"}}))
-            .await;
-        sessions.push(first["sessionId"].as_str().unwrap().to_owned());
-    }
+    let sessions = session_ids(&api, json!({"playParams": {"id": "B0BS2S4WXN"}}), 3).await;
     // The album's last two tracks, played on from the first of them.
     let album = api.ok("/albums/B0064UPU4G").await;
     let tracks = album["data"]["album"]["tracks"].as_array().unwrap();

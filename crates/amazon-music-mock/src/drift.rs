@@ -352,6 +352,23 @@ mod tests {
         (spec, roots)
     }
 
+    /// The members of `object` other than `known`: those the drift added.
+    fn added(object: &Value, known: &[&str]) -> Vec<String> {
+        let map = object.as_object().unwrap();
+        map.keys()
+            .filter(|k| !known.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    /// What `plan` reports as served: each change's kind and what was found.
+    fn served(plan: &DriftPlan) -> Vec<(DriftKind, String)> {
+        plan.served()
+            .into_iter()
+            .map(|d| (d.kind, d.found))
+            .collect()
+    }
+
     fn extensible() -> Value {
         json!({"type": "string", "x-extensible-enum": ["A"]})
     }
@@ -452,29 +469,18 @@ mod tests {
                 body["maybe"], "m",
                 "seed {seed}: a nullable property keeps its value"
             );
-            let new = |object: &Value, known: &[&str]| -> Vec<String> {
-                let map = object.as_object().unwrap();
-                map.keys()
-                    .filter(|k| !known.contains(&k.as_str()))
-                    .cloned()
-                    .collect()
-            };
-            let root_field = new(&body, &["items", "note", "maybe"]);
+            let root_field = added(&body, &["items", "note", "maybe"]);
             assert_eq!(root_field.len(), 1, "seed {seed}: {body}");
             let kind = body["items"][0]["kind"].as_str().unwrap().to_owned();
             assert!(kind.starts_with("DRIFT_"), "seed {seed}: {body}");
-            let item_field = new(&body["items"][0], &["kind"]);
+            let item_field = added(&body["items"][0], &["kind"]);
             for item in body["items"].as_array().unwrap() {
                 assert_eq!(item["kind"], kind.as_str(), "seed {seed}");
-                assert_eq!(new(item, &["kind"]), item_field, "seed {seed}: {body}");
+                assert_eq!(added(item, &["kind"]), item_field, "seed {seed}: {body}");
             }
             assert_eq!(item_field.len(), 1, "seed {seed}: {body}");
 
-            let served: Vec<(DriftKind, String)> = plan
-                .served()
-                .into_iter()
-                .map(|d| (d.kind, d.found))
-                .collect();
+            let served = served(&plan);
             for want in [
                 (DriftKind::UnknownField, root_field[0].clone()),
                 (DriftKind::UnknownField, item_field[0].clone()),
@@ -509,22 +515,13 @@ mod tests {
             let mut body = json!({"inner": {"kind": "A"}});
             plan.apply(&spec, 0, &mut body);
             assert_eq!(body["inner"], Value::Null, "seed {seed}: {body}");
-            let served: Vec<(DriftKind, String)> = plan
-                .served()
-                .into_iter()
-                .map(|d| (d.kind, d.found))
-                .collect();
-            let root_field = body
-                .as_object()
-                .unwrap()
-                .keys()
-                .find(|k| *k != "inner")
-                .cloned()
-                .unwrap();
+            let served = served(&plan);
+            let root_field = added(&body, &["inner"]);
+            assert_eq!(root_field.len(), 1, "seed {seed}: {body}");
             assert_eq!(
                 served,
                 [
-                    (DriftKind::UnknownField, root_field),
+                    (DriftKind::UnknownField, root_field[0].clone()),
                     (DriftKind::NullNotNullable, "inner".to_owned())
                 ],
                 "seed {seed}"
@@ -541,22 +538,24 @@ mod tests {
         }});
         let (spec, roots) = document(&[schema]);
         let plan = DriftPlan::new(1, &spec, roots);
-        let served = |plan: &DriftPlan| {
+        let new_values = |plan: &DriftPlan| {
             let mut body = Value::Array((0..8).map(|n| json!({ "n": n })).collect());
             plan.apply(&spec, 0, &mut body);
             body.as_array()
                 .unwrap()
                 .iter()
-                .map(|item| {
-                    let map = item.as_object().unwrap();
-                    assert_eq!(map.len(), 2, "{item}");
-                    map.iter().find(|(k, _)| *k != "n").unwrap().1.clone()
+                .enumerate()
+                .map(|(n, item)| {
+                    assert_eq!(item["n"], n, "{item}");
+                    let field = added(item, &["n"]);
+                    assert_eq!(field.len(), 1, "{item}");
+                    item[&field[0]].clone()
                 })
                 .collect::<Vec<Value>>()
         };
-        let values = served(&plan);
+        let values = new_values(&plan);
         assert!(values.iter().any(|v| *v != values[0]), "{values:?}");
-        assert_eq!(served(&plan), values);
+        assert_eq!(new_values(&plan), values);
     }
 
     #[test]
